@@ -1,0 +1,59 @@
+package io.recommender.bundle;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * {@code manifest.json}: what a bundle is, where it came from, how good it is, and a SHA-256 per file.
+ *
+ * @param formatVersion bundle format version, {@link BundleLayout#FORMAT_VERSION} when written
+ * @param modelName TensorFlow Serving model name (the folder under {@code saved_model/})
+ * @param modelVersion positive version number (the TensorFlow Serving version folder)
+ * @param createdAt ISO-8601 instant
+ * @param source {@code trained} or {@code imported}
+ * @param dataFingerprint SHA-256 of the training data files, or of the imported inputs
+ * @param embedding shape contract between the user tower and the item matrix
+ * @param hyperParameters training settings, as given on the command line
+ * @param metrics held-out evaluation; absent for imported bundles
+ * @param counts sizes of the data (users, items, ratings per split)
+ * @param files SHA-256 (hex) of every other file, keyed by path relative to the bundle, '/'-separated
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(
+        int formatVersion,
+        String modelName,
+        long modelVersion,
+        String createdAt,
+        String source,
+        String dataFingerprint,
+        Embedding embedding,
+        Map<String, Object> hyperParameters,
+        Metrics metrics,
+        Map<String, Long> counts,
+        SortedMap<String, String> files) {
+
+    /**
+     * The user tower maps an input row of {@code userInputWidth} floats to a vector of {@code dimension}
+     * floats; a movie's score for a user is the dot product of that vector with the movie's row in
+     * {@code items.bin}, which has the same {@code dimension}.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Embedding(
+            int dimension, int userInputWidth, String signature, String inputName, String outputName) {}
+
+    /** Held-out test metrics of the model, next to the baselines of the same run on the same split. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Metrics(double rmse, double recallAt10, double ndcgAt10, Baselines baselines) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Baselines(
+            double globalMeanRmse, double userItemBiasRmse, double mostPopularRecallAt10, double mostPopularNdcgAt10) {}
+
+    public Manifest withFiles(SortedMap<String, String> newFiles) {
+        return new Manifest(formatVersion, modelName, modelVersion, createdAt, source, dataFingerprint, embedding,
+                hyperParameters, metrics, counts, newFiles);
+    }
+}
