@@ -1,0 +1,209 @@
+package io.recommender.tfserving.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.recommender.tfserving.model.ModelInputException;
+import io.recommender.tfserving.model.SavedModelRunner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of TensorFlow Serving for one served model:
+ *
+ * <pre>
+ * GET  /v1/models/{name}[/versions/{v}]             model status
+ * GET  /v1/models/{name}[/versions/{v}]/metadata    signature metadata
+ * POST /v1/models/{name}[/versions/{v}]:predict     row ("instances") or columnar ("inputs") predict
+ * </pre>
+ *
+ * Errors answer {@code {"error": "..."}}: 404 for an unknown model, version or label, 400 for a malformed
+ * request, as TensorFlow Serving does.
+ */
+final class RestApi implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PATH = Pattern.compile(
+            "/v1/models/([^/:]+)(?:/versions/([0-9]{1,18})|/labels/([^/:]+))?(/metadata|:predict|:classify|:regress)?");
+    /** Well above any embedding batch; TensorFlow Serving itself has no such limit. */
+    static final int MAX_BODY_BYTES = 32 << 20;
+
+    private final ServedModel model;
+    private final AtomicReference<Faults> faults;
+    private final AtomicInteger failNext;
+
+    RestApi(ServedModel model, AtomicReference<Faults> faults, AtomicInteger failNext) {
+        this.model = model;
+        this.faults = faults;
+        this.failNext = failNext;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            int status = 200;
+            JsonNode body;
+            try {
+                body = route(exchange);
+            } catch (ApiException e) {
+                status = e.status();
+                body = error(e.getMessage());
+            } catch (ModelInputException e) {
+                status = 400;
+                body = error(e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("predict failed", e);
+                status = 500;
+                body = error("Internal: " + e.getMessage());
+            }
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private JsonNode route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        Matcher m = PATH.matcher(path);
+        if (!m.matches()) {
+            throw new ApiException(404, "Malformed request: " + exchange.getRequestMethod() + " " + path);
+        }
+        String name = m.group(1);
+        Long version = m.group(2) == null ? null : Long.parseLong(m.group(2));
+        if (m.group(3) != null) {
+            throw new ApiException(404, "Unrecognized servable version label: " + m.group(3));
+        }
+        String action = m.group(4) == null ? "" : m.group(4);
+        boolean post = action.startsWith(":");
+        if (!exchange.getRequestMethod().equals(post ? "POST" : "GET")) {
+            throw new ApiException(405, "Malformed request: " + exchange.getRequestMethod() + " " + path
+                    + " (use " + (post ? "POST" : "GET") + ")");
+        }
+        return switch (action) {
+            case "" -> status(name, version);
+            case "/metadata" -> metadata(name, version);
+            case ":predict" -> predict(name, version, exchange);
+            default -> throw new ApiException(400, "Expected " + action.substring(1) + " signature method_name to be "
+                    + "tensorflow/serving/" + action.substring(1) + ". Was: " + model.runner().methodName());
+        };
+    }
+
+    private void checkStatusRequest(String name, Long version) {
+        if (!name.equals(model.name())) {
+            throw new ApiException(404, "Could not find any versions of model " + name);
+        }
+        if (version != null && version != model.version()) {
+            throw new ApiException(404, "Could not find version " + version + " of model " + name);
+        }
+    }
+
+    private void checkServable(String name, Long version) {
+        if (!name.equals(model.name()) || (version != null && version != model.version())) {
+            throw new ApiException(404, "Servable not found for request: "
+                    + (version == null ? "Latest(" + name + ")" : "Specific(" + name + ", " + version + ")"));
+        }
+    }
+
+    private JsonNode status(String name, Long version) {
+        checkStatusRequest(name, version);
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode entry = body.putArray("model_version_status").addObject();
+        entry.put("version", Long.toString(model.version()));
+        entry.put("state", "AVAILABLE");
+        ObjectNode status = entry.putObject("status");
+        status.put("error_code", "OK");
+        status.put("error_message", "");
+        return body;
+    }
+
+    private JsonNode metadata(String name, Long version) {
+        checkServable(name, version);
+        SavedModelRunner runner = model.runner();
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode spec = body.putObject("model_spec");
+        spec.put("name", model.name());
+        spec.put("signature_name", "");
+        spec.put("version", Long.toString(model.version()));
+        ObjectNode signature = body.putObject("metadata").putObject("signature_def").putObject("signature_def")
+                .putObject(runner.signatureKey());
+        describe(signature.putObject("inputs"), runner.inputs());
+        describe(signature.putObject("outputs"), runner.outputs());
+        signature.put("method_name", runner.methodName());
+        return body;
+    }
+
+    private static void describe(ObjectNode into, Map<String, SavedModelRunner.Port> ports) {
+        ports.forEach((name, port) -> {
+            ObjectNode t = into.putObject(name);
+            t.put("dtype", "DT_FLOAT");
+            ObjectNode shape = t.putObject("tensor_shape");
+            for (long size : new long[] {-1, port.width()}) {
+                shape.withArray("dim").addObject().put("size", Long.toString(size)).put("name", "");
+            }
+            shape.put("unknown_rank", false);
+            t.put("name", port.tensorName());
+        });
+    }
+
+    private JsonNode predict(String name, Long version, HttpExchange exchange) throws IOException {
+        checkServable(name, version);
+        JsonNode json = readJson(exchange);
+        SavedModelRunner runner = model.runner();
+        PredictCodec.Request request = PredictCodec.parse(json, runner.signatureKey(), List.copyOf(runner.inputs().keySet()));
+        if (!request.signatureName().equals(runner.signatureKey())) {
+            throw new ApiException(400, "Serving signature name: \"" + request.signatureName()
+                    + "\" not found in signature def");
+        }
+        injectFaults();
+        return PredictCodec.response(request.columnar(), runner.run(request.inputs()));
+    }
+
+    private void injectFaults() {
+        Faults f = faults.get();
+        if (f.delayMillis() > 0) {
+            try {
+                Thread.sleep(f.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "interrupted while shutting down");
+            }
+        }
+        boolean failOnce = failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        if (failOnce || (f.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.failureRate())) {
+            throw new ApiException(f.failureStatus(), "injected failure (stand-in fault injection)");
+        }
+    }
+
+    private static JsonNode readJson(HttpExchange exchange) throws IOException {
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "request body exceeds " + MAX_BODY_BYTES + " bytes");
+        }
+        try {
+            return JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new ApiException(400, "JSON Parse error: " + e.getOriginalMessage());
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+}
