@@ -1,0 +1,163 @@
+package io.recommender.loadtest.cli;
+
+import io.recommender.loadtest.generator.Endpoint;
+import io.recommender.loadtest.generator.LoadGenerator;
+import io.recommender.loadtest.generator.LoadReports;
+import io.recommender.loadtest.generator.UserIdMix;
+import io.recommender.loadtest.report.LoadTestReport;
+import io.recommender.loadtest.report.ReportJson;
+import io.recommender.loadtest.report.TerminationMessage;
+import io.recommender.loadtest.slo.SloSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Loads a recommender for a while, then judges the latency and errors it saw against an SLO. Exit status: 0 the SLO
+ * was met, 1 it was not (or the load could not be run), 2 the command line was wrong.
+ */
+@Command(name = "load-test", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Loads a recommender service and judges its latency and errors against an SLO.",
+        "Exit status: 0 SLO met, 1 SLO not met (or no load possible), 2 usage error."},
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {"0:SLO met", "1:SLO not met, or the load could not be run", "2:usage error"})
+public final class LoadTestCommand implements Callable<Integer> {
+
+    public static final int PASSED = 0;
+    public static final int FAILED = 1;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--target", required = true, description = "Base URL of the service, e.g. http://recommender:8080")
+    private URI target;
+
+    @Option(names = "--endpoint", defaultValue = "predict",
+        description = "predict (POST /predict) or recommendations (GET /v1/recommendations/{id}?k=10). Default: ${DEFAULT-VALUE}")
+    private String endpoint;
+
+    @Option(names = "--rps", defaultValue = "100",
+        description = "Requests per second, all users together; 0 for as fast as they go. Default: ${DEFAULT-VALUE}")
+    private double rps;
+
+    @Option(names = {"--users", "--concurrency"}, defaultValue = "10",
+        description = "Concurrent users, each with at most one request in flight. Default: ${DEFAULT-VALUE}")
+    private int users;
+
+    @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class,
+        description = "How long to load: 30s, 2m, 500ms, PT1M. Default: ${DEFAULT-VALUE}")
+    private Duration duration;
+
+    @Option(names = "--request-timeout", defaultValue = "5s", converter = DurationConverter.class,
+        description = "A request failing to connect, or to get its answer's next bytes, this long fails. Default: ${DEFAULT-VALUE}")
+    private Duration requestTimeout;
+
+    @Option(names = "--known-users", defaultValue = "1-610",
+        description = "Range of user ids the model knows. Default: ${DEFAULT-VALUE}")
+    private String knownUsers;
+
+    @Option(names = "--unknown-fraction", defaultValue = "0.1",
+        description = "Share of requests for user ids outside that range. Default: ${DEFAULT-VALUE}")
+    private double unknownFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the user ids. Default: ${DEFAULT-VALUE}")
+    private long seed;
+
+    @Option(names = "--p50-ms", description = "SLO: highest median latency, ms")
+    private Double p50Ms;
+
+    @Option(names = "--p90-ms", description = "SLO: highest 90th percentile latency, ms")
+    private Double p90Ms;
+
+    @Option(names = "--p95-ms", description = "SLO: highest 95th percentile latency, ms")
+    private Double p95Ms;
+
+    @Option(names = "--p99-ms", description = "SLO: highest 99th percentile latency, ms")
+    private Double p99Ms;
+
+    @Option(names = "--max-error-rate", defaultValue = "0.01",
+        description = "SLO: highest share of failed requests, 0..1. Default: ${DEFAULT-VALUE}")
+    private double maxErrorRate;
+
+    @Option(names = "--min-rps", description = "SLO: lowest achieved request rate")
+    private Double minRps;
+
+    @Option(names = "--report-out", description = "Also write the complete report (JSON) to this file")
+    private Path reportOut;
+
+    @Option(names = "--termination-log",
+        description = "Write the report, shortened to fit 4096 bytes, here, e.g. /dev/termination-log")
+    private Path terminationLog;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public LoadTestCommand() {
+        this(System.out, System.err);
+    }
+
+    LoadTestCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadTestCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        SloSpec slo;
+        LoadGenerator.Config config;
+        try {
+            slo = new SloSpec(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
+            config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration,
+                requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s (at most %d s in all)%n",
+            config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users, duration,
+            config.maxRunTime().toSeconds());
+
+        LoadGenerator.Result result = LoadGenerator.run(config);
+        LoadTestReport report = LoadReports.build(config, result, slo);
+
+        String full = ReportJson.writePretty(report);
+        if (reportOut != null) {
+            Files.writeString(reportOut, full + System.lineSeparator(), StandardCharsets.UTF_8);
+        }
+        if (terminationLog != null) {
+            String location = reportOut == null ? "the job's log" : reportOut.toString();
+            Files.writeString(terminationLog, TerminationMessage.fit(report, location), StandardCharsets.UTF_8);
+        }
+        out.println(full);
+        out.flush();
+        err.println(summary(report));
+        return report.verdict().passed() ? PASSED : FAILED;
+    }
+
+    static String summary(LoadTestReport report) {
+        LoadTestReport.Latency ms = report.latencyMs();
+        return String.format(Locale.ROOT,
+            "%s: %s%n  requests %d, failures %d, %.1f rps, error rate %.2f%%, p50 %s p90 %s p95 %s p99 %s max %s ms",
+            report.verdict().passed() ? "PASS" : "FAIL", report.verdict().reason(), report.requests(),
+            report.failures(), report.rps(), report.errorRate() * 100, figure(ms.p50()), figure(ms.p90()),
+            figure(ms.p95()), figure(ms.p99()), figure(ms.max()));
+    }
+
+    private static String figure(double ms) {
+        return ms == Math.rint(ms) ? Long.toString((long) ms) : Double.toString(ms);
+    }
+}

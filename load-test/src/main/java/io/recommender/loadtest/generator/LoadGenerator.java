@@ -1,0 +1,250 @@
+package io.recommender.loadtest.generator;
+
+import com.github.myzhan.locust4j.ratelimit.StableRateLimiter;
+import io.recommender.loadtest.stats.RequestStats;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a load standalone, without a Locust master: {@code users} threads each run a locust4j task in a loop, paced by
+ * a shared locust4j rate limiter, until the duration is up.
+ *
+ * <p>locust4j 1.0.14 runs tasks only under its {@code Runner}, which waits for a master's spawn message and reports
+ * stats to that master every 3 s, resetting them each time; its only master-less entry, {@code Locust.dryRun}, runs
+ * each task once. So the loop is here, and each task records into its own {@link RequestStats}.
+ *
+ * <p>Run time is bounded whatever the target does: a call waits at most the request timeout to connect and for each
+ * read; users stop taking new requests at the end of the duration; and users still busy at
+ * {@code duration + request timeout + grace} have their connections closed under them. When {@link #run} returns, no
+ * thread or connection it started is left.
+ */
+public final class LoadGenerator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
+    static final Duration GRACE = Duration.ofSeconds(2);
+
+    private LoadGenerator() {
+    }
+
+    /**
+     * @param target         base URL of the service, e.g. http://localhost:8080
+     * @param endpoint       which endpoint to call
+     * @param users          concurrent users, each with at most one request in flight
+     * @param rps            requests per second for all users together, 0 for as fast as they can go
+     * @param duration       how long to load
+     * @param requestTimeout a request that takes longer (to connect, or between bytes of the answer) fails
+     * @param mix            which user ids to ask about
+     * @param seed           seeds the user ids, for repeatable runs
+     */
+    public record Config(URI target, Endpoint endpoint, int users, double rps, Duration duration,
+                         Duration requestTimeout, UserIdMix mix, long seed) {
+
+        public Config {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(mix, "mix");
+            if (!"http".equals(target.getScheme()) || target.getHost() == null) {
+                throw new IllegalArgumentException("the target must be an http:// URL with a host: " + target);
+            }
+            if (users < 1) {
+                throw new IllegalArgumentException("need at least one user: " + users);
+            }
+            if (!(rps >= 0) || Double.isInfinite(rps)) {
+                throw new IllegalArgumentException("the rate must be 0 (unlimited) or positive: " + rps);
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("the duration must be positive: " + duration);
+            }
+            if (requestTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("the request timeout must be at least 1 ms: " + requestTimeout);
+            }
+        }
+
+        /** Longest a user may wait for a permit of the rate limiter; zero without one. */
+        Duration pacingPeriod() {
+            return rps > 0 ? Duration.ofNanos(Pacing.periodNanos(rps, Pacing.permitsPerTick(rps))) : Duration.ZERO;
+        }
+
+        /** When users still busy after the load are cut off: a late request, or a late permit, has ended by then. */
+        Duration cutOffAfterLoad() {
+            return requestTimeout.plus(pacingPeriod()).plus(GRACE);
+        }
+
+        /** Upper bound of {@link LoadGenerator#run}'s run time: preflight, load, cut-off, and closing. */
+        public Duration maxRunTime() {
+            return requestTimeout.plus(GRACE).plus(duration).plus(cutOffAfterLoad()).plus(GRACE).plus(GRACE);
+        }
+    }
+
+    /**
+     * @param stats          everything the users recorded, merged
+     * @param startedAt      when the load started
+     * @param elapsedSeconds from the start of the load until the last user stopped
+     * @param abortReason    why no load was run, or null
+     */
+    public record Result(RequestStats stats, Instant startedAt, double elapsedSeconds, String abortReason) {
+
+        public double rps() {
+            return elapsedSeconds > 0 ? stats.requests() / elapsedSeconds : 0;
+        }
+    }
+
+    public static Result run(Config config) {
+        return run(config, RequestListener.NONE);
+    }
+
+    public static Result run(Config config, RequestListener listener) {
+        int timelineSeconds = (int) Math.min(Integer.MAX_VALUE - 1, (config.duration().toMillis() + 999) / 1000) + 1;
+        try (TargetClient client = new TargetClient(config.target(), config.users(), config.requestTimeout())) {
+            Instant startedAt = Instant.now();
+            String abortReason = preflight(client, config);
+            if (abortReason != null) {
+                return new Result(new RequestStats(System.nanoTime(), timelineSeconds), startedAt, 0, abortReason);
+            }
+            return load(client, config, listener, timelineSeconds);
+        }
+    }
+
+    /**
+     * One request before the load; why there is no point loading, or null. It gets the request timeout plus
+     * {@link #GRACE} in all: a target that trickles its answer byte by byte has its connection closed then.
+     */
+    private static String preflight(TargetClient client, Config config) {
+        long limitMs = config.requestTimeout().plus(GRACE).toMillis();
+        AtomicBoolean cutOff = new AtomicBoolean();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "loadtest-preflight-cutoff");
+            thread.setDaemon(true);
+            return thread;
+        });
+        String reason = null;
+        try {
+            timer.schedule(() -> {
+                cutOff.set(true);
+                client.abort();
+            }, limitMs, TimeUnit.MILLISECONDS);
+            client.call(config.endpoint(), config.mix().knownMin());
+        } catch (IOException e) {
+            if (TargetClient.isUnreachable(e)) {
+                reason = "target unreachable: " + client.describe(e);
+            } else if (e instanceof InterruptedIOException) {
+                reason = "target not answering: no answer within " + config.requestTimeout().toMillis() + " ms";
+            }
+            // Anything else (a reset connection, a malformed answer) is for the load to measure.
+        } catch (RuntimeException e) {
+            // The cut-off closed the connection pool under the call; reported below.
+            LOG.debug("preflight call ended by {}", e.toString());
+        } finally {
+            timer.shutdownNow();
+            awaitQuietly(timer);
+        }
+        if (reason == null && cutOff.get()) {
+            reason = "target not answering: no complete answer within " + limitMs + " ms";
+        }
+        return reason;
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            executor.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Result load(TargetClient client, Config config, RequestListener listener, int timelineSeconds) {
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        long end = start + config.duration().toNanos();
+        StableRateLimiter limiter = config.rps() > 0 ? Pacing.limiterFor(config.rps()) : null;
+        SplittableRandom seeds = new SplittableRandom(config.seed());
+        List<RequestStats> perUser = new ArrayList<>(config.users());
+        List<Thread> users = new ArrayList<>(config.users());
+        if (limiter != null) {
+            limiter.start();
+        }
+        try {
+            for (int i = 0; i < config.users(); i++) {
+                RequestStats stats = new RequestStats(start, timelineSeconds);
+                RecommenderTask task = new RecommenderTask(client, config.endpoint(), config.mix(), seeds.split(),
+                    stats, listener);
+                Thread user = new Thread(() -> loop(task, limiter, end), "loadtest-user-" + i);
+                // A user stuck past every deadline must not keep the JVM alive; it is still joined below.
+                user.setDaemon(true);
+                perUser.add(stats);
+                users.add(user);
+                user.start();
+            }
+            long hardDeadline = end + config.cutOffAfterLoad().toNanos();
+            if (!joinAll(users, hardDeadline)) {
+                LOG.warn("users still busy {} ms after the end of the load; closing their connections",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - end));
+                client.abort();
+                users.forEach(Thread::interrupt);
+                joinAll(users, System.nanoTime() + GRACE.toNanos());
+            }
+        } finally {
+            if (limiter != null) {
+                limiter.stop();
+            }
+        }
+        double elapsedSeconds = (System.nanoTime() - start) / 1e9;
+        RequestStats total = new RequestStats(start, timelineSeconds);
+        // Stats are read only after their user has stopped (or, stuck, been given up on and its connection closed).
+        perUser.forEach(total::merge);
+        return new Result(total, startedAt, elapsedSeconds, null);
+    }
+
+    private static void loop(RecommenderTask task, StableRateLimiter limiter, long end) {
+        try {
+            task.onStart();
+            while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                // acquire() answers true when it had to wait, without granting a permit: check the clock again.
+                if (limiter != null && limiter.acquire()) {
+                    continue;
+                }
+                if (System.nanoTime() >= end) {
+                    break;
+                }
+                task.execute();
+            }
+        } catch (Exception e) {
+            LOG.error("a load user stopped on an unexpected error", e);
+        } finally {
+            task.onStop();
+        }
+    }
+
+    /** Whether every thread ended before {@code deadlineNanos}. */
+    private static boolean joinAll(List<Thread> threads, long deadlineNanos) {
+        for (Thread thread : threads) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return threads.stream().noneMatch(Thread::isAlive);
+            }
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return threads.stream().noneMatch(Thread::isAlive);
+    }
+}

@@ -1,0 +1,24 @@
+package io.recommender.loadtest.stats;
+
+/**
+ * A finer bucketing than Locust's, kept beside it: microseconds to three significant digits (relative error at most
+ * 0.05 %). Locust's 1 ms buckets turn a sub-millisecond service into 0 or 1 ms, which is fine for an SLO in
+ * milliseconds but useless to compare with tools such as wrk that report microseconds.
+ */
+public final class PreciseBuckets {
+
+    private PreciseBuckets() {
+    }
+
+    public static long bucketMicros(long responseTimeNanos) {
+        if (responseTimeNanos < 0) {
+            throw new IllegalArgumentException("response time must not be negative: " + responseTimeNanos);
+        }
+        long micros = (responseTimeNanos + 500) / 1000;
+        long scale = 1;
+        while (micros >= 1000 * scale) {
+            scale *= 10;
+        }
+        return (micros + scale / 2) / scale * scale;
+    }
+}
