@@ -1,0 +1,148 @@
+package io.recommender.runtime.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Both kernels against a brute-force reference (double precision, full sort) on random data. */
+class TopKKernelTest {
+    static final double TOLERANCE = 1e-4;
+
+    static List<Arguments> shapes() {
+        // Item counts around the vector length and the 4-block unroll, odd dimensions, k edge cases.
+        return List.of(
+                Arguments.of(1, 1, 1), Arguments.of(7, 3, 10), Arguments.of(16, 32, 5), Arguments.of(63, 34, 10),
+                Arguments.of(64, 8, 64), Arguments.of(65, 33, 100), Arguments.of(1000, 32, 10),
+                Arguments.of(9742, 32, 10), Arguments.of(9742, 34, 100), Arguments.of(333, 1, 17));
+    }
+
+    static List<TopKKernel> kernels(float[] items, int n, int d) {
+        return List.of(new ScalarKernel(items, n, d), new VectorKernel(items, n, d));
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void matchesBruteForce(int n, int d, int k) {
+        Random r = new Random(31L * n + d);
+        float[] items = gaussian(r, n * d);
+        for (TopKKernel kernel : kernels(items, n, d)) {
+            for (int trial = 0; trial < 5; trial++) {
+                float[] user = gaussian(r, d);
+                int[] excluded = r.ints(r.nextInt(n / 2 + 1), 0, n).distinct().sorted().toArray();
+                assertTopK(kernel, items, d, user, k, excluded);
+            }
+            assertTopK(kernel, items, d, gaussian(r, d), k, new int[0]);
+        }
+    }
+
+    @Test
+    void answersFewerWhenFewItemsRemain() {
+        int n = 20;
+        int d = 4;
+        float[] items = gaussian(new Random(5), n * d);
+        int[] excluded = IntStream.range(0, 17).toArray();
+        for (TopKKernel kernel : kernels(items, n, d)) {
+            int[] rows = new int[10];
+            float[] scores = new float[10];
+            int count = kernel.topK(new float[] {1, 1, 1, 1}, 10, excluded, rows, scores);
+            assertThat(count).as(kernel.name()).isEqualTo(3);
+            assertThat(Arrays.copyOf(rows, count)).containsExactlyInAnyOrder(17, 18, 19);
+            int all = kernel.topK(new float[] {1, 1, 1, 1}, 10, IntStream.range(0, n).toArray(), rows, scores);
+            assertThat(all).isZero();
+        }
+    }
+
+    @Test
+    void equalScoresComeInRowOrder() {
+        int n = 50;
+        int d = 3;
+        float[] items = new float[n * d];
+        for (int row = 0; row < n; row++) {
+            items[row * d] = row % 5 == 0 ? 2 : 1;
+        }
+        for (TopKKernel kernel : kernels(items, n, d)) {
+            int[] rows = new int[13];
+            float[] scores = new float[13];
+            int count = kernel.topK(new float[] {1, 0, 0}, 13, new int[] {10}, rows, scores);
+            assertThat(count).isEqualTo(13);
+            assertThat(rows).as(kernel.name()).containsExactly(0, 5, 15, 20, 25, 30, 35, 40, 45, 1, 2, 3, 4);
+            assertThat(scores[0]).isEqualTo(2f);
+            assertThat(scores[12]).isEqualTo(1f);
+        }
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        float[] items = new float[12];
+        for (TopKKernel kernel : kernels(items, 4, 3)) {
+            assertThatThrownBy(() -> kernel.topK(new float[2], 1, new int[0], new int[1], new float[1]))
+                    .hasMessageContaining("2 values");
+            assertThatThrownBy(() -> kernel.topK(new float[3], 0, new int[0], new int[1], new float[1]))
+                    .hasMessageContaining("k must be >= 1");
+            assertThatThrownBy(() -> kernel.topK(new float[3], 5, new int[0], new int[1], new float[1]))
+                    .hasMessageContaining("k must be >= 1");
+        }
+        assertThatThrownBy(() -> new VectorKernel(new float[5], 2, 3)).hasMessageContaining("not 2 x 3");
+    }
+
+    @Test
+    void choiceFollowsTheModulesPresence() {
+        float[] items = new float[6];
+        assertThat(Kernels.vectorApiAvailable()).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+        assertThat(Kernels.create(Kernels.Choice.AUTO, true, items, 2, 3).name()).startsWith("vector-");
+        assertThat(Kernels.create(Kernels.Choice.AUTO, false, items, 2, 3).name()).isEqualTo("scalar");
+        assertThat(Kernels.create(Kernels.Choice.SCALAR, true, items, 2, 3).name()).isEqualTo("scalar");
+        assertThatThrownBy(() -> Kernels.create(Kernels.Choice.VECTOR, false, items, 2, 3))
+                .hasMessageContaining("--add-modules=jdk.incubator.vector");
+    }
+
+    private static void assertTopK(TopKKernel kernel, float[] items, int d, float[] user, int k, int[] excluded) {
+        int n = items.length / d;
+        double[] exact = new double[n];
+        for (int row = 0; row < n; row++) {
+            for (int j = 0; j < d; j++) {
+                exact[row] += (double) user[j] * items[row * d + j];
+            }
+        }
+        Integer[] reference = IntStream.range(0, n).filter(row -> Arrays.binarySearch(excluded, row) < 0).boxed()
+                .sorted(Comparator.comparingDouble((Integer row) -> -exact[row])).toArray(Integer[]::new);
+        int expectedCount = Math.min(k, reference.length);
+
+        int[] rows = new int[k];
+        float[] scores = new float[k];
+        int count = kernel.topK(user, k, excluded, rows, scores);
+
+        String what = kernel.name() + " n=" + n + " d=" + d + " k=" + k;
+        assertThat(count).as(what).isEqualTo(expectedCount);
+        assertThat(Arrays.stream(rows, 0, count).distinct().count()).as(what + " distinct").isEqualTo(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(Arrays.binarySearch(excluded, rows[i])).as(what + " excluded row returned").isNegative();
+            assertThat((double) scores[i]).as(what + " score of row " + rows[i]).isCloseTo(exact[rows[i]],
+                    within(TOLERANCE));
+            // Same rank as the reference up to float rounding: the i-th best exact score.
+            assertThat(exact[rows[i]]).as(what + " rank " + i).isCloseTo(exact[reference[i]],
+                    within(TOLERANCE));
+            if (i > 0) {
+                assertThat(scores[i]).as(what + " order").isLessThanOrEqualTo(scores[i - 1]);
+            }
+        }
+    }
+
+    private static float[] gaussian(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+}
