@@ -1,0 +1,138 @@
+package io.recommender.loadtest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recommender.loadtest.TestTarget;
+import io.recommender.loadtest.report.LoadTestReport;
+import io.recommender.loadtest.report.ReportJson;
+import io.recommender.loadtest.report.TerminationMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class LoadTestCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        CommandLine commandLine = new CommandLine(new LoadTestCommand(
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        commandLine.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        return commandLine.execute(args);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "",
+        "--target http://127.0.0.1:1 --endpoint nope",
+        "--target http://127.0.0.1:1 --max-error-rate 2",
+        "--target http://127.0.0.1:1 --p99-ms -5",
+        "--target http://127.0.0.1:1 --duration soon",
+        "--target http://127.0.0.1:1 --users 0",
+        "--target https://127.0.0.1:1",
+        "--target http://127.0.0.1:1 --known-users 610-1"})
+    void aWrongCommandLineExitsWith2(String args) {
+        assertThat(run(args.isEmpty() ? new String[0] : args.split(" "))).isEqualTo(2);
+        assertThat(stderr()).contains("Usage: load-test");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void aMetSloExitsWith0AndWritesEveryForm() throws IOException {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 2))) {
+            Path reportFile = dir.resolve("report.json");
+            Path terminationLog = dir.resolve("termination-log");
+            int status = run("--target", target.uri().toString(), "--rps", "50", "--users", "2", "--duration", "1s",
+                "--p95-ms", "500", "--p99-ms", "1000", "--max-error-rate", "0.01",
+                "--report-out", reportFile.toString(), "--termination-log", terminationLog.toString());
+
+            assertThat(status).as(stderr()).isEqualTo(0);
+            LoadTestReport report = ReportJson.read(Files.readString(reportFile));
+            assertThat(report.verdict().passed()).isTrue();
+            assertThat(report.requests()).isPositive();
+            assertThat(report.slo().p95Ms()).isEqualTo(500.0);
+            assertThat(ReportJson.read(out.toString(StandardCharsets.UTF_8))).isEqualTo(report);
+            String message = Files.readString(terminationLog);
+            assertThat(message.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(TerminationMessage.KUBERNETES_LIMIT_BYTES);
+            assertThat(ReportJson.read(message)).isEqualTo(report);
+            assertThat(stderr()).contains("PASS: SLO met");
+        }
+    }
+
+    @Test
+    void aMissedSloExitsWith1() throws IOException {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 30))) {
+            Path terminationLog = dir.resolve("termination-log");
+            int status = run("--target", target.uri().toString(), "--endpoint", "recommendations", "--rps", "0",
+                "--users", "2", "--duration", "1s", "--p99-ms", "10", "--termination-log", terminationLog.toString());
+
+            assertThat(status).isEqualTo(1);
+            LoadTestReport report = ReportJson.read(Files.readString(terminationLog));
+            assertThat(report.endpoint()).isEqualTo("recommendations");
+            assertThat(report.verdict().reason()).matches("p99 \\d+ ms > SLO 10 ms");
+            assertThat(stderr()).contains("FAIL: p99 ");
+        }
+    }
+
+    @Test
+    void anUnreachableTargetExitsWith1AndSaysWhy() throws IOException {
+        Path terminationLog = dir.resolve("termination-log");
+        int status = run("--target", TestTarget.nothingListening().toString(), "--duration", "1m",
+            "--termination-log", terminationLog.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(ReportJson.read(Files.readString(terminationLog)).verdict().reason())
+            .startsWith("target unreachable: ");
+    }
+
+    /**
+     * The program as the operator's Job runs it, in a process of its own, against a target that stops answering
+     * after the first request: it must end by itself, in time, exit 1 and leave the reason in its termination log.
+     */
+    @Test
+    void theProgramEndsByItselfAgainstAHangingTarget() throws IOException, InterruptedException {
+        try (TestTarget target = new TestTarget(TestTarget.hangAfter(1))) {
+            Path terminationLog = dir.resolve("termination-log");
+            List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LoadTestCommand.class.getName(),
+                "--target", target.uri().toString(), "--users", "3", "--duration", "2s",
+                "--request-timeout", "1s", "--termination-log", terminationLog.toString()));
+            Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("stderr").toFile())
+                .start();
+            // Its own bound is 2 s + 1 s timeout + grace: well inside a minute, JVM start-up included.
+            boolean ended = process.waitFor(Duration.ofMinutes(1).toSeconds(), TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+
+            assertThat(ended).as("the load-test process ended by itself").isTrue();
+            assertThat(process.exitValue()).as(Files.readString(dir.resolve("stderr"))).isEqualTo(1);
+            assertThat(ReportJson.read(Files.readString(terminationLog)).verdict().reason())
+                .startsWith("error rate 100% > SLO 1% (commonest: timeout: no answer within 1000 ms x");
+        }
+    }
+}
