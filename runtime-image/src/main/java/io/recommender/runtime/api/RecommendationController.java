@@ -1,0 +1,55 @@
+package io.recommender.runtime.api;
+
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.tree.JsonNode;
+import io.recommender.runtime.model.LoadedModel;
+import io.recommender.runtime.model.Recommender;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+@Controller
+public class RecommendationController {
+    /** How many items {@code /predict} answers, as the reference service did. */
+    static final int PREDICT_K = 10;
+
+    private final Recommender recommender;
+
+    public RecommendationController(Recommender recommender) {
+        this.recommender = recommender;
+    }
+
+    /** The reference service's endpoint, same request and answer shape, so existing clients keep working. */
+    @Post(uri = "/predict", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public Mono<PredictResponse> predict(@Body JsonNode body) {
+        return recommender.recommend(PredictRequests.uid(body), PREDICT_K).map(r -> {
+            int[] ids = new int[r.count()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = r.model().movieId(r.rows()[i]);
+            }
+            return new PredictResponse(ids);
+        });
+    }
+
+    @Get(uri = "/v1/recommendations/{userId}", produces = MediaType.APPLICATION_JSON)
+    public Mono<RecommendationsResponse> recommendations(@PathVariable int userId,
+            @QueryValue(defaultValue = "10") @Min(1) @Max(LoadedModel.MAX_K) int k) {
+        return recommender.recommend(userId, k).map(r -> {
+            List<RecommendationsResponse.Item> items = new ArrayList<>(r.count());
+            for (int i = 0; i < r.count(); i++) {
+                int row = r.rows()[i];
+                items.add(new RecommendationsResponse.Item(r.model().movieId(row), r.model().title(row), r.scores()[i]));
+            }
+            return new RecommendationsResponse(userId, r.model().manifest().modelName(), r.model().version(),
+                    r.fallback(), items);
+        });
+    }
+}

@@ -1,0 +1,143 @@
+package io.recommender.runtime.model;
+
+import io.recommender.bundle.FloatTable;
+import io.recommender.bundle.Manifest;
+import io.recommender.bundle.ModelBundle;
+import io.recommender.runtime.retrieval.Kernels;
+import io.recommender.runtime.retrieval.TopKKernel;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * A verified bundle turned into what answering needs: items by row with ids and titles, the top-K kernel over
+ * the item embeddings, each known user's tower input and seen rows, and the most popular rows for users the
+ * model does not know. Immutable.
+ */
+public final class LoadedModel {
+    /** The most items a request may ask for, and so the length of the popularity fallback list. */
+    public static final int MAX_K = 100;
+
+    private final Manifest manifest;
+    private final int[] movieIds;
+    private final String[] titles;
+    private final TopKKernel kernel;
+    private final int[] userIds;
+    private final float[][] userInputs;
+    private final int[][] seenRows;
+    private final int[] popularRows;
+    private final float[] popularity;
+
+    private LoadedModel(Manifest manifest, int[] movieIds, String[] titles, TopKKernel kernel, int[] userIds,
+            float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity) {
+        this.manifest = manifest;
+        this.movieIds = movieIds;
+        this.titles = titles;
+        this.kernel = kernel;
+        this.userIds = userIds;
+        this.userInputs = userInputs;
+        this.seenRows = seenRows;
+        this.popularRows = popularRows;
+        this.popularity = popularity;
+    }
+
+    public static LoadedModel from(ModelBundle bundle, Kernels.Choice kernelChoice) {
+        FloatTable items = bundle.items();
+        int n = items.rows();
+        int[] movieIds = items.ids().clone();
+        Map<Integer, String> titleMap = bundle.titles();
+        String[] titles = new String[n];
+        for (int row = 0; row < n; row++) {
+            titles[row] = titleMap.getOrDefault(movieIds[row], "");
+        }
+        TopKKernel kernel = Kernels.create(kernelChoice, items.values(), n, items.cols());
+
+        // Movie id -> row, for turning seen movie ids into excluded rows.
+        int[] idOrder = IntStream.range(0, n).boxed().sorted((a, b) -> Integer.compare(movieIds[a], movieIds[b]))
+                .mapToInt(Integer::intValue).toArray();
+        int[] sortedIds = Arrays.stream(idOrder).map(r -> movieIds[r]).toArray();
+
+        FloatTable inputs = bundle.userInputs();
+        int users = inputs.rows();
+        Integer[] userOrder = IntStream.range(0, users).boxed().toArray(Integer[]::new);
+        Arrays.sort(userOrder, (a, b) -> Integer.compare(inputs.ids()[a], inputs.ids()[b]));
+        int[] userIds = new int[users];
+        float[][] userInputs = new float[users][];
+        int[][] seenRows = new int[users][];
+        for (int u = 0; u < users; u++) {
+            int source = userOrder[u];
+            userIds[u] = inputs.ids()[source];
+            userInputs[u] = inputs.row(source);
+            seenRows[u] = Arrays.stream(bundle.seen().seenBy(userIds[u]))
+                    .map(id -> Arrays.binarySearch(sortedIds, id))
+                    .filter(i -> i >= 0)
+                    .map(i -> idOrder[i])
+                    .sorted()
+                    .toArray();
+        }
+
+        float[] counts = bundle.itemPopularity().values();
+        int[] popularRows = IntStream.range(0, n).boxed()
+                .sorted((a, b) -> counts[a] != counts[b] ? Float.compare(counts[b], counts[a]) : Integer.compare(a, b))
+                .limit(MAX_K).mapToInt(Integer::intValue).toArray();
+        return new LoadedModel(bundle.manifest(), movieIds, titles, kernel, userIds, userInputs, seenRows,
+                popularRows, counts.clone());
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public long version() {
+        return manifest.modelVersion();
+    }
+
+    public TopKKernel kernel() {
+        return kernel;
+    }
+
+    public int itemCount() {
+        return movieIds.length;
+    }
+
+    public int userCount() {
+        return userIds.length;
+    }
+
+    public int movieId(int row) {
+        return movieIds[row];
+    }
+
+    public String title(int row) {
+        return titles[row];
+    }
+
+    /** Index of a user the model knows, or -1. */
+    public int userIndex(int userId) {
+        int u = Arrays.binarySearch(userIds, userId);
+        return u < 0 ? -1 : u;
+    }
+
+    /** The user tower's input row; shared, do not modify. */
+    public float[] userInput(int userIndex) {
+        return userInputs[userIndex];
+    }
+
+    /** Rows the user rated in training, ascending; shared, do not modify. */
+    public int[] seenRows(int userIndex) {
+        return seenRows[userIndex];
+    }
+
+    /** Rows by training rating count, most rated first ({@link #MAX_K} of them). */
+    public int popularRow(int rank) {
+        return popularRows[rank];
+    }
+
+    public int popularCount() {
+        return popularRows.length;
+    }
+
+    public float popularity(int row) {
+        return popularity[row];
+    }
+}

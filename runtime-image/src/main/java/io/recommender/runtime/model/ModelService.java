@@ -1,0 +1,78 @@
+package io.recommender.runtime.model;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.recommender.bundle.BundleException;
+import io.recommender.bundle.ModelBundle;
+import io.recommender.runtime.embedding.EmbeddingSource;
+import io.recommender.runtime.embedding.IncompatibleBundleException;
+import jakarta.annotation.PostConstruct;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the model bundle once at startup: verifies it (manifest, checksums, shapes), builds the retrieval
+ * structures and binds the embedding source to it. A corrupt or incompatible bundle is refused: the reason is
+ * logged, the service stays alive but never becomes ready, and requests get a 503 naming the reason.
+ */
+@Context
+public class ModelService {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
+
+    private final RecommenderConfig config;
+    private final EmbeddingSource source;
+    private volatile LoadedModel model;
+    private volatile String notReadyReason = "the model bundle is not loaded yet";
+
+    public ModelService(RecommenderConfig config, EmbeddingSource source, MeterRegistry registry) {
+        this.config = config;
+        this.source = source;
+        Gauge.builder("recommender.model.version", this, s -> s.model == null ? Double.NaN : s.model.version())
+                .description("Version of the served model; NaN while none is loaded")
+                .register(registry);
+        Gauge.builder("recommender.model.loaded", this, s -> s.model == null ? 0 : 1)
+                .description("1 when a verified bundle is loaded")
+                .register(registry);
+    }
+
+    @PostConstruct
+    void load() {
+        long start = System.nanoTime();
+        try {
+            ModelBundle bundle = ModelBundle.open(config.bundlePath());
+            LoadedModel loaded = LoadedModel.from(bundle, config.kernel());
+            source.prepare(bundle);
+            model = loaded;
+            LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}), "
+                            + "loaded in {} ms", loaded.manifest().modelName(), loaded.version(), config.bundlePath(),
+                    loaded.itemCount(), loaded.kernel().dimension(), loaded.userCount(), loaded.kernel().name(),
+                    source.name(), (System.nanoTime() - start) / 1_000_000);
+        } catch (BundleException | IncompatibleBundleException e) {
+            notReadyReason = "model bundle " + config.bundlePath() + " refused: " + e.getMessage();
+            LOG.error("{}; the service will not become ready", notReadyReason);
+        }
+    }
+
+    /** The served model, or a 503 saying why there is none. */
+    public LoadedModel require() {
+        LoadedModel m = model;
+        if (m == null) {
+            throw new ServiceNotReadyException(notReadyReason);
+        }
+        return m;
+    }
+
+    public Optional<LoadedModel> current() {
+        return Optional.ofNullable(model);
+    }
+
+    public String notReadyReason() {
+        return notReadyReason;
+    }
+
+    public EmbeddingSource source() {
+        return source;
+    }
+}

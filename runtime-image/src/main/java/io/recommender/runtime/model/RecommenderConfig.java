@@ -1,0 +1,32 @@
+package io.recommender.runtime.model;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.recommender.runtime.retrieval.Kernels;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+
+/**
+ * The service's settings ({@code recommender.*} in application.yml; environment variables override them).
+ *
+ * @param bundlePath the model bundle directory ({@code RECOMMENDER_BUNDLE_PATH})
+ * @param embeddingSource where user embeddings come from ({@code RECOMMENDER_EMBEDDING_SOURCE})
+ * @param unknownUser what a user the model does not know gets ({@code RECOMMENDER_UNKNOWN_USER})
+ * @param kernel the top-K kernel; {@code auto} picks the Vector API one when the JVM has the module
+ * @param tfThreads TensorFlow's thread pool sizes for the in-process model
+ */
+@ConfigurationProperties("recommender")
+public record RecommenderConfig(
+        @NotNull Path bundlePath,
+        @Bindable(defaultValue = "embedded") @NotNull EmbeddingSourceKind embeddingSource,
+        @Bindable(defaultValue = "popular") @NotNull UnknownUserPolicy unknownUser,
+        @Bindable(defaultValue = "auto") @NotNull Kernels.Choice kernel,
+        @Bindable(defaultValue = "1") @Min(1) @Max(64) int tfThreads) {
+
+    public enum EmbeddingSourceKind { EMBEDDED, TFSERVING }
+
+    /** {@code POPULAR}: the most rated items, marked as a fallback; {@code NOT_FOUND}: a 404. */
+    public enum UnknownUserPolicy { POPULAR, NOT_FOUND }
+}

@@ -1,0 +1,57 @@
+package io.recommender.runtime.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.recommender.bundle.BundleLayout;
+import io.recommender.runtime.Http;
+import io.recommender.runtime.TestBundles;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A corrupt, incompatible or missing bundle: alive, never ready, and every answer says why. */
+class RefusedBundleTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void corruptBundleIsRefused() throws IOException {
+        Path bundle = TestBundles.write(tmp.resolve("bundle"), TestBundles.TOWER, TestBundles.INPUT_WIDTH, 5);
+        byte[] items = Files.readAllBytes(bundle.resolve(BundleLayout.ITEMS));
+        items[items.length - 3] ^= 0x40;
+        Files.write(bundle.resolve(BundleLayout.ITEMS), items);
+        assertRefused(bundle, "checksum mismatch for items.bin");
+    }
+
+    @Test
+    void savedModelThatDisagreesWithTheManifestIsRefused() throws IOException {
+        Path bundle = TestBundles.write(tmp.resolve("bundle"), TestBundles.TOWER, TestBundles.INPUT_WIDTH + 1, 5);
+        assertRefused(bundle, "expects exactly 'features' of width " + (TestBundles.INPUT_WIDTH + 1));
+    }
+
+    @Test
+    void missingBundleIsRefused() {
+        assertRefused(tmp.resolve("nowhere"), "not a model bundle");
+    }
+
+    private static void assertRefused(Path bundle, String reason) {
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
+                Map.of("recommender.bundle-path", bundle.toString()))) {
+            Http http = new Http(URI.create(server.getURL().toString()));
+            assertThat(http.get("/health/liveness").status()).isEqualTo(200);
+            Http.Answer ready = http.get("/health/readiness");
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().at("/details/model/details/reason").asText()).contains(reason);
+            Http.Answer predict = http.post("/predict", "{\"uid\": 1}");
+            assertThat(predict.status()).isEqualTo(503);
+            assertThat(predict.json().get("error").asText()).contains("not ready", reason);
+            assertThat(http.get("/metrics").body()).contains("recommender_model_loaded 0.0");
+        }
+    }
+}
