@@ -59,9 +59,10 @@ final class TargetClient implements Closeable {
             .build();
         this.client = HttpClients.custom()
             .setConnectionManager(connections)
+            // The read timeout is the connections' socket timeout, set once when each connects: a per-request
+            // response timeout would cost a setsockopt call on every request.
             .setDefaultRequestConfig(RequestConfig.custom()
                 .setConnectionRequestTimeout(timeout)
-                .setResponseTimeout(timeout)
                 .build())
             .disableAutomaticRetries()
             .disableRedirectHandling()
