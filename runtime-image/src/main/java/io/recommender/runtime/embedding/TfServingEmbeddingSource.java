@@ -78,7 +78,9 @@ public class TfServingEmbeddingSource implements EmbeddingSource {
                         new PredictRequest(t.signature(), new float[][] {input}))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .accept(MediaType.APPLICATION_JSON_TYPE);
-        return Mono.from(client.retrieve(request, Argument.of(PredictResponse.class), Argument.of(ErrorBody.class)))
+        // Deferred: each retry must send a new request, not re-read the first one's outcome.
+        return Mono.defer(() -> Mono.from(
+                        client.retrieve(request, Argument.of(PredictResponse.class), Argument.of(ErrorBody.class))))
                 .retryWhen(Retry.backoff(config.maxRetries(), config.retryBackoff())
                         .filter(TfServingEmbeddingSource::isTransient)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()))

@@ -42,7 +42,7 @@ class RefusedBundleTest {
 
     private static void assertRefused(Path bundle, String reason) {
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
-                Map.of("recommender.bundle-path", bundle.toString()))) {
+                Map.of("micronaut.server.port", -1, "recommender.bundle-path", bundle.toString()))) {
             Http http = new Http(URI.create(server.getURL().toString()));
             assertThat(http.get("/health/liveness").status()).isEqualTo(200);
             Http.Answer ready = http.get("/health/readiness");

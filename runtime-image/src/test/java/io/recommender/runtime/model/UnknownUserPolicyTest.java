@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class UnknownUserPolicyTest {
     @Test
     void notFoundPolicyAnswers404ForUnknownUsersOnly() {
-        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
                 "recommender.bundle-path", TestBundles.standard().toString(),
                 "recommender.unknown-user", "not-found",
                 "recommender.kernel", "scalar"))) {

@@ -172,8 +172,11 @@ final class RestApi implements HttpHandler {
         return PredictCodec.response(request.columnar(), runner.run(request.inputs()));
     }
 
+    /** Decides the outcome on arrival, then delays: a request still sleeping cannot take a later one's failure. */
     private void injectFaults() {
         Faults f = faults.get();
+        boolean failOnce = failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        boolean fail = failOnce || (f.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.failureRate());
         if (f.delayMillis() > 0) {
             try {
                 Thread.sleep(f.delayMillis());
@@ -182,8 +185,7 @@ final class RestApi implements HttpHandler {
                 throw new ApiException(503, "interrupted while shutting down");
             }
         }
-        boolean failOnce = failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-        if (failOnce || (f.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.failureRate())) {
+        if (fail) {
             throw new ApiException(f.failureStatus(), "injected failure (stand-in fault injection)");
         }
     }
