@@ -14,11 +14,11 @@ public final class PreciseBuckets {
         if (responseTimeNanos < 0) {
             throw new IllegalArgumentException("response time must not be negative: " + responseTimeNanos);
         }
-        long micros = (responseTimeNanos + 500) / 1000;
-        long scale = 1;
-        while (micros >= 1000 * scale) {
-            scale *= 10;
+        // Rounded once, straight from nanoseconds: rounding to microseconds first would round twice.
+        long unit = 1000;
+        while (unit <= Long.MAX_VALUE / 10_000 && responseTimeNanos >= 1000 * unit) {
+            unit *= 10;
         }
-        return (micros + scale / 2) / scale * scale;
+        return (responseTimeNanos / unit + (responseTimeNanos % unit >= unit / 2 ? 1 : 0)) * unit / 1000;
     }
 }
