@@ -4,6 +4,7 @@ import io.recommender.loadtest.generator.Endpoint;
 import io.recommender.loadtest.generator.LoadGenerator;
 import io.recommender.loadtest.generator.LoadReports;
 import io.recommender.loadtest.generator.UserIdMix;
+import io.recommender.loadtest.locust.Locust2Worker;
 import io.recommender.loadtest.report.LoadTestReport;
 import io.recommender.loadtest.report.ReportJson;
 import io.recommender.loadtest.report.TerminationMessage;
@@ -36,6 +37,7 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     public static final int PASSED = 0;
     public static final int FAILED = 1;
+    private static final int LOCUST_MASTER_PORT = 5557;
 
     @Spec
     private CommandSpec spec;
@@ -93,6 +95,15 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--min-rps", description = "SLO: lowest achieved request rate")
     private Double minRps;
 
+    @Option(names = "--locust-master", paramLabel = "HOST[:PORT]",
+        description = "Join this Locust 2.x master (default port 5557) as a worker instead of running standalone: "
+            + "the master starts and stops the load and sets the users; --duration becomes a safety limit")
+    private String locustMaster;
+
+    @Option(names = "--locust-connect-timeout", defaultValue = "60s", converter = DurationConverter.class,
+        description = "How long to wait for the Locust master to answer. Default: ${DEFAULT-VALUE}")
+    private Duration locustConnectTimeout;
+
     @Option(names = "--report-out", description = "Also write the complete report (JSON) to this file")
     private Path reportOut;
 
@@ -127,12 +138,15 @@ public final class LoadTestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s (at most %d s in all)%n",
-            config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users, duration,
-            config.maxRunTime().toSeconds());
-
-        LoadGenerator.Result result = LoadGenerator.run(config);
-        LoadTestReport report = LoadReports.build(config, result, slo);
+        LoadTestReport report;
+        if (locustMaster == null) {
+            err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s (at most %d s in all)%n",
+                config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users, duration,
+                config.maxRunTime().toSeconds());
+            report = LoadReports.build(config, LoadGenerator.run(config), slo);
+        } else {
+            report = underLocustMaster(config, slo);
+        }
 
         String full = ReportJson.writePretty(report);
         if (reportOut != null) {
@@ -146,6 +160,35 @@ public final class LoadTestCommand implements Callable<Integer> {
         out.flush();
         err.println(summary(report));
         return report.verdict().passed() ? PASSED : FAILED;
+    }
+
+    /** Follows a Locust master; the report covers the last load it started. */
+    private LoadTestReport underLocustMaster(LoadGenerator.Config config, SloSpec slo) {
+        String host = locustMaster;
+        int port = LOCUST_MASTER_PORT;
+        int colon = locustMaster.lastIndexOf(':');
+        if (colon > 0) {
+            host = locustMaster.substring(0, colon);
+            try {
+                port = Integer.parseInt(locustMaster.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--locust-master must be HOST or HOST:PORT: " + locustMaster);
+            }
+        }
+        err.printf(Locale.ROOT, "load-test: joining the Locust master at %s:%d%n", host, port);
+        Locust2Worker.Outcome outcome;
+        try {
+            outcome = new Locust2Worker(host, port, locustConnectTimeout, config).run();
+        } catch (IOException e) {
+            return LoadReports.build(config, LoadGenerator.Result.aborted(e.getMessage()), slo);
+        }
+        err.println("load-test: " + outcome.ended());
+        if (outcome.result() == null) {
+            return LoadReports.build(config,
+                LoadGenerator.Result.aborted("the Locust master started no load (" + outcome.ended() + ")"), slo);
+        }
+        return LoadReports.build(outcome.config(), outcome.result(), slo);
     }
 
     static String summary(LoadTestReport report) {

@@ -47,20 +47,25 @@ public enum Endpoint {
     private static final byte[] RECOMMENDED_KEY = "\"Recommended\"".getBytes(StandardCharsets.US_ASCII);
 
     private final String method;
-    private final String statsName;
+    private final String pathTemplate;
 
     Endpoint(String method, String pathTemplate) {
         this.method = method;
-        this.statsName = method + " " + pathTemplate;
+        this.pathTemplate = pathTemplate;
     }
 
     public String method() {
         return method;
     }
 
+    /** The path with the user id as a placeholder: the name Locust files its stats under. */
+    public String pathTemplate() {
+        return pathTemplate;
+    }
+
     /** How Locust would name the request, e.g. "GET /v1/recommendations/{userId}". */
     public String statsName() {
-        return statsName;
+        return method + " " + pathTemplate;
     }
 
     /** The command-line and report name, e.g. "predict". */

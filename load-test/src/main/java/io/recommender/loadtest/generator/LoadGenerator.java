@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class LoadGenerator {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
     static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private LoadGenerator() {
     }
@@ -103,6 +105,11 @@ public final class LoadGenerator {
         public double rps() {
             return elapsedSeconds > 0 ? stats.requests() / elapsedSeconds : 0;
         }
+
+        /** No load was run, for this reason. */
+        public static Result aborted(String reason) {
+            return new Result(new RequestStats(System.nanoTime(), 1), Instant.now(), 0, reason);
+        }
     }
 
     public static Result run(Config config) {
@@ -110,14 +117,22 @@ public final class LoadGenerator {
     }
 
     public static Result run(Config config, RequestListener listener) {
+        return run(config, listener, () -> false);
+    }
+
+    /**
+     * @param stopRequested polled by the users before each request: once true, they stop as at the end of the
+     *                      duration (a Locust master stopping the test, for one)
+     */
+    public static Result run(Config config, RequestListener listener, BooleanSupplier stopRequested) {
         int timelineSeconds = (int) Math.min(Integer.MAX_VALUE - 1, (config.duration().toMillis() + 999) / 1000) + 1;
         try (TargetClient client = new TargetClient(config.target(), config.users(), config.requestTimeout())) {
             Instant startedAt = Instant.now();
             String abortReason = preflight(client, config);
             if (abortReason != null) {
-                return new Result(new RequestStats(System.nanoTime(), timelineSeconds), startedAt, 0, abortReason);
+                return new Result(new RequestStats(System.nanoTime(), 1), startedAt, 0, abortReason);
             }
-            return load(client, config, listener, timelineSeconds);
+            return load(client, config, listener, stopRequested, timelineSeconds);
         }
     }
 
@@ -168,7 +183,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static Result load(TargetClient client, Config config, RequestListener listener, int timelineSeconds) {
+    private static Result load(TargetClient client, Config config, RequestListener listener,
+                               BooleanSupplier stopRequested, int timelineSeconds) {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         long end = start + config.duration().toNanos();
@@ -184,21 +200,14 @@ public final class LoadGenerator {
                 RequestStats stats = new RequestStats(start, timelineSeconds);
                 RecommenderTask task = new RecommenderTask(client, config.endpoint(), config.mix(), seeds.split(),
                     stats, listener);
-                Thread user = new Thread(() -> loop(task, limiter, end), "loadtest-user-" + i);
+                Thread user = new Thread(() -> loop(task, limiter, end, stopRequested), "loadtest-user-" + i);
                 // A user stuck past every deadline must not keep the JVM alive; it is still joined below.
                 user.setDaemon(true);
                 perUser.add(stats);
                 users.add(user);
                 user.start();
             }
-            long hardDeadline = end + config.cutOffAfterLoad().toNanos();
-            if (!joinAll(users, hardDeadline)) {
-                LOG.warn("users still busy {} ms after the end of the load; closing their connections",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - end));
-                client.abort();
-                users.forEach(Thread::interrupt);
-                joinAll(users, System.nanoTime() + GRACE.toNanos());
-            }
+            awaitUsers(users, client, end, config.cutOffAfterLoad().toNanos(), stopRequested);
         } finally {
             if (limiter != null) {
                 limiter.stop();
@@ -211,15 +220,15 @@ public final class LoadGenerator {
         return new Result(total, startedAt, elapsedSeconds, null);
     }
 
-    private static void loop(RecommenderTask task, StableRateLimiter limiter, long end) {
+    private static void loop(RecommenderTask task, StableRateLimiter limiter, long end, BooleanSupplier stop) {
         try {
             task.onStart();
-            while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            while (System.nanoTime() < end && !stop.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
                 // acquire() answers true when it had to wait, without granting a permit: check the clock again.
                 if (limiter != null && limiter.acquire()) {
                     continue;
                 }
-                if (System.nanoTime() >= end) {
+                if (System.nanoTime() >= end || stop.getAsBoolean()) {
                     break;
                 }
                 task.execute();
@@ -228,6 +237,29 @@ public final class LoadGenerator {
             LOG.error("a load user stopped on an unexpected error", e);
         } finally {
             task.onStop();
+        }
+    }
+
+    /**
+     * Waits for the users to stop; those still busy {@code cutOffNanos} after the load ended (at the end of the
+     * duration, or when a stop was first seen) have their connections closed under them.
+     */
+    private static void awaitUsers(List<Thread> users, TargetClient client, long end, long cutOffNanos,
+                                   BooleanSupplier stopRequested) {
+        long loadEnd = end;
+        while (!joinAll(users, Math.min(System.nanoTime() + POLL.toNanos(), loadEnd + cutOffNanos))) {
+            long now = System.nanoTime();
+            if (loadEnd == end && now < end && stopRequested.getAsBoolean()) {
+                loadEnd = now;
+            }
+            if (now >= loadEnd + cutOffNanos) {
+                LOG.warn("users still busy {} ms after the end of the load; closing their connections",
+                    TimeUnit.NANOSECONDS.toMillis(now - loadEnd));
+                client.abort();
+                users.forEach(Thread::interrupt);
+                joinAll(users, System.nanoTime() + GRACE.toNanos());
+                return;
+            }
         }
     }
 
