@@ -10,7 +10,7 @@
 # Prints a Markdown report on stdout; progress goes to stderr.
 #
 # Usage: load-test/bench/bench.sh            (from the repository root; needs root for apt-get if wrk/nginx are missing)
-# Tunables (environment): DURATION=20 CONNS=50 RATE=5000 RUNS=3 PORT=18080
+# Tunables (environment): DURATION=20 CONNS=50 RATE=5000 RUNS=3 PORT=<a free loopback port>
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +19,7 @@ DURATION="${DURATION:-20}"
 CONNS="${CONNS:-50}"
 RATE="${RATE:-5000}"
 RUNS="${RUNS:-3}"
-PORT="${PORT:-18080}"
+PORT="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 jar="$root/load-test/target/load-test.jar"
 
 if [ "$(nproc)" -lt 2 ]; then

@@ -1,6 +1,6 @@
 package io.recommender.loadtest.generator;
 
-import com.github.myzhan.locust4j.ratelimit.StableRateLimiter;
+import com.github.myzhan.locust4j.ratelimit.AbstractRateLimiter;
 import io.recommender.loadtest.stats.RequestStats;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a load standalone, without a Locust master: {@code users} threads each run a locust4j task in a loop, paced by
- * a shared locust4j rate limiter, until the duration is up.
+ * a shared locust4j rate limiter ({@link EvenRateLimiter}), until the duration is up or a stop is asked for.
  *
  * <p>locust4j 1.0.14 runs tasks only under its {@code Runner}, which waits for a master's spawn message and reports
  * stats to that master every 3 s, resetting them each time; its only master-less entry, {@code Locust.dryRun}, runs
@@ -78,14 +78,12 @@ public final class LoadGenerator {
             }
         }
 
-        /** Longest a user may wait for a permit of the rate limiter; zero without one. */
-        Duration pacingPeriod() {
-            return rps > 0 ? Duration.ofNanos(Pacing.periodNanos(rps, Pacing.permitsPerTick(rps))) : Duration.ZERO;
-        }
-
-        /** When users still busy after the load are cut off: a late request, or a late permit, has ended by then. */
+        /**
+         * When users still busy after the load are cut off: a late request has failed by then, and a user waiting for
+         * a permit due after the end has been released (within {@link EvenRateLimiter#STOP_CHECK}).
+         */
         Duration cutOffAfterLoad() {
-            return requestTimeout.plus(pacingPeriod()).plus(GRACE);
+            return requestTimeout.plus(GRACE);
         }
 
         /** Upper bound of {@link LoadGenerator#run}'s run time: preflight, load, cut-off, and closing. */
@@ -188,7 +186,7 @@ public final class LoadGenerator {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         long end = start + config.duration().toNanos();
-        StableRateLimiter limiter = config.rps() > 0 ? Pacing.limiterFor(config.rps()) : null;
+        AbstractRateLimiter limiter = config.rps() > 0 ? new EvenRateLimiter(config.rps()) : null;
         SplittableRandom seeds = new SplittableRandom(config.seed());
         List<RequestStats> perUser = new ArrayList<>(config.users());
         List<Thread> users = new ArrayList<>(config.users());
@@ -207,7 +205,7 @@ public final class LoadGenerator {
                 users.add(user);
                 user.start();
             }
-            awaitUsers(users, client, end, config.cutOffAfterLoad().toNanos(), stopRequested);
+            awaitUsers(users, client, limiter, end, config.cutOffAfterLoad().toNanos(), stopRequested);
         } finally {
             if (limiter != null) {
                 limiter.stop();
@@ -220,11 +218,11 @@ public final class LoadGenerator {
         return new Result(total, startedAt, elapsedSeconds, null);
     }
 
-    private static void loop(RecommenderTask task, StableRateLimiter limiter, long end, BooleanSupplier stop) {
+    private static void loop(RecommenderTask task, AbstractRateLimiter limiter, long end, BooleanSupplier stop) {
         try {
             task.onStart();
             while (System.nanoTime() < end && !stop.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-                // acquire() answers true when it had to wait, without granting a permit: check the clock again.
+                // acquire() answers true when released without a permit (the load is over): check again.
                 if (limiter != null && limiter.acquire()) {
                     continue;
                 }
@@ -244,13 +242,17 @@ public final class LoadGenerator {
      * Waits for the users to stop; those still busy {@code cutOffNanos} after the load ended (at the end of the
      * duration, or when a stop was first seen) have their connections closed under them.
      */
-    private static void awaitUsers(List<Thread> users, TargetClient client, long end, long cutOffNanos,
-                                   BooleanSupplier stopRequested) {
+    private static void awaitUsers(List<Thread> users, TargetClient client, AbstractRateLimiter limiter, long end,
+                                   long cutOffNanos, BooleanSupplier stopRequested) {
         long loadEnd = end;
         while (!joinAll(users, Math.min(System.nanoTime() + POLL.toNanos(), loadEnd + cutOffNanos))) {
             long now = System.nanoTime();
             if (loadEnd == end && now < end && stopRequested.getAsBoolean()) {
                 loadEnd = now;
+            }
+            if (now >= loadEnd && limiter != null && !limiter.isStopped()) {
+                // Users waiting for a permit due after the end have nothing left to send.
+                limiter.stop();
             }
             if (now >= loadEnd + cutOffNanos) {
                 LOG.warn("users still busy {} ms after the end of the load; closing their connections",
