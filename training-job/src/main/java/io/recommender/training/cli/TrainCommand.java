@@ -1,0 +1,135 @@
+package io.recommender.training.cli;
+
+import io.recommender.bundle.Manifest;
+import io.recommender.training.model.Device;
+import io.recommender.training.model.TrainedModel;
+import io.recommender.training.model.TrainingConfig;
+import io.recommender.training.pipeline.TrainingPipeline;
+import io.recommender.training.pipeline.TrainingResult;
+import io.recommender.training.eval.RankingMetrics;
+import io.recommender.bundle.ModelBundle;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train on a MovieLens directory (movies.csv, ratings.csv), evaluate on a held-out split, "
+                + "and write a model bundle.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "MovieLens directory with movies.csv and ratings.csv")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "bundle directory to write (replaced atomically)")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "most epochs; early stopping may end sooner (${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "mini-batch size (${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (${DEFAULT-VALUE})")
+    float learningRate;
+
+    @Option(names = "--embedding-size", defaultValue = "32", description = "tower output and ID embedding size (${DEFAULT-VALUE})")
+    int embeddingSize;
+
+    @Option(names = "--hidden", defaultValue = "256,128", split = ",", description = "ReLU layer widths of each tower (${DEFAULT-VALUE})")
+    int[] hidden;
+
+    @Option(names = "--l2", defaultValue = "0.0001", description = "L2 weight on the batch's ID embeddings (${DEFAULT-VALUE})")
+    float l2;
+
+    @Option(names = "--retrieval-weight", defaultValue = "1.0", description = "weight of the retrieval (sampled softmax) loss; 0 trains on ratings only (${DEFAULT-VALUE})")
+    float retrievalWeight;
+
+    @Option(names = "--negatives", defaultValue = "256", description = "uniformly sampled negative items per batch (${DEFAULT-VALUE})")
+    int negatives;
+
+    @Option(names = "--retrieval-scale", defaultValue = "1.0", description = "inverse temperature of the retrieval softmax (${DEFAULT-VALUE})")
+    float retrievalScale;
+
+    @Option(names = "--patience", defaultValue = "2", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the split, initial weights and batch order (${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "share of each user's ratings for early stopping (${DEFAULT-VALUE})")
+    double validationFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "share of each user's ratings held out for evaluation (${DEFAULT-VALUE})")
+    double testFraction;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (${DEFAULT-VALUE})")
+    Device device;
+
+    @Option(names = "--export-split", description = "also write the split as train/validation/test CSVs here")
+    Path exportSplit;
+
+    @Option(names = "--model-name", defaultValue = TrainingPipeline.MODEL_NAME, description = "TensorFlow Serving model name (${DEFAULT-VALUE})")
+    String modelName;
+
+    @Option(names = "--model-version", description = "positive model version; default: the UTC time as yyyyMMddHHmmss")
+    Long modelVersion;
+
+    @Option(names = "--sample-user", description = "user id whose recommendations are printed; default: the first user")
+    Integer sampleUser;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream o = System.out;
+        TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, embeddingSize, hidden, l2,
+                retrievalWeight, negatives, retrievalScale, patience, seed, device);
+        long version = modelVersion != null ? modelVersion
+                : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
+        TrainingResult result = new TrainingPipeline(o).run(new TrainingPipeline.Options(data, out, config,
+                testFraction, validationFraction, exportSplit, modelName, version));
+        printReport(o, result, sampleUser);
+        return 0;
+    }
+
+    static void printReport(PrintStream o, TrainingResult result, Integer sampleUser) {
+        Manifest m = result.manifest();
+        Manifest.Metrics x = m.metrics();
+        Manifest.Baselines b = x.baselines();
+        o.println();
+        o.println("held-out test metrics          model   global mean   user+item bias   most popular");
+        o.printf(Locale.ROOT, "RMSE                         %7.4f   %11.4f   %14.4f   %12s%n", x.rmse(),
+                b.globalMeanRmse(), b.userItemBiasRmse(), "-");
+        o.printf(Locale.ROOT, "recall@10                    %7.4f   %11s   %14s   %12.4f%n", x.recallAt10(), "-", "-",
+                b.mostPopularRecallAt10());
+        o.printf(Locale.ROOT, "NDCG@10                      %7.4f   %11s   %14s   %12.4f%n", x.ndcgAt10(), "-", "-",
+                b.mostPopularNdcgAt10());
+        o.println();
+        printSample(o, result, sampleUser);
+        o.printf(Locale.ROOT, "%nbundle: %s (model %s version %d), %.1f s%n", result.bundle(), m.modelName(),
+                m.modelVersion(), result.seconds());
+    }
+
+    private static void printSample(PrintStream o, TrainingResult result, Integer sampleUser) {
+        ModelBundle bundle = ModelBundle.open(result.bundle());
+        TrainedModel model = result.model();
+        int[] userIds = bundle.userInputs().ids();
+        int user = sampleUser == null ? 0 : Arrays.binarySearch(userIds, sampleUser);
+        if (user < 0) {
+            o.printf("no sample: user %d is not in the data%n", sampleUser);
+            return;
+        }
+        int[] movieIds = bundle.items().ids();
+        int[] seenMovies = bundle.seen().seenBy(userIds[user]);
+        int[] seenIdx = Arrays.stream(seenMovies).map(id -> Arrays.binarySearch(movieIds, id)).sorted().toArray();
+        float[] scores = model.scores(user);
+        o.printf("top 10 for user %d (%d rated in training):%n", userIds[user], seenMovies.length);
+        for (int i : RankingMetrics.topK(scores, seenIdx, 10)) {
+            o.printf(Locale.ROOT, "  %5.2f  %s%n", scores[i], bundle.titles().get(movieIds[i]));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.recommender.training.cli;
+
+import io.recommender.bundle.BundleException;
+import io.recommender.training.data.DataFormatException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code training-job train|import}: the entry point of the training container. */
+@Command(name = "training-job", mixinStandardHelpOptions = true, version = "training-job 0.1.0",
+        description = "Trains the two-tower recommender and writes a model bundle.",
+        subcommands = {TrainCommand.class, ImportCommand.class})
+public final class TrainingJobCommand {
+    /** Exit code for bad input data or a failed run; picocli uses 2 for usage errors. */
+    static final int FAILED = 1;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new TrainingJobCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + message(e));
+                    return FAILED;
+                });
+    }
+
+    /** One line that says what is wrong; a stack trace only for what is a bug. */
+    static String message(Throwable e) {
+        if (e instanceof DataFormatException || e instanceof BundleException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        if (e instanceof UncheckedIOException u) {
+            return u.getMessage() + ": " + u.getCause().getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return n.getFile() + ": file not found";
+        }
+        if (e instanceof java.io.IOException) {
+            return e.toString();
+        }
+        e.printStackTrace();
+        return e.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package io.recommender.training.model;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Hyper-parameters of one training run.
+ *
+ * @param epochs the most epochs to run; early stopping may end sooner
+ * @param patience epochs without a better validation RMSE before stopping
+ * @param hidden widths of the ReLU layers of each tower, before the linear output of {@code embeddingSize}
+ * @param l2 weight of the squared ID embeddings of each batch in the loss
+ * @param retrievalWeight weight of the sampled-softmax retrieval loss next to the rating MSE (0: ratings only)
+ * @param negatives items sampled uniformly per batch as the retrieval loss's negatives
+ * @param retrievalScale factor on the ranking scores before the softmax (an inverse temperature)
+ */
+public record TrainingConfig(int epochs, int batchSize, float learningRate, int embeddingSize, int[] hidden,
+        float l2, float retrievalWeight, int negatives, float retrievalScale, int patience, long seed, Device device) {
+
+    public TrainingConfig {
+        require(epochs >= 1 && epochs <= 1000, "epochs must be in 1..1000, got " + epochs);
+        require(batchSize >= 1 && batchSize <= 1 << 20, "batch size must be in 1..1048576, got " + batchSize);
+        require(learningRate > 0 && learningRate < 1, "learning rate must be in (0, 1), got " + learningRate);
+        require(embeddingSize >= 1 && embeddingSize <= 1024, "embedding size must be in 1..1024, got " + embeddingSize);
+        require(hidden.length >= 1 && Arrays.stream(hidden).allMatch(h -> h >= 1 && h <= 8192),
+                "hidden layer widths must be in 1..8192, got " + Arrays.toString(hidden));
+        require(l2 >= 0, "l2 must not be negative, got " + l2);
+        require(retrievalWeight >= 0, "retrieval weight must not be negative, got " + retrievalWeight);
+        require(negatives >= 1 && negatives <= 1 << 16, "negatives must be in 1..65536, got " + negatives);
+        require(retrievalScale > 0, "retrieval scale must be positive, got " + retrievalScale);
+        require(patience >= 1, "patience must be at least 1, got " + patience);
+        hidden = hidden.clone();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The settings as written into the bundle manifest. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", epochs);
+        m.put("batchSize", batchSize);
+        m.put("learningRate", learningRate);
+        m.put("embeddingSize", embeddingSize);
+        m.put("hidden", Arrays.stream(hidden).boxed().toList());
+        m.put("l2", l2);
+        m.put("retrievalWeight", retrievalWeight);
+        m.put("negatives", negatives);
+        m.put("retrievalScale", retrievalScale);
+        m.put("patience", patience);
+        m.put("seed", seed);
+        m.put("device", device.name().toLowerCase());
+        return m;
+    }
+}

@@ -1,0 +1,223 @@
+package io.recommender.training.model;
+
+import io.recommender.training.features.Features;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Trains the two-tower model in TensorFlow graph mode: predicted rating = user vector . item vector +
+ * user bias + item bias + global mean, MSE loss with L2 on the batch's ID embeddings, Adam on
+ * shuffled mini-batches, early stopping on validation RMSE with the best epoch's weights kept. Initial
+ * weights, batch order and sampled negatives come from the seed, so a seed reproduces a run.
+ */
+public final class TwoTowerTrainer {
+    private final TrainingConfig config;
+
+    public TwoTowerTrainer(TrainingConfig config) {
+        this.config = config;
+    }
+
+    /** Ratings given as parallel arrays of dense user index, dense item index and rating. */
+    public record Examples(int[] users, int[] items, float[] ratings) {
+        public int size() {
+            return users.length;
+        }
+    }
+
+    public TrainedModel train(Features features, float globalMean, Examples train, Examples validation,
+            Consumer<TrainedModel.EpochReport> progress) {
+        DeviceSpec device = DeviceSelector.resolve(config.device());
+        Tower userTower = new Tower("user", features.users(), features.userWidth(), config.embeddingSize(),
+                config.hidden(), false);
+        Tower itemTower = new Tower("item", features.items(), features.itemWidth(), config.embeddingSize(),
+                config.hidden(), true);
+        SplittableRandom rnd = new SplittableRandom(config.seed());
+        Map<String, float[]> initial = new LinkedHashMap<>(userTower.initialValues(rnd.split()));
+        initial.putAll(itemTower.initialValues(rnd.split()));
+
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph).withDevice(device);
+            Map<String, long[]> shapes = new LinkedHashMap<>(userTower.shapes());
+            shapes.putAll(itemTower.shapes());
+            Parameters params = new Parameters(tf, shapes);
+
+            Operand<TFloat32> userTable = tf.constant(Shape.of(features.users(), features.userWidth()),
+                    DataBuffers.of(features.userRows(), true, false));
+            Operand<TFloat32> itemTable = tf.constant(Shape.of(features.items(), features.itemWidth()),
+                    DataBuffers.of(features.itemRows(), true, false));
+            Placeholder<TInt32> userIdx = tf.withName("batch_users").placeholder(TInt32.class);
+            Placeholder<TInt32> itemIdx = tf.withName("batch_items").placeholder(TInt32.class);
+            Placeholder<TFloat32> rating = tf.withName("batch_ratings").placeholder(TFloat32.class);
+
+            Tower.Output u = userTower.apply(tf, tf.gather(userTable, userIdx, tf.constant(0)), params.variables());
+            Tower.Output v = itemTower.apply(tf, tf.gather(itemTable, itemIdx, tf.constant(0)), params.variables());
+            Operand<TFloat32> predicted = tf.math.add(
+                    tf.math.add(tf.sum(tf.math.mul(u.rating(), v.rating()), tf.constant(1)), u.bias()),
+                    tf.math.add(v.bias(), tf.constant(globalMean)));
+            Operand<TFloat32> mse = tf.math.mean(tf.math.square(tf.math.sub(predicted, rating)), tf.constant(0));
+            Operand<TFloat32> penalty = tf.math.mul(tf.constant(config.l2()), tf.math.add(
+                    tf.math.mean(tf.sum(tf.math.square(u.idEmbedding()), tf.constant(1)), tf.constant(0)),
+                    tf.math.mean(tf.sum(tf.math.square(v.idEmbedding()), tf.constant(1)), tf.constant(0))));
+            // Retrieval head: softmax of each rated item against items sampled uniformly. Uniform sampling needs
+            // no logQ correction, so the ranking score learns how likely a user is to pick an item, popularity
+            // included. Ranking by predicted rating instead puts obscure five-star items first.
+            Placeholder<TInt32> negatives = tf.withName("batch_negatives").placeholder(TInt32.class);
+            Placeholder<TFloat32> labels = tf.withName("batch_labels").placeholder(TFloat32.class);
+            Tower.Output n = itemTower.apply(tf, tf.gather(itemTable, negatives, tf.constant(0)), params.variables());
+            Operand<TFloat32> positiveLogit = tf.reshape(tf.math.add(tf.sum(tf.math.mul(u.retrieval(),
+                    v.retrieval()), tf.constant(1)), v.prior()), tf.constant(new int[] {-1, 1}));
+            Operand<TFloat32> negativeLogits = tf.math.add(
+                    tf.linalg.matMul(u.retrieval(), n.retrieval(), MatMul.transposeB(true)),
+                    tf.reshape(n.prior(), tf.constant(new int[] {1, -1})));
+            Operand<TFloat32> logits = tf.math.mul(tf.constant(config.retrievalScale()),
+                    tf.concat(List.of(positiveLogit, negativeLogits), tf.constant(1)));
+            Operand<TFloat32> retrieval = tf.math.mean(
+                    tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss(), tf.constant(0));
+            Operand<TFloat32> objective = tf.math.add(tf.math.add(mse, penalty),
+                    tf.math.mul(tf.constant(config.retrievalWeight()), retrieval));
+            Op step = AdamUpdate.minimize(graph, tf, objective, config.learningRate());
+
+            Tower.Output allUsers = userTower.apply(tf, userTable, params.variables());
+            Tower.Output allItems = itemTower.apply(tf, itemTable, params.variables());
+
+            ConfigProto sessionConfig = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+            try (Session session = new Session(graph, sessionConfig)) {
+                params.load(session, initial);
+                List<TrainedModel.EpochReport> history = new ArrayList<>();
+                Snapshot best = null;
+                int bestEpoch = 0;
+                int[] order = new int[train.size()];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                SplittableRandom shuffle = rnd.split();
+                SplittableRandom sampler = rnd.split();
+                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                    long start = System.nanoTime();
+                    shuffleInPlace(order, shuffle);
+                    double lossSum = 0;
+                    for (int from = 0; from < order.length; from += config.batchSize()) {
+                        int to = Math.min(order.length, from + config.batchSize());
+                        int[] bu = new int[to - from];
+                        int[] bi = new int[to - from];
+                        float[] by = new float[to - from];
+                        for (int k = from; k < to; k++) {
+                            bu[k - from] = train.users()[order[k]];
+                            bi[k - from] = train.items()[order[k]];
+                            by[k - from] = train.ratings()[order[k]];
+                        }
+                        int[] bn = new int[config.negatives()];
+                        for (int k = 0; k < bn.length; k++) {
+                            bn[k] = sampler.nextInt(features.items());
+                        }
+                        float[] bl = new float[(to - from) * (bn.length + 1)];
+                        for (int k = 0; k < to - from; k++) {
+                            bl[k * (bn.length + 1)] = 1f;
+                        }
+                        try (TInt32 tu = Tensors.vector(bu);
+                                TInt32 ti = Tensors.vector(bi);
+                                TFloat32 ty = Tensors.vector(by);
+                                TInt32 tn = Tensors.vector(bn);
+                                TFloat32 tl = Tensors.matrix(bl, to - from, bn.length + 1);
+                                Result r = session.runner().feed(userIdx, tu).feed(itemIdx, ti).feed(rating, ty)
+                                        .feed(negatives, tn).feed(labels, tl).addTarget(step).fetch(mse).run()) {
+                            lossSum += ((TFloat32) r.get(0)).getFloat() * (to - from);
+                        }
+                    }
+                    Snapshot current = snapshot(session, allUsers, allItems, globalMean);
+                    double valRmse = current.rmse(validation);
+                    TrainedModel.EpochReport report = new TrainedModel.EpochReport(epoch, lossSum / order.length,
+                            valRmse, (System.nanoTime() - start) / 1e9);
+                    history.add(report);
+                    progress.accept(report);
+                    if (best == null || valRmse < best.validationRmse) {
+                        best = current.withParameters(params.read(session), valRmse);
+                        bestEpoch = epoch;
+                    } else if (epoch - bestEpoch >= config.patience()) {
+                        break;
+                    }
+                }
+                Map<String, float[]> userParams = new LinkedHashMap<>();
+                best.parameters.forEach((k, val) -> {
+                    if (userTower.shapes().containsKey(k)) {
+                        userParams.put(k, val);
+                    }
+                });
+                return new TrainedModel(best.ratingDimension, best.ratingUsers, best.ratingItems, best.dimension,
+                        best.userVectors, best.itemVectors, userParams,
+                        new TrainedModel.TowerShape(features.users(), features.userWidth(), config.embeddingSize(),
+                                config.hidden()),
+                        List.copyOf(history), bestEpoch, device.deviceType().name());
+            }
+        }
+    }
+
+    private static Snapshot snapshot(Session session, Tower.Output users, Tower.Output items, float globalMean) {
+        try (Result r = session.runner().fetch(users.rating()).fetch(users.bias()).fetch(users.retrieval())
+                .fetch(items.rating()).fetch(items.bias()).fetch(items.retrieval()).fetch(items.prior()).run()) {
+            float[] ur = Tensors.toArray((TFloat32) r.get(0));
+            float[] ub = Tensors.toArray((TFloat32) r.get(1));
+            float[] uq = Tensors.toArray((TFloat32) r.get(2));
+            float[] ir = Tensors.toArray((TFloat32) r.get(3));
+            float[] ib = Tensors.toArray((TFloat32) r.get(4));
+            float[] iq = Tensors.toArray((TFloat32) r.get(5));
+            float[] ip = Tensors.toArray((TFloat32) r.get(6));
+            int e = ur.length / ub.length;
+            float[] ones = new float[Math.max(ub.length, ib.length)];
+            Arrays.fill(ones, 1f);
+            float[] userOffset = new float[ub.length];
+            for (int k = 0; k < ub.length; k++) {
+                userOffset[k] = ub[k] + globalMean;
+            }
+            return new Snapshot(e + 2, Vectors.augment(ur, e, ones, userOffset), Vectors.augment(ir, e, ib, ones),
+                    e + 1, Vectors.append(uq, e, ones), Vectors.append(iq, e, ip), null, Double.NaN);
+        }
+    }
+
+    private static void shuffleInPlace(int[] a, SplittableRandom rnd) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private record Snapshot(int ratingDimension, float[] ratingUsers, float[] ratingItems, int dimension,
+            float[] userVectors, float[] itemVectors, Map<String, float[]> parameters, double validationRmse) {
+        double rmse(Examples examples) {
+            double sq = 0;
+            for (int k = 0; k < examples.size(); k++) {
+                float p = Vectors.dot(ratingUsers, examples.users()[k] * ratingDimension, ratingItems,
+                        examples.items()[k] * ratingDimension, ratingDimension);
+                double err = Math.max(0.5f, Math.min(5f, p)) - examples.ratings()[k];
+                sq += err * err;
+            }
+            return Math.sqrt(sq / Math.max(1, examples.size()));
+        }
+
+        Snapshot withParameters(Map<String, float[]> p, double rmse) {
+            return new Snapshot(ratingDimension, ratingUsers, ratingItems, dimension, userVectors, itemVectors, p,
+                    rmse);
+        }
+    }
+}

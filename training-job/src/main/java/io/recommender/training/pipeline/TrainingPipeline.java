@@ -1,0 +1,158 @@
+package io.recommender.training.pipeline;
+
+import io.recommender.bundle.BundleLayout;
+import io.recommender.bundle.BundleWriter;
+import io.recommender.bundle.Checksums;
+import io.recommender.bundle.FloatTable;
+import io.recommender.bundle.Manifest;
+import io.recommender.bundle.SeenItems;
+import io.recommender.training.data.MovieLensReader;
+import io.recommender.training.data.Ratings;
+import io.recommender.training.data.Split;
+import io.recommender.training.data.SplitExporter;
+import io.recommender.training.eval.Baselines;
+import io.recommender.training.eval.Evaluation;
+import io.recommender.training.features.FeatureBuilder;
+import io.recommender.training.features.Features;
+import io.recommender.training.model.TrainedModel;
+import io.recommender.training.model.TrainingConfig;
+import io.recommender.training.model.TwoTowerTrainer;
+import io.recommender.training.model.UserTowerExporter;
+import io.recommender.training.model.UserTowerVerifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** read -> split -> features -> baselines -> train -> evaluate -> export -> verify -> commit the bundle. */
+public final class TrainingPipeline {
+    public static final String MODEL_NAME = "recommender";
+
+    /**
+     * @param exportSplit where to write the split as CSVs, or null
+     * @param modelVersion the bundle's model version (TensorFlow Serving version folder)
+     */
+    public record Options(Path data, Path out, TrainingConfig config, double testFraction,
+            double validationFraction, Path exportSplit, String modelName, long modelVersion) {}
+
+    private final PrintStream log;
+
+    public TrainingPipeline(PrintStream log) {
+        this.log = log;
+    }
+
+    public TrainingResult run(Options o) throws IOException {
+        long start = System.nanoTime();
+        Ratings ratings = MovieLensReader.read(o.data());
+        String fingerprint = fingerprint(o.data());
+        Split split = Split.of(ratings, o.testFraction(), o.validationFraction(), o.config().seed());
+        log.printf(Locale.ROOT, "data: %d ratings, %d users, %d movies; split train %d / validation %d / test %d%n",
+                ratings.size(), ratings.userCount(), ratings.itemCount(), split.train().length,
+                split.validation().length, split.test().length);
+        if (o.exportSplit() != null) {
+            SplitExporter.export(ratings, split, o.exportSplit());
+            log.println("split written to " + o.exportSplit());
+        }
+
+        Features features = FeatureBuilder.build(ratings, split.train());
+        Baselines baselines = Baselines.fit(ratings, split.train());
+        Evaluation eval = new Evaluation(ratings, split);
+
+        TwoTowerTrainer trainer = new TwoTowerTrainer(o.config());
+        TrainedModel model = trainer.train(features, (float) baselines.globalMean(), examples(ratings, split.train()),
+                examples(ratings, split.validation()), r -> log.printf(Locale.ROOT,
+                        "epoch %3d  train loss %.4f  validation RMSE %.4f  %.1f s%n", r.epoch(), r.trainLoss(),
+                        r.validationRmse(), r.seconds()));
+        log.printf(Locale.ROOT, "device: %s; best epoch %d of %d%n", model.device(), model.bestEpoch(),
+                model.history().size());
+
+        int[] test = split.test();
+        float[] predicted = new float[test.length];
+        for (int j = 0; j < test.length; j++) {
+            predicted[j] = model.predict(ratings.user(test[j]), ratings.item(test[j]));
+        }
+        Evaluation.Ranking ranking = eval.ranking(model::scores);
+        Baselines.Results base = baselines.evaluate(eval, ratings, test);
+        Manifest.Metrics metrics = new Manifest.Metrics(eval.rmse(predicted), ranking.recallAt10(),
+                ranking.ndcgAt10(), new Manifest.Baselines(base.globalMeanRmse(), base.userItemBiasRmse(),
+                        base.mostPopularRecallAt10(), base.mostPopularNdcgAt10()));
+
+        Manifest manifest;
+        try (BundleWriter writer = BundleWriter.create(o.out(), o.modelName(), o.modelVersion())) {
+            UserTowerExporter.export(model, writer.savedModelDir());
+            UserTowerVerifier.verify(writer.savedModelDir(), features.userRows(), features.userWidth(),
+                    model.userVectors(), model.dimension());
+            writeTables(writer, ratings, split, features, model, baselines);
+            manifest = writer.commit(new Manifest(BundleLayout.FORMAT_VERSION, o.modelName(), o.modelVersion(),
+                    Instant.now().toString(), "trained", fingerprint,
+                    new Manifest.Embedding(model.dimension(), features.userWidth(), BundleLayout.SIGNATURE,
+                            BundleLayout.SIGNATURE_INPUT, BundleLayout.SIGNATURE_OUTPUT),
+                    hyperParameters(o), metrics, counts(ratings, split), new TreeMap<>()));
+        }
+        return new TrainingResult(manifest, o.out(), model, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void writeTables(BundleWriter writer, Ratings ratings, Split split, Features features,
+            TrainedModel model, Baselines baselines) throws IOException {
+        int[] movieIds = new int[ratings.itemCount()];
+        Map<Integer, String> titles = new LinkedHashMap<>();
+        for (int i = 0; i < movieIds.length; i++) {
+            movieIds[i] = ratings.movie(i).movieId();
+            titles.put(movieIds[i], ratings.movie(i).title());
+        }
+        writer.writeUserInputs(new FloatTable(ratings.userIds().clone(), features.userWidth(), features.userRows()));
+        writer.writeItems(new FloatTable(movieIds, model.dimension(), model.itemVectors()));
+        writer.writeItemPopularity(new FloatTable(movieIds, 1, baselines.popularity()));
+        int[][] seen = new Evaluation(ratings, split).trainItems();
+        int[][] seenMovieIds = new int[seen.length][];
+        for (int u = 0; u < seen.length; u++) {
+            seenMovieIds[u] = java.util.Arrays.stream(seen[u]).map(i -> movieIds[i]).toArray();
+        }
+        writer.writeSeen(SeenItems.of(ratings.userIds(), seenMovieIds));
+        writer.writeTitles(titles);
+    }
+
+    static TwoTowerTrainer.Examples examples(Ratings ratings, int[] rows) {
+        int[] u = new int[rows.length];
+        int[] i = new int[rows.length];
+        float[] y = new float[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            u[k] = ratings.user(rows[k]);
+            i[k] = ratings.item(rows[k]);
+            y[k] = ratings.rating(rows[k]);
+        }
+        return new TwoTowerTrainer.Examples(u, i, y);
+    }
+
+    private static Map<String, Object> hyperParameters(Options o) {
+        Map<String, Object> h = new LinkedHashMap<>(o.config().asMap());
+        h.put("testFraction", o.testFraction());
+        h.put("validationFraction", o.validationFraction());
+        return h;
+    }
+
+    private static Map<String, Long> counts(Ratings ratings, Split split) {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("users", (long) ratings.userCount());
+        c.put("items", (long) ratings.itemCount());
+        c.put("ratings", (long) ratings.size());
+        c.put("trainRatings", (long) split.train().length);
+        c.put("validationRatings", (long) split.validation().length);
+        c.put("testRatings", (long) split.test().length);
+        return c;
+    }
+
+    /** SHA-256 over the two input files, so a bundle says exactly which data it was trained on. */
+    static String fingerprint(Path data) throws IOException {
+        MessageDigest digest = Checksums.sha256();
+        Checksums.update(digest, data.resolve(MovieLensReader.MOVIES));
+        Checksums.update(digest, data.resolve(MovieLensReader.RATINGS));
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    }
+}
