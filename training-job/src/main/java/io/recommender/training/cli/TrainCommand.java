@@ -9,6 +9,8 @@ import io.recommender.training.pipeline.TrainingResult;
 import io.recommender.training.eval.RankingMetrics;
 import io.recommender.bundle.ModelBundle;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -110,8 +112,16 @@ final class TrainCommand implements Callable<Integer> {
                 b.mostPopularNdcgAt10());
         o.println();
         printSample(o, result, sampleUser);
-        o.printf(Locale.ROOT, "%nbundle: %s (model %s version %d), %.1f s%n", result.bundle(), m.modelName(),
-                m.modelVersion(), result.seconds());
+        o.printf(Locale.ROOT, "%nbundle: %s (model %s version %d), %.1f s, peak heap %d MiB%n", result.bundle(),
+                m.modelName(), m.modelVersion(), result.seconds(), peakHeapBytes() >> 20);
+    }
+
+    /** Peak Java heap in use so far (TensorFlow's native memory is not Java heap and is not included). */
+    static long peakHeapBytes() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum();
     }
 
     private static void printSample(PrintStream o, TrainingResult result, Integer sampleUser) {

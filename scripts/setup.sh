@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, idempotently; a second run does nothing new.
+# Cached between runs: Maven's ~/.m2 and the Python environment in $RECOMMENDER_CACHE.
+set -euo pipefail
+
+CACHE="${RECOMMENDER_CACHE:-$HOME/.cache/recommender-operator}"
+PYTHON_ENV="$CACHE/python"
+# Python TensorFlow checks that exported SavedModels load with the loader TensorFlow Serving uses.
+PYTHON_PACKAGES=(tensorflow-cpu==2.20.0)
+
+log() { printf '[setup] %s\n' "$*"; }
+
+need_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        log "apt-get install ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+need_cmd java || { echo "setup: java (17) is required" >&2; exit 1; }
+need_cmd mvn || apt_install maven
+need_cmd python3 || { echo "setup: python3 is required" >&2; exit 1; }
+
+mkdir -p "$CACHE"
+stamp="$PYTHON_ENV/.installed-$(printf '%s\n' "${PYTHON_PACKAGES[@]}" | sha256sum | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+    log "python environment $PYTHON_ENV: ${PYTHON_PACKAGES[*]}"
+    python3 -m venv "$PYTHON_ENV"
+    "$PYTHON_ENV/bin/pip" install -q --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
+    touch "$stamp"
+fi
+log "ready"
