@@ -1,0 +1,15 @@
+package io.recommender.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Where the model comes from: trained by the operator, or an existing bundle. Exactly one is set. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.training) != has(self.artifact)",
+        message = "set exactly one of model.training and model.artifact")
+public record ModelSource(
+        @JsonPropertyDescription("Train a two-tower model with a training Job.")
+        TrainingSpec training,
+        @JsonPropertyDescription("Serve an existing model bundle.")
+        ArtifactSpec artifact) {}

@@ -1,0 +1,25 @@
+package io.recommender.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One model version as deployed: where it came from, its images and its offline metrics. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelVersion(
+        @JsonPropertyDescription("The model bundle's version.")
+        String modelVersion,
+        @JsonPropertyDescription("The spec generation that produced it.")
+        Long generation,
+        @JsonPropertyDescription("Hash of the spec fields that define the model and its serving; names owned objects.")
+        String specHash,
+        @JsonPropertyDescription("Recommender image, by digest.")
+        String image,
+        @JsonPropertyDescription("TensorFlow Serving image, by digest.")
+        String tfServingImage,
+        @JsonPropertyDescription("Held-out metrics of the model.")
+        ModelMetrics metrics,
+        @JsonPropertyDescription("When it was promoted (RFC 3339).")
+        String promotedAt) {
+
+    public record ModelMetrics(Double rmse, Double recallAt10, Double ndcgAt10) {}
+}

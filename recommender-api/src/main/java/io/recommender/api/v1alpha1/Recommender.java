@@ -1,0 +1,28 @@
+package io.recommender.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One recommender system: a model, how it is served, and the latency it must meet before taking traffic. */
+@Group(Recommender.GROUP)
+@Version(Recommender.VERSION)
+@ShortNames("rec")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Model", jsonPath = ".status.stable.modelVersion",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Topology", jsonPath = ".spec.topology", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "P99-ms", jsonPath = ".status.lastLoadTest.p99Ms",
+        type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "SLO-P99-ms", jsonPath = ".status.lastLoadTest.sloP99Ms",
+        type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class Recommender extends CustomResource<RecommenderSpec, RecommenderStatus> implements Namespaced {
+    public static final String GROUP = "recommender.io";
+    public static final String VERSION = "v1alpha1";
+}

@@ -1,0 +1,31 @@
+package io.recommender.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** What the user asks for. The operator never writes to it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.model.training) || has(self.registry)",
+        message = "model.training needs registry: the trained model's images are pushed there", fieldPath = ".registry")
+public record RecommenderSpec(
+        @Required @JsonPropertyDescription("The model: trained by the operator, or an existing bundle.")
+        ModelSource model,
+        @JsonPropertyDescription("Where user and item features come from.")
+        FeaturesSpec features,
+        @Default("OnePod") @JsonPropertyDescription("OnePod: recommender and TensorFlow Serving in one pod; TwoPod: "
+                + "TensorFlow Serving behind its own Service, its address handed over in a ConfigMap.")
+        Topology topology,
+        @JsonPropertyDescription("Replicas or autoscaling, resources, images and port of the serving pods.")
+        ServingSpec serving,
+        @Required @JsonPropertyDescription("The latency and error budget a version must meet under load before it takes traffic.")
+        SloSpec slo,
+        @JsonPropertyDescription("Where the images of trained models are pushed.")
+        RegistrySpec registry) {
+
+    public RecommenderSpec {
+        topology = topology == null ? Topology.OnePod : topology;
+    }
+}
