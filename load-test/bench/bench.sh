@@ -7,15 +7,18 @@
 #   1. throughput: as many requests as each tool can make with CONNS connections (our --rps 0);
 #   2. latency at the same load: wrk paced to about RATE requests/s by a per-connection pause (wrk has no rate option),
 #      then our generator at the rate wrk actually reached with the same connections; p99 side by side.
+# Our generator runs WARMUP seconds unmeasured before each measured DURATION (JVM JIT compilation); wrk, native,
+# needs none, and finds nginx already warm.
 # Prints a Markdown report on stdout; progress goes to stderr.
 #
 # Usage: load-test/bench/bench.sh            (from the repository root; needs root for apt-get if wrk/nginx are missing)
-# Tunables (environment): DURATION=20 CONNS=50 RATE=5000 RUNS=3 PORT=<a free loopback port>
+# Tunables (environment): DURATION=20 WARMUP=5 CONNS=50 RATE=5000 RUNS=3 PORT=<a free loopback port>
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-5}"
 CONNS="${CONNS:-50}"
 RATE="${RATE:-5000}"
 RUNS="${RUNS:-3}"
@@ -60,7 +63,7 @@ curl -fs -X POST "$target/predict" -d '{"uid": 1}' >/dev/null
 
 ours() { # rps -> writes the report JSON on stdout
     taskset -c 1 java -jar "$jar" --target "$target" --endpoint predict --rps "$1" --users "$CONNS" \
-        --duration "${DURATION}s" --max-error-rate 0 2>/dev/null
+        --duration "${DURATION}s" --warmup "${WARMUP}s" --max-error-rate 0 2>/dev/null
 }
 wrk_run() { # per-connection pause in ms -> wrk's output
     WRK_DELAY_MS="$1" taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$here/paced.lua" \
@@ -80,4 +83,4 @@ for run in $(seq "$RUNS"); do
     ours "$wrk_rate" | python3 "$here/summarize.py" ours-paced >> "$results"
 done
 
-python3 "$here/summarize.py" --report "$results" "$DURATION" "$CONNS" "$RATE" "$RUNS"
+python3 "$here/summarize.py" --report "$results" "$DURATION" "$WARMUP" "$CONNS" "$RATE" "$RUNS"

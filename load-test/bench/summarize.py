@@ -1,7 +1,7 @@
 """Turns one tool's output into a JSON line (bench.sh), or the collected lines into a Markdown report.
 
   summarize.py LABEL < output            our report JSON or wrk's text -> {"label", "rps", "p99_ms", ...}
-  summarize.py --report FILE DURATION CONNS RATE RUNS
+  summarize.py --report FILE DURATION WARMUP CONNS RATE RUNS
 """
 import json
 import re
@@ -36,7 +36,7 @@ def summarize(label):
     print(json.dumps(figures))
 
 
-def report(path, duration, conns, rate, runs):
+def report(path, duration, warmup, conns, rate, runs):
     rows = [json.loads(line) for line in open(path)]
     by = {}
     for row in rows:
@@ -49,7 +49,7 @@ def report(path, duration, conns, rate, runs):
         return ", ".join(fmt.format(r[key]) for r in by[label])
 
     print(f"Each figure is the median of {runs} runs of {duration} s with {conns} connections "
-          f"(all runs in brackets).\n")
+          f"(all runs in brackets); load-test measured after {warmup} s of unmeasured warm-up.\n")
     print("| measurement | tool | requests/s | p50 ms | p90 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")
     for label, what, tool in (("ours-max", "throughput, unpaced", "load-test (locust4j)"),
@@ -73,6 +73,6 @@ def report(path, duration, conns, rate, runs):
 
 if __name__ == "__main__":
     if sys.argv[1] == "--report":
-        report(sys.argv[2], *sys.argv[3:7])
+        report(sys.argv[2], *sys.argv[3:8])
     else:
         summarize(sys.argv[1])

@@ -61,6 +61,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         description = "How long to load: 30s, 2m, 500ms, PT1M. Default: ${DEFAULT-VALUE}")
     private Duration duration;
 
+    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
+        description = "Load this long before the measured duration, unmeasured (JIT, caches, connections). Default: ${DEFAULT-VALUE}")
+    private Duration warmup;
+
     @Option(names = "--request-timeout", defaultValue = "5s", converter = DurationConverter.class,
         description = "A request failing to connect, or to get its answer's next bytes, this long fails. Default: ${DEFAULT-VALUE}")
     private Duration requestTimeout;
@@ -133,16 +137,16 @@ public final class LoadTestCommand implements Callable<Integer> {
         LoadGenerator.Config config;
         try {
             slo = new SloSpec(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
-            config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration,
+            config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration, warmup,
                 requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         LoadTestReport report;
         if (locustMaster == null) {
-            err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s (at most %d s in all)%n",
-                config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users, duration,
-                config.maxRunTime().toSeconds());
+            err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s after %s of warm-up (at most %d s"
+                    + " in all)%n", config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users, duration,
+                warmup, config.maxRunTime().toSeconds());
             report = LoadReports.build(config, LoadGenerator.run(config), slo);
         } else {
             report = underLocustMaster(config, slo);

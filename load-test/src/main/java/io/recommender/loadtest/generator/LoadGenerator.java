@@ -47,18 +47,21 @@ public final class LoadGenerator {
      * @param endpoint       which endpoint to call
      * @param users          concurrent users, each with at most one request in flight
      * @param rps            requests per second for all users together, 0 for as fast as they can go
-     * @param duration       how long to load
+     * @param duration       how long to load and measure
+     * @param warmup         how long to load before measuring (unmeasured: JIT compilation, caches and connection
+     *                       set-up on both sides), as Locust's --reset-stats after the ramp-up does
      * @param requestTimeout a request that takes longer (to connect, or between bytes of the answer) fails
      * @param mix            which user ids to ask about
      * @param seed           seeds the user ids, for repeatable runs
      */
-    public record Config(URI target, Endpoint endpoint, int users, double rps, Duration duration,
+    public record Config(URI target, Endpoint endpoint, int users, double rps, Duration duration, Duration warmup,
                          Duration requestTimeout, UserIdMix mix, long seed) {
 
         public Config {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(warmup, "warmup");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             Objects.requireNonNull(mix, "mix");
             if (!"http".equals(target.getScheme()) || target.getHost() == null) {
@@ -72,6 +75,9 @@ public final class LoadGenerator {
             }
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("the duration must be positive: " + duration);
+            }
+            if (warmup.isNegative()) {
+                throw new IllegalArgumentException("the warm-up must not be negative: " + warmup);
             }
             if (requestTimeout.toMillis() < 1) {
                 throw new IllegalArgumentException("the request timeout must be at least 1 ms: " + requestTimeout);
@@ -88,14 +94,15 @@ public final class LoadGenerator {
 
         /** Upper bound of {@link LoadGenerator#run}'s run time: preflight, load, cut-off, and closing. */
         public Duration maxRunTime() {
-            return requestTimeout.plus(GRACE).plus(duration).plus(cutOffAfterLoad()).plus(GRACE).plus(GRACE);
+            return requestTimeout.plus(GRACE).plus(warmup).plus(duration).plus(cutOffAfterLoad()).plus(GRACE)
+                .plus(GRACE);
         }
     }
 
     /**
      * @param stats          everything the users recorded, merged
-     * @param startedAt      when the load started
-     * @param elapsedSeconds from the start of the load until the last user stopped
+     * @param startedAt      when the measured load started (after the warm-up)
+     * @param elapsedSeconds from then until the last user stopped
      * @param abortReason    why no load was run, or null
      */
     public record Result(RequestStats stats, Instant startedAt, double elapsedSeconds, String abortReason) {
@@ -183,9 +190,10 @@ public final class LoadGenerator {
 
     private static Result load(TargetClient client, Config config, RequestListener listener,
                                BooleanSupplier stopRequested, int timelineSeconds) {
-        Instant startedAt = Instant.now();
         long start = System.nanoTime();
-        long end = start + config.duration().toNanos();
+        long measureFrom = start + config.warmup().toNanos();
+        long end = measureFrom + config.duration().toNanos();
+        Instant startedAt = Instant.now().plus(config.warmup());
         AbstractRateLimiter limiter = config.rps() > 0 ? new EvenRateLimiter(config.rps()) : null;
         SplittableRandom seeds = new SplittableRandom(config.seed());
         List<RequestStats> perUser = new ArrayList<>(config.users());
@@ -195,9 +203,9 @@ public final class LoadGenerator {
         }
         try {
             for (int i = 0; i < config.users(); i++) {
-                RequestStats stats = new RequestStats(start, timelineSeconds);
+                RequestStats stats = new RequestStats(measureFrom, timelineSeconds);
                 RecommenderTask task = new RecommenderTask(client, config.endpoint(), config.mix(), seeds.split(),
-                    stats, listener);
+                    measureFrom, stats, listener);
                 Thread user = new Thread(() -> loop(task, limiter, end, stopRequested), "loadtest-user-" + i);
                 // A user stuck past every deadline must not keep the JVM alive; it is still joined below.
                 user.setDaemon(true);
@@ -211,8 +219,8 @@ public final class LoadGenerator {
                 limiter.stop();
             }
         }
-        double elapsedSeconds = (System.nanoTime() - start) / 1e9;
-        RequestStats total = new RequestStats(start, timelineSeconds);
+        double elapsedSeconds = Math.max(0, System.nanoTime() - measureFrom) / 1e9;
+        RequestStats total = new RequestStats(measureFrom, timelineSeconds);
         // Stats are read only after their user has stopped (or, stuck, been given up on and its connection closed).
         perUser.forEach(total::merge);
         return new Result(total, startedAt, elapsedSeconds, null);

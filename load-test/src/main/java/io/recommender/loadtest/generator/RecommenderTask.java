@@ -15,15 +15,20 @@ final class RecommenderTask extends AbstractTask {
     private final Endpoint endpoint;
     private final UserIdMix mix;
     private final SplittableRandom random;
+    private final long measureFromNanos;
     private final RequestStats stats;
     private final RequestListener listener;
 
+    /**
+     * @param measureFromNanos requests sent before this {@link System#nanoTime()} are warm-up: made, not recorded
+     */
     RecommenderTask(TargetClient client, Endpoint endpoint, UserIdMix mix, SplittableRandom random,
-                    RequestStats stats, RequestListener listener) {
+                    long measureFromNanos, RequestStats stats, RequestListener listener) {
         this.client = client;
         this.endpoint = endpoint;
         this.mix = mix;
         this.random = random;
+        this.measureFromNanos = measureFromNanos;
         this.stats = stats;
         this.listener = listener;
     }
@@ -52,7 +57,9 @@ final class RecommenderTask extends AbstractTask {
             error = "client error: " + e;
         }
         long elapsed = System.nanoTime() - start;
-        stats.record(start, elapsed, error);
-        listener.onRequest(userId, start, elapsed, error);
+        if (start - measureFromNanos >= 0) {
+            stats.record(start, elapsed, error);
+            listener.onRequest(userId, start, elapsed, error);
+        }
     }
 }

@@ -191,8 +191,9 @@ public final class Locust2Worker {
         stopCurrent();
         this.userClassesCount = userClassesCount;
         if (users > 0) {
+            // No warm-up of its own: the master decides what its stats cover (its --reset-stats).
             LoadGenerator.Config config = new LoadGenerator.Config(target(job.get("host")), template.endpoint(),
-                (int) Math.min(Integer.MAX_VALUE, users), template.rps(), template.duration(),
+                (int) Math.min(Integer.MAX_VALUE, users), template.rps(), template.duration(), Duration.ZERO,
                 template.requestTimeout(), template.mix(), template.seed());
             current = new Run(config, stats);
         }

@@ -69,14 +69,15 @@ public record LoadTestReport(
      *
      * @param targetRps        requests per second asked for; 0 means as fast as the users can go
      * @param users            concurrent users, each with at most one request in flight
-     * @param durationSeconds  how long to load
+     * @param durationSeconds  how long to load and measure
+     * @param warmupSeconds    how long to load, unmeasured, before
      * @param knownUsers       range of user ids the model knows, e.g. "1-610"
      * @param unknownFraction  share of requests for user ids outside that range
      * @param requestTimeoutMs a request taking longer fails
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record LoadProfile(double targetRps, int users, double durationSeconds, String knownUsers,
-                              double unknownFraction, long requestTimeoutMs) {
+    public record LoadProfile(double targetRps, int users, double durationSeconds, double warmupSeconds,
+                              String knownUsers, double unknownFraction, long requestTimeoutMs) {
     }
 
     /** Latency figures in milliseconds. */

@@ -25,7 +25,7 @@ class LoadGeneratorTest {
 
     private static LoadGenerator.Config config(URI target, int users, double rps, Duration duration,
                                                Duration requestTimeout, double unknownFraction) {
-        return new LoadGenerator.Config(target, Endpoint.PREDICT, users, rps, duration, requestTimeout,
+        return new LoadGenerator.Config(target, Endpoint.PREDICT, users, rps, duration, Duration.ZERO, requestTimeout,
             new UserIdMix(1, 610, unknownFraction), 1);
     }
 
@@ -59,6 +59,23 @@ class LoadGeneratorTest {
             assertThat(report.latencyMs().p50()).isGreaterThanOrEqualTo(5);
             assertThat(target.requestsSeen()).isEqualTo(report.requests() + 1);
             assertThat(report.timeline()).hasSize(3);
+            assertThat(report.timeline().stream().mapToLong(LoadTestReport.Second::requests).sum())
+                .isEqualTo(report.requests());
+        }
+    }
+
+    @Test
+    void warmUpRequestsAreMadeButNotMeasured() throws IOException {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 2))) {
+            LoadGenerator.Config config = new LoadGenerator.Config(target.uri(), Endpoint.PREDICT, 2, 100,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), new UserIdMix(1, 610, 0.1), 1);
+            LoadTestReport report = runAndReport(config, GENEROUS);
+
+            // 100 rps for 1 s measured: at most 101 permits fall in it; the warm-up second's are on top.
+            assertThat(report.requests()).isBetween(30L, 101L);
+            assertThat((long) target.requestsSeen()).isGreaterThan(report.requests() + 30);
+            assertThat(report.load().warmupSeconds()).isEqualTo(1.0);
+            assertThat(report.durationSeconds()).isLessThan(1.5);
             assertThat(report.timeline().stream().mapToLong(LoadTestReport.Second::requests).sum())
                 .isEqualTo(report.requests());
         }

@@ -26,7 +26,7 @@ import org.zeromq.ZMQ;
 class Locust2WorkerTest {
 
     private static LoadGenerator.Config template(URI target) {
-        return new LoadGenerator.Config(target, Endpoint.PREDICT, 1, 0, Duration.ofMinutes(5),
+        return new LoadGenerator.Config(target, Endpoint.PREDICT, 1, 0, Duration.ofMinutes(5), Duration.ZERO,
             Duration.ofSeconds(2), new UserIdMix(1, 610, 0.1), 1);
     }
 

@@ -28,7 +28,7 @@ final class ReportFixtures {
         }
         return new LoadTestReport(LoadTestReport.SCHEMA_VERSION, "http://recommender-candidate:8080", "predict",
             "2026-11-27T10:00:00Z", 60.012,
-            new LoadTestReport.LoadProfile(1000, 50, 60, "1-610", 0.1, 5000),
+            new LoadTestReport.LoadProfile(1000, 50, 60, 10, "1-610", 0.1, 5000),
             60_000, 1_200, 999.8, 0.02,
             new LoadTestReport.Latency(12, 30, 41, 88, 512.25, 14.5),
             new LoadTestReport.Latency(11.9, 30.2, 41.3, 87.6, 512.25, 14.5),
