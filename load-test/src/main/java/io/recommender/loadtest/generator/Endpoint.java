@@ -16,6 +16,11 @@ public enum Endpoint {
         }
 
         @Override
+        boolean pathNamesTheUser() {
+            return false;
+        }
+
+        @Override
         byte[] body(long userId) {
             return ("{\"uid\": " + userId + "}").getBytes(StandardCharsets.US_ASCII);
         }
@@ -31,6 +36,11 @@ public enum Endpoint {
         @Override
         String path(long userId) {
             return "/v1/recommendations/" + userId + "?k=10";
+        }
+
+        @Override
+        boolean pathNamesTheUser() {
+            return true;
         }
 
         @Override
@@ -84,6 +94,9 @@ public enum Endpoint {
 
     /** Path and query of the request for a user. */
     abstract String path(long userId);
+
+    /** Whether {@link #path} differs from user to user. */
+    abstract boolean pathNamesTheUser();
 
     /** JSON request body, or null for none. */
     abstract byte[] body(long userId);

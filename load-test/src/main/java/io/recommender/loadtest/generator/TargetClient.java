@@ -8,6 +8,8 @@ import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -33,6 +35,8 @@ import org.apache.hc.core5.util.Timeout;
 final class TargetClient implements Closeable {
 
     private final URI base;
+    /** Request URIs of the endpoints whose path is the same for every user, parsed once, not on every request. */
+    private final Map<Endpoint, URI> fixedUris = new EnumMap<>(Endpoint.class);
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
     private final long requestTimeoutMs;
@@ -45,6 +49,11 @@ final class TargetClient implements Closeable {
     TargetClient(URI base, int users, Duration requestTimeout) {
         this.base = base;
         this.requestTimeoutMs = requestTimeout.toMillis();
+        for (Endpoint endpoint : Endpoint.values()) {
+            if (!endpoint.pathNamesTheUser()) {
+                fixedUris.put(endpoint, resolve(endpoint.path(0)));
+            }
+        }
         Timeout timeout = Timeout.of(requestTimeout);
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(users)
@@ -78,7 +87,8 @@ final class TargetClient implements Closeable {
     }
 
     Answer call(Endpoint endpoint, long userId) throws IOException {
-        HttpUriRequestBase request = new HttpUriRequestBase(endpoint.method(), resolve(endpoint.path(userId)));
+        URI uri = endpoint.pathNamesTheUser() ? resolve(endpoint.path(userId)) : fixedUris.get(endpoint);
+        HttpUriRequestBase request = new HttpUriRequestBase(endpoint.method(), uri);
         byte[] body = endpoint.body(userId);
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));

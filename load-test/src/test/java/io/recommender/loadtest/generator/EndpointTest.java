@@ -16,6 +16,7 @@ class EndpointTest {
     void predictPostsTheUserIdAndWantsRecommendations() {
         assertThat(Endpoint.PREDICT.method()).isEqualTo("POST");
         assertThat(Endpoint.PREDICT.path(42)).isEqualTo("/predict");
+        assertThat(Endpoint.PREDICT.pathNamesTheUser()).isFalse();
         assertThat(new String(Endpoint.PREDICT.body(42), StandardCharsets.US_ASCII)).isEqualTo("{\"uid\": 42}");
         assertThat(Endpoint.PREDICT.judge(200, ascii("{\"Recommended\": [1, 2]}"))).isNull();
         assertThat(Endpoint.PREDICT.judge(200, ascii("{\"detail\": \"x\"}")))
@@ -27,6 +28,7 @@ class EndpointTest {
     void recommendationsGetsByPath() {
         assertThat(Endpoint.RECOMMENDATIONS.method()).isEqualTo("GET");
         assertThat(Endpoint.RECOMMENDATIONS.path(7)).isEqualTo("/v1/recommendations/7?k=10");
+        assertThat(Endpoint.RECOMMENDATIONS.pathNamesTheUser()).isTrue();
         assertThat(Endpoint.RECOMMENDATIONS.body(7)).isNull();
         assertThat(Endpoint.RECOMMENDATIONS.judge(204, new byte[0])).isNull();
         assertThat(Endpoint.RECOMMENDATIONS.judge(404, new byte[0])).isEqualTo("HTTP 404");

@@ -79,8 +79,27 @@ class HistogramTest {
     }
 
     @Test
+    void keepsEveryKindOfBucketApartAndInOrder() {
+        Histogram histogram = new Histogram();
+        long[] buckets = {0, 7, 999, 1000, 1010, 9990, 10_000, 59_000, 123_000_000, 1001, 123_456, Long.MAX_VALUE};
+        for (long bucket : buckets) {
+            histogram.add(bucket, 2);
+        }
+        histogram.add(1000);
+        assertThat(histogram.total()).isEqualTo(2L * buckets.length + 1);
+        java.util.Map<Long, Long> expected = new java.util.TreeMap<>();
+        for (long bucket : buckets) {
+            expected.put(bucket, 2L);
+        }
+        expected.put(1000L, 3L);
+        assertThat(histogram.toSortedMap()).containsExactlyEntriesOf(expected);
+        assertThat(histogram.percentile(1)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void rejectsPercentOutsideZeroToOne() {
         assertThatThrownBy(() -> new Histogram().percentile(1.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Histogram().add(1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Histogram().add(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
