@@ -2,21 +2,21 @@ package io.recommender.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 
-/** An existing model bundle, as an image or a URL. Exactly one is set. */
+/** An existing model, as the two images a training run packages: the recommender and TensorFlow Serving. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.image) != has(self.url)", message = "set exactly one of artifact.image and artifact.url")
 public record ArtifactSpec(
-        @Size(max = 512) @Pattern(ImageReference.PATTERN)
+        @Required @Size(max = 512) @Pattern(ImageReference.PATTERN)
         @JsonPropertyDescription("Recommender image with the model bundle at /opt/recommender/bundle, preferably by digest.")
         String image,
-        @Size(max = 2048) @Pattern("^(https?|s3)://\\S+$")
-        @JsonPropertyDescription("URL of a model bundle archive (tar.gz of the bundle directory).")
-        String url,
-        @Size(max = 512) @Pattern(ImageReference.PATTERN)
-        @JsonPropertyDescription("TensorFlow Serving image with this model's SavedModel; when unset the SavedModel is "
-                + "copied from the bundle into the serving pod.")
-        String tfServingImage) {}
+        @Required @Size(max = 512) @Pattern(ImageReference.PATTERN)
+        @JsonPropertyDescription("TensorFlow Serving image with the model's SavedModel at /models/<modelName>/<version>, "
+                + "preferably by digest.")
+        String tfServingImage,
+        @Default("recommender") @Size(min = 1, max = 63) @Pattern("^[a-z0-9][a-z0-9_.-]*$")
+        @JsonPropertyDescription("The model's name in TensorFlow Serving.")
+        String modelName) {}

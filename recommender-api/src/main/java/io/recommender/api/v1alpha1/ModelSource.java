@@ -11,5 +11,5 @@ import io.fabric8.generator.annotation.ValidationRule;
 public record ModelSource(
         @JsonPropertyDescription("Train a two-tower model with a training Job.")
         TrainingSpec training,
-        @JsonPropertyDescription("Serve an existing model bundle.")
+        @JsonPropertyDescription("Serve an existing model, packaged as images.")
         ArtifactSpec artifact) {}

@@ -10,8 +10,14 @@ public record ModelVersion(
         String modelVersion,
         @JsonPropertyDescription("The spec generation that produced it.")
         Long generation,
-        @JsonPropertyDescription("Hash of the spec fields that define the model and its serving; names owned objects.")
+        @JsonPropertyDescription("Hash of the spec fields that define this version (model, features, topology, images).")
         String specHash,
+        @JsonPropertyDescription("Hash of the training spec that produced the model; equal hashes share a model.")
+        String trainingHash,
+        @JsonPropertyDescription("OnePod or TwoPod.")
+        Topology topology,
+        @JsonPropertyDescription("The model's name in TensorFlow Serving.")
+        String modelName,
         @JsonPropertyDescription("Recommender image, by digest.")
         String image,
         @JsonPropertyDescription("TensorFlow Serving image, by digest.")

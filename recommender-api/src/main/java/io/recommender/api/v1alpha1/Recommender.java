@@ -1,6 +1,7 @@
 package io.recommender.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -21,6 +22,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "SLO-P99-ms", jsonPath = ".status.lastLoadTest.sloP99Ms",
         type = AdditionalPrinterColumn.Type.NUMBER)
+@ValidationRule(value = "self.metadata.name.size() <= 40",
+        message = "metadata.name must be at most 40 characters: the operator derives Job and Service names from it",
+        fieldPath = ".metadata.name")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Recommender extends CustomResource<RecommenderSpec, RecommenderStatus> implements Namespaced {
     public static final String GROUP = "recommender.io";

@@ -25,7 +25,12 @@ public record RecommenderStatus(
         @JsonPropertyDescription("The latest load test of a candidate and its verdict.")
         LoadTestSummary lastLoadTest,
         @JsonPropertyDescription("Versions promoted before the stable one, newest first, for rollback.")
-        List<ModelVersion> history) {
+        List<ModelVersion> history,
+        @JsonPropertyDescription("Spec hash of a version that failed training or the latency gate; it is not tried "
+                + "again until the spec changes or the recommender.io/retry annotation gets a new value.")
+        String rejectedSpecHash,
+        @JsonPropertyDescription("The recommender.io/retry annotation value of the latest attempt.")
+        String retryToken) {
 
     public enum Phase {
         Pending,

@@ -29,9 +29,12 @@ public record SloSpec(
         @JsonPropertyDescription("How long the load test runs, e.g. 30s, 2m, 1m30s.")
         String duration) {
 
+    /** The load generator reports Locust's p50, p90, p95 and p99, so those are the percentiles a target may name. */
+    @ValidationRule(value = "self.percentile in [50.0, 90.0, 95.0, 99.0]",
+            message = "percentile must be one of 50, 90, 95, 99", fieldPath = ".percentile")
     public record LatencyTarget(
-            @Required @Min(value = 50) @Max(value = 100, inclusive = false)
-            @JsonPropertyDescription("Percentile, 50 <= p < 100, e.g. 95 or 99.9.")
+            @Required @Min(value = 50) @Max(value = 99)
+            @JsonPropertyDescription("Percentile: 50, 90, 95 or 99.")
             Double percentile,
             @Required @Min(value = 0, inclusive = false) @Max(60000)
             @JsonPropertyDescription("Largest acceptable latency at that percentile, in milliseconds.")

@@ -1,0 +1,77 @@
+package io.recommender.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.operator.OperatorConfig;
+import io.recommender.operator.gate.GateJobs;
+import io.recommender.operator.naming.Names;
+import io.recommender.operator.status.Plan;
+import io.recommender.operator.training.TrainingJobs;
+
+/**
+ * Jobs are created and deleted, never updated: a Job's pod template is immutable, and a changed spec makes a
+ * new Job under a new name anyway.
+ */
+public final class JobDependents {
+    private JobDependents() {}
+
+    public abstract static class CreateOnlyJob extends KubernetesDependentResource<Job, Recommender>
+            implements Creator<Job, Recommender>, GarbageCollected<Recommender> {
+        public CreateOnlyJob() {
+            super(Job.class);
+        }
+
+        abstract String name(Recommender r);
+
+        @Override
+        protected ResourceID targetSecondaryResourceID(Recommender r, Context<Recommender> context) {
+            return new ResourceID(name(r), r.getMetadata().getNamespace());
+        }
+    }
+
+    public static final class TrainingJob extends CreateOnlyJob {
+        @Override
+        String name(Recommender r) {
+            return Names.trainingJob(r, Plan.trainingHash(r));
+        }
+
+        @Override
+        protected Job desired(Recommender r, Context<Recommender> context) {
+            return TrainingJobs.job(r, OperatorConfig.current());
+        }
+    }
+
+    public static final class GateJob extends CreateOnlyJob {
+        @Override
+        String name(Recommender r) {
+            return Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r));
+        }
+
+        @Override
+        protected Job desired(Recommender r, Context<Recommender> context) {
+            return GateJobs.job(r, OperatorConfig.current());
+        }
+    }
+
+    public static final class TrainingNeeded implements Condition<Job, Recommender> {
+        @Override
+        public boolean isMet(io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource<Job, Recommender> d,
+                Recommender r, Context<Recommender> context) {
+            return Plan.trainingNeeded(r);
+        }
+    }
+
+    public static final class GateNeeded implements Condition<Job, Recommender> {
+        @Override
+        public boolean isMet(io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource<Job, Recommender> d,
+                Recommender r, Context<Recommender> context) {
+            return Plan.gateNeeded(r);
+        }
+    }
+}

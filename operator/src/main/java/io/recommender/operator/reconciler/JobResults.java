@@ -1,0 +1,12 @@
+package io.recommender.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.Optional;
+
+/**
+ * Where a finished Job's result comes from. In a cluster it is the container's termination message
+ * ({@link TerminationMessages}); where pods are simulated and never run, a test supplies it.
+ */
+public interface JobResults {
+    Optional<String> resultOf(Job job);
+}

@@ -1,0 +1,24 @@
+package io.recommender.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.recommender.api.v1alpha1.Recommender;
+
+/**
+ * A dependent found by name in an informer shared with the other dependents of its kind. The name is
+ * known without building the desired object, which may not be buildable while the dependent is inactive.
+ */
+public abstract class NamedDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, Recommender> {
+    NamedDependent(Class<R> type) {
+        super(type);
+    }
+
+    abstract String name(Recommender r);
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(Recommender r, Context<Recommender> context) {
+        return new ResourceID(name(r), r.getMetadata().getNamespace());
+    }
+}

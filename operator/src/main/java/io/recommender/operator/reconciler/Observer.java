@@ -1,0 +1,90 @@
+package io.recommender.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.recommender.api.v1alpha1.ModelVersion;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.operator.naming.Labels;
+import io.recommender.operator.naming.Names;
+import io.recommender.operator.naming.Role;
+import io.recommender.operator.status.JobOutcome;
+import io.recommender.operator.status.Observation;
+import io.recommender.operator.status.Plan;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Turns the owned objects in the informer caches into an {@link Observation}. */
+final class Observer {
+    private final JobResults results;
+
+    Observer(JobResults results) {
+        this.results = results;
+    }
+
+    Observation observe(Recommender r, Context<Recommender> context) {
+        String training = r.getSpec().model().training() == null ? null : Names.trainingJob(r, Plan.trainingHash(r));
+        String gate = Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r));
+        ModelVersion candidate = Plan.candidate(r);
+        ModelVersion stable = Plan.stable(r);
+        return new Observation(
+                training == null ? JobOutcome.ABSENT : outcome(job(context, training)),
+                candidate != null && rolledOut(deployment(context, Names.recommender(r, Role.CANDIDATE)), candidate),
+                stable != null && available(deployment(context, Names.recommender(r, Role.STABLE))),
+                candidate == null ? JobOutcome.ABSENT : outcome(job(context, gate)));
+    }
+
+    private JobOutcome outcome(Optional<Job> job) {
+        if (job.isEmpty()) {
+            return JobOutcome.ABSENT;
+        }
+        Job j = job.get();
+        if (hasCondition(j, "Complete")) {
+            return new JobOutcome.Succeeded(results.resultOf(j).orElse(null));
+        }
+        if (hasCondition(j, "Failed")) {
+            JobCondition failed = j.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()))
+                    .findFirst().orElseThrow();
+            return new JobOutcome.Failed("Job " + j.getMetadata().getName() + " failed: " + failed.getReason()
+                    + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")"), results.resultOf(j).orElse(null));
+        }
+        return JobOutcome.RUNNING;
+    }
+
+    private static boolean hasCondition(Job j, String type) {
+        return j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** Every replica runs this version's pod template and is available. */
+    private static boolean rolledOut(Optional<Deployment> d, ModelVersion v) {
+        return d.filter(x -> Objects.equals(x.getSpec().getTemplate().getMetadata().getLabels().get(Labels.SPEC_HASH),
+                        v.specHash()))
+                .filter(x -> x.getStatus() != null && x.getMetadata().getGeneration() != null
+                        && Objects.equals(x.getStatus().getObservedGeneration(), x.getMetadata().getGeneration()))
+                .filter(x -> {
+                    int want = x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas();
+                    return count(x.getStatus().getUpdatedReplicas()) >= want
+                            && count(x.getStatus().getAvailableReplicas()) >= want;
+                })
+                .isPresent();
+    }
+
+    private static boolean available(Optional<Deployment> d) {
+        return d.filter(x -> x.getStatus() != null && count(x.getStatus().getAvailableReplicas()) >= 1).isPresent();
+    }
+
+    private static int count(Integer n) {
+        return n == null ? 0 : n;
+    }
+
+    private static Optional<Job> job(Context<Recommender> c, String name) {
+        return c.getSecondaryResourcesAsStream(Job.class).filter(j -> name.equals(j.getMetadata().getName())).findFirst();
+    }
+
+    private static Optional<Deployment> deployment(Context<Recommender> c, String name) {
+        return c.getSecondaryResourcesAsStream(Deployment.class).filter(d -> name.equals(d.getMetadata().getName()))
+                .findFirst();
+    }
+}

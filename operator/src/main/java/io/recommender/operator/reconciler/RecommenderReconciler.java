@@ -1,0 +1,145 @@
+package io.recommender.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.operator.events.EventRecorder;
+import io.recommender.operator.naming.Labels;
+import io.recommender.operator.reconciler.JobDependents.GateJob;
+import io.recommender.operator.reconciler.JobDependents.GateNeeded;
+import io.recommender.operator.reconciler.JobDependents.TrainingJob;
+import io.recommender.operator.reconciler.JobDependents.TrainingNeeded;
+import io.recommender.operator.reconciler.ServingConditions.Autoscaled;
+import io.recommender.operator.reconciler.ServingConditions.CandidateExists;
+import io.recommender.operator.reconciler.ServingConditions.CandidateIsTwoPod;
+import io.recommender.operator.reconciler.ServingConditions.NeedsDisruptionBudget;
+import io.recommender.operator.reconciler.ServingConditions.StableExists;
+import io.recommender.operator.reconciler.ServingConditions.StableIsTwoPod;
+import io.recommender.operator.reconciler.ServingDependents.CandidateDeployment;
+import io.recommender.operator.reconciler.ServingDependents.CandidateService;
+import io.recommender.operator.reconciler.ServingDependents.CandidateServingConfig;
+import io.recommender.operator.reconciler.ServingDependents.CandidateTfServingDeployment;
+import io.recommender.operator.reconciler.ServingDependents.CandidateTfServingService;
+import io.recommender.operator.reconciler.ServingDependents.DisruptionBudget;
+import io.recommender.operator.reconciler.ServingDependents.ServingServiceAccount;
+import io.recommender.operator.reconciler.ServingDependents.StableDeployment;
+import io.recommender.operator.reconciler.ServingDependents.StableService;
+import io.recommender.operator.reconciler.ServingDependents.StableServingConfig;
+import io.recommender.operator.reconciler.ServingDependents.StableTfServingDeployment;
+import io.recommender.operator.reconciler.ServingDependents.StableTfServingService;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
+import io.recommender.operator.status.Pipeline;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one reconciler of Recommender. The workflow below creates, updates and deletes the owned objects
+ * from the recorded status; {@link #reconcile} then observes them and records the next status with
+ * {@link Pipeline}, writing it only when it changed.
+ */
+@ControllerConfiguration(name = RecommenderReconciler.NAME)
+@Workflow(dependents = {
+    @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
+    @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = TrainingNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
+    @Dependent(name = "stable-serving-config", type = StableServingConfig.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
+    @Dependent(name = "stable-tfserving", type = StableTfServingDeployment.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "stable-tfserving-service", type = StableTfServingService.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "stable", type = StableDeployment.class, reconcilePrecondition = StableExists.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "stable-service", type = StableService.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "autoscaler", type = io.recommender.operator.reconciler.ServingDependents.Autoscaler.class, reconcilePrecondition = Autoscaled.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
+    @Dependent(name = "disruption-budget", type = DisruptionBudget.class, reconcilePrecondition = NeedsDisruptionBudget.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
+    @Dependent(name = "candidate-serving-config", type = CandidateServingConfig.class, reconcilePrecondition = CandidateIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
+    @Dependent(name = "candidate-tfserving", type = CandidateTfServingDeployment.class, reconcilePrecondition = CandidateIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "candidate-tfserving-service", type = CandidateTfServingService.class, reconcilePrecondition = CandidateIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "candidate", type = CandidateDeployment.class, reconcilePrecondition = CandidateExists.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "candidate-service", type = CandidateService.class, reconcilePrecondition = CandidateExists.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "gate-job", type = GateJob.class, reconcilePrecondition = GateNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
+})
+public class RecommenderReconciler implements Reconciler<Recommender> {
+    public static final String NAME = "recommender";
+    static final String DEPLOYMENTS = "deployments";
+    static final String SERVICES = "services";
+    static final String CONFIG_MAPS = "configmaps";
+    static final String JOBS = "jobs";
+    static final String SERVICE_ACCOUNTS = "serviceaccounts";
+    static final String AUTOSCALERS = "autoscalers";
+    static final String DISRUPTION_BUDGETS = "disruptionbudgets";
+    /** Informers cache only what this operator manages. */
+    static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGER;
+
+    private final Observer observer;
+    private final EventRecorder events;
+    private final Clock clock;
+
+    public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock) {
+        this.observer = new Observer(results);
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, Recommender>> prepareEventSources(EventSourceContext<Recommender> context) {
+        return List.of(
+                informer(context, Deployment.class, DEPLOYMENTS),
+                informer(context, Service.class, SERVICES),
+                informer(context, ConfigMap.class, CONFIG_MAPS),
+                informer(context, Job.class, JOBS),
+                informer(context, ServiceAccount.class, SERVICE_ACCOUNTS),
+                informer(context, HorizontalPodAutoscaler.class, AUTOSCALERS),
+                informer(context, PodDisruptionBudget.class, DISRUPTION_BUDGETS));
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, Recommender> informer(
+            EventSourceContext<Recommender> context, Class<R> type, String name) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, Recommender.class)
+                .withName(name).withLabelSelector(MANAGED).build(), context);
+    }
+
+    @Override
+    public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
+        RecommenderStatus before = r.getStatus();
+        RecommenderStatus next = Pipeline.next(r, observer.observe(r, context), clock.instant());
+        if (Objects.equals(before, next)) {
+            return UpdateControl.noUpdate();
+        }
+        events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
+        r.setStatus(next);
+        return UpdateControl.patchStatus(r);
+    }
+
+    /** A failure the reconcile could not handle becomes a Degraded condition; the SDK retries with backoff. */
+    @Override
+    public ErrorStatusUpdateControl<Recommender> updateErrorStatus(Recommender r, Context<Recommender> context,
+            Exception e) {
+        RecommenderStatus s = r.getStatus() == null ? new RecommenderStatus(null, null, null, null, null, null, null,
+                null, null) : r.getStatus();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        List<io.fabric8.kubernetes.api.model.Condition> conditions = new Conditions(s.conditions(), clock.instant(),
+                r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration())
+                .setTrue(ConditionTypes.DEGRADED, "ReconcileError", message.length() > 512 ? message.substring(0, 512) : message)
+                .list();
+        r.setStatus(new RecommenderStatus(s.observedGeneration(), s.phase(), conditions, s.stable(), s.candidate(),
+                s.lastLoadTest(), s.history(), s.rejectedSpecHash(), s.retryToken()));
+        return ErrorStatusUpdateControl.patchStatus(r);
+    }
+}

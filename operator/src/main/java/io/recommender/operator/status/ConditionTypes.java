@@ -1,0 +1,13 @@
+package io.recommender.operator.status;
+
+/** Condition types of a Recommender's status. */
+public final class ConditionTypes {
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+    public static final String TRAINED = "Trained";
+    public static final String DEPLOYED = "Deployed";
+    public static final String LATENCY_VERIFIED = "LatencyVerified";
+
+    private ConditionTypes() {}
+}

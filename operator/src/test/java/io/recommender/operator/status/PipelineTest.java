@@ -1,0 +1,210 @@
+package io.recommender.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
+import io.recommender.api.v1alpha1.Topology;
+import io.recommender.bundle.PackagedModel;
+import io.recommender.operator.Fixtures;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineTest {
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    static final Observation NOTHING = new Observation(JobOutcome.ABSENT, false, false, JobOutcome.ABSENT);
+
+    static final String PASS = report(true, "p99 4.0 ms <= SLO 25.0 ms", 4.0);
+    static final String FAIL = report(false, "p99 41.0 ms > SLO 25.0 ms", 41.0);
+
+    static String report(boolean passed, String reason, double p99) {
+        return "{\"schemaVersion\":1,\"requests\":1500,\"failures\":0,\"rps\":50.0,\"errorRate\":0.0,"
+                + "\"latencyMs\":{\"p50\":2.0,\"p90\":3.0,\"p95\":3.5,\"p99\":" + p99 + ",\"max\":9.0,\"mean\":2.2},"
+                + "\"verdict\":{\"passed\":" + passed + ",\"reason\":\"" + reason + "\"}}";
+    }
+
+    /** Runs one reconcile: the next status is recorded on the object, as the reconciler does. */
+    static RecommenderStatus step(Recommender r, Observation seen) {
+        RecommenderStatus next = Pipeline.next(r, seen, T0);
+        r.setStatus(next);
+        return next;
+    }
+
+    static String condition(RecommenderStatus s, String type) {
+        Condition c = Conditions.find(s.conditions(), type).orElseThrow();
+        return c.getStatus() + "/" + c.getReason();
+    }
+
+    @Test
+    void artifactGoesThroughCandidateGateAndPromotion() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+
+        RecommenderStatus s = step(r, NOTHING);
+        assertThat(s.phase()).isEqualTo(Phase.Deploying);
+        assertThat(s.candidate().image()).isEqualTo(Fixtures.IMAGE);
+        assertThat(s.candidate().modelVersion()).isEqualTo("sha256-aaaaaaaaaaaa");
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("False/NoVersionPromoted");
+        assertThat(Plan.gateNeeded(r)).isFalse();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        assertThat(s.phase()).isEqualTo(Phase.Verifying);
+        assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("True/CandidateAvailable");
+        assertThat(Plan.gateNeeded(r)).isTrue();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+        assertThat(s.stable().image()).isEqualTo(Fixtures.IMAGE);
+        assertThat(s.stable().promotedAt()).isEqualTo(T0.toString());
+        assertThat(s.candidate()).isNull();
+        assertThat(s.lastLoadTest().verdict()).isEqualTo("Passed");
+        assertThat(s.lastLoadTest().p99Ms()).isEqualTo(4.0);
+        assertThat(s.lastLoadTest().sloP99Ms()).isEqualTo(25.0);
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/SloMet");
+        assertThat(Plan.gateNeeded(r)).isFalse();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+        assertThat(condition(s, ConditionTypes.PROGRESSING)).isEqualTo("False/Idle");
+        assertThat(s.observedGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void steadyStateIsAFixedPoint() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+        RecommenderStatus ready = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+
+        RecommenderStatus again = Pipeline.next(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT),
+                T0.plusSeconds(3600));
+        assertThat(again).isEqualTo(ready);
+    }
+
+    @Test
+    void failedGateRejectsTheVersionUntilARetryIsAsked() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, true, false,
+                new JobOutcome.Failed("Job failed: BackoffLimitExceeded", FAIL)));
+
+        assertThat(s.candidate()).isNull();
+        assertThat(s.stable()).isNull();
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/SloNotMet");
+        assertThat(Conditions.find(s.conditions(), ConditionTypes.LATENCY_VERIFIED).get().getMessage())
+                .contains("p99 41.0 ms > SLO 25.0 ms").contains("p99 41.0 ms");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.lastLoadTest().verdict()).isEqualTo("Failed");
+
+        // No retry loop: the same spec stays rejected, nothing is deployed or tested again.
+        RecommenderStatus again = step(r, NOTHING);
+        assertThat(again.candidate()).isNull();
+        assertThat(Plan.candidate(r)).isNull();
+        assertThat(Plan.gateNeeded(r)).isFalse();
+        assertThat(again.phase()).isEqualTo(Phase.Failed);
+
+        r.getMetadata().setAnnotations(Map.of(Plan.RETRY_ANNOTATION, "1"));
+        RecommenderStatus retried = step(r, NOTHING);
+        assertThat(retried.candidate()).isNotNull();
+        assertThat(retried.phase()).isEqualTo(Phase.Deploying);
+        assertThat(condition(retried, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
+    void rejectedCandidateLeavesTheStableVersionServing() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+        String stableHash = r.getStatus().stable().specHash();
+
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), Topology.TwoPod, s0.serving(), s0.slo(), s0.registry()));
+        r.getMetadata().setGeneration(2L);
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+        assertThat(s.candidate().topology()).isEqualTo(Topology.TwoPod);
+        assertThat(s.stable().specHash()).isEqualTo(stableHash);
+
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+        s = step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Failed("failed", FAIL)));
+        assertThat(s.stable().specHash()).isEqualTo(stableHash);
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.observedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void trainingJobResultBecomesTheCandidate() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        assertThat(Plan.trainingNeeded(r)).isTrue();
+
+        RecommenderStatus s = step(r, new Observation(JobOutcome.RUNNING, false, false, JobOutcome.ABSENT));
+        assertThat(s.phase()).isEqualTo(Phase.Training);
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/TrainingInProgress");
+        assertThat(Plan.trainingNeeded(r)).isTrue();
+
+        String result = new PackagedModel("recommender", 20261127100000L, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.835, 0.124,
+                0.18).toJson();
+        s = step(r, new Observation(new JobOutcome.Succeeded(result), false, false, JobOutcome.ABSENT));
+        assertThat(s.candidate().modelVersion()).isEqualTo("20261127100000");
+        assertThat(s.candidate().metrics().rmse()).isEqualTo(0.835);
+        assertThat(s.candidate().trainingHash()).isEqualTo(Plan.trainingHash(r));
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/Trained");
+        assertThat(Plan.trainingNeeded(r)).isFalse();
+    }
+
+    @Test
+    void failedOrResultlessTrainingIsReportedWithAReason() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderStatus s = step(r, new Observation(new JobOutcome.Failed("Job movies-train-x failed: "
+                + "BackoffLimitExceeded", null), false, false, JobOutcome.ABSENT));
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/TrainingFailed");
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        assertThat(Plan.trainingNeeded(r)).isFalse();
+
+        Recommender q = Fixtures.training("other", Topology.OnePod, 0);
+        s = step(q, new Observation(new JobOutcome.Succeeded("{\"modelName\":\"recommender\"}"), false, false,
+                JobOutcome.ABSENT));
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/InvalidTrainingResult");
+    }
+
+    @Test
+    void topologySwitchReusesTheTrainedModel() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        String result = new PackagedModel("recommender", 7, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.8, 0.1, 0.2).toJson();
+        step(r, new Observation(new JobOutcome.Succeeded(result), false, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), Topology.TwoPod, s0.serving(), s0.slo(), s0.registry()));
+        assertThat(Plan.trainingNeeded(r)).isFalse();
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+        assertThat(s.candidate().modelVersion()).isEqualTo("7");
+        assertThat(s.candidate().topology()).isEqualTo(Topology.TwoPod);
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/ModelReused");
+    }
+
+    @Test
+    void historyKeepsPreviouslyPromotedVersionsNewestFirst() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        for (int i = 0; i < Pipeline.HISTORY + 3; i++) {
+            RecommenderSpec s0 = r.getSpec();
+            r.setSpec(new RecommenderSpec(s0.model(), s0.features(), i % 2 == 0 ? Topology.OnePod : Topology.TwoPod,
+                    new io.recommender.api.v1alpha1.ServingSpec(1, null, null, null, "runtime:" + i, null, 8080),
+                    s0.slo(), s0.registry()));
+            step(r, NOTHING);
+            step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+            step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS)));
+        }
+        assertThat(r.getStatus().history()).hasSize(Pipeline.HISTORY);
+        assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
+    }
+}
