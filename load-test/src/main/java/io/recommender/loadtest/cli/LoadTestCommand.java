@@ -135,30 +135,38 @@ public final class LoadTestCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SloSpec slo;
         LoadGenerator.Config config;
+        MasterAddress master;
         try {
             slo = new SloSpec(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
             config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration, warmup,
                 requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed);
+            master = locustMaster == null ? null : MasterAddress.parse(locustMaster);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         LoadTestReport report;
-        if (locustMaster == null) {
-            err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s after %s of warm-up (at most %d s"
-                    + " in all)%n", config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users, duration,
-                warmup, config.maxRunTime().toSeconds());
-            report = LoadReports.build(config, LoadGenerator.run(config), slo);
-        } else {
-            report = underLocustMaster(config, slo);
+        try {
+            if (master == null) {
+                err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s after %s of warm-up (at most"
+                        + " %d s in all)%n", config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users,
+                    duration, warmup, config.maxRunTime().toSeconds());
+                report = LoadReports.build(config, LoadGenerator.run(config), slo);
+            } else {
+                report = underLocustMaster(master, config, slo);
+            }
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the gate gets a failed verdict saying so rather than no report at all.
+            report = LoadReports.build(config, LoadGenerator.Result.aborted("load test error: " + e), slo);
         }
 
         String full = ReportJson.writePretty(report);
-        if (reportOut != null) {
-            Files.writeString(reportOut, full + System.lineSeparator(), StandardCharsets.UTF_8);
-        }
+        // The termination message first: it is what the operator reads.
         if (terminationLog != null) {
             String location = reportOut == null ? "the job's log" : reportOut.toString();
             Files.writeString(terminationLog, TerminationMessage.fit(report, location), StandardCharsets.UTF_8);
+        }
+        if (reportOut != null) {
+            Files.writeString(reportOut, full + System.lineSeparator(), StandardCharsets.UTF_8);
         }
         out.println(full);
         out.flush();
@@ -167,19 +175,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
 
     /** Follows a Locust master; the report covers the last load it started. */
-    private LoadTestReport underLocustMaster(LoadGenerator.Config config, SloSpec slo) {
-        String host = locustMaster;
-        int port = LOCUST_MASTER_PORT;
-        int colon = locustMaster.lastIndexOf(':');
-        if (colon > 0) {
-            host = locustMaster.substring(0, colon);
-            try {
-                port = Integer.parseInt(locustMaster.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--locust-master must be HOST or HOST:PORT: " + locustMaster);
-            }
-        }
+    private LoadTestReport underLocustMaster(MasterAddress master, LoadGenerator.Config config, SloSpec slo) {
+        String host = master.host();
+        int port = master.port();
         err.printf(Locale.ROOT, "load-test: joining the Locust master at %s:%d%n", host, port);
         Locust2Worker.Outcome outcome;
         try {
@@ -193,6 +191,33 @@ public final class LoadTestCommand implements Callable<Integer> {
                 LoadGenerator.Result.aborted("the Locust master started no load (" + outcome.ended() + ")"), slo);
         }
         return LoadReports.build(outcome.config(), outcome.result(), slo);
+    }
+
+    /** A Locust master's address: HOST or HOST:PORT. */
+    record MasterAddress(String host, int port) {
+
+        static MasterAddress parse(String address) {
+            int colon = address.lastIndexOf(':');
+            if (colon < 0) {
+                return new MasterAddress(requireHost(address), LOCUST_MASTER_PORT);
+            }
+            try {
+                int port = Integer.parseInt(address.substring(colon + 1));
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException("out of range");
+                }
+                return new MasterAddress(requireHost(address.substring(0, colon)), port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--locust-master must be HOST or HOST:PORT: " + address, e);
+            }
+        }
+
+        private static String requireHost(String host) {
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("--locust-master needs a host");
+            }
+            return host;
+        }
     }
 
     static String summary(LoadTestReport report) {

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * stats to that master every 3 s, resetting them each time; its only master-less entry, {@code Locust.dryRun}, runs
  * each task once. So the loop is here, and each task records into its own {@link RequestStats}.
  *
- * <p>Run time is bounded whatever the target does: a call waits at most the request timeout to connect and for each
- * read; users stop taking new requests at the end of the duration; and users still busy at
- * {@code duration + request timeout + grace} have their connections closed under them. When {@link #run} returns, no
+ * <p>Run time is bounded whatever the target does (see {@link Config#maxRunTime}): a call waits at most the request
+ * timeout to connect and for each read; users stop taking new requests at the end of the load; and users still busy
+ * a request timeout and {@link #GRACE} later have their connections closed under them. When {@link #run} returns, no
  * thread or connection it started is left.
  */
 public final class LoadGenerator {
@@ -132,10 +132,9 @@ public final class LoadGenerator {
     public static Result run(Config config, RequestListener listener, BooleanSupplier stopRequested) {
         int timelineSeconds = (int) Math.min(Integer.MAX_VALUE - 1, (config.duration().toMillis() + 999) / 1000) + 1;
         try (TargetClient client = new TargetClient(config.target(), config.users(), config.requestTimeout())) {
-            Instant startedAt = Instant.now();
             String abortReason = preflight(client, config);
             if (abortReason != null) {
-                return new Result(new RequestStats(System.nanoTime(), 1), startedAt, 0, abortReason);
+                return Result.aborted(abortReason);
             }
             return load(client, config, listener, stopRequested, timelineSeconds);
         }

@@ -107,7 +107,7 @@ public final class Locust2Worker {
             }
             if (System.nanoTime() >= deadline) {
                 throw new IOException("no Locust master answered at " + masterHost + ":" + masterPort + " within "
-                    + connectTimeout.toSeconds() + " s");
+                    + connectTimeout.toMillis() + " ms");
             }
             socket.close();
         }
@@ -123,6 +123,8 @@ public final class Locust2Worker {
             if (message != null) {
                 lastMasterHeartbeat = now;
                 if (handle(message)) {
+                    // Long enough for the last stats to leave, short enough not to hang if the master is gone.
+                    socket.setLinger(LINGER_MS);
                     sendStats();
                     return new Outcome(lastConfig, lastResult, "quit by the master");
                 }
@@ -257,8 +259,8 @@ public final class Locust2Worker {
     private void openSocket() {
         socket = context.socket(ZMQ.DEALER);
         socket.setIdentity(clientId.getBytes(StandardCharsets.UTF_8));
-        // Long enough for the last stats to leave when the worker quits, short enough not to hang on a lost master.
-        socket.setLinger(LINGER_MS);
+        // Nothing waits to be delivered on close, but the last stats after a quit (see follow).
+        socket.setLinger(0);
         socket.setReceiveTimeOut(RECEIVE_TIMEOUT_MS);
         socket.connect("tcp://" + masterHost + ":" + masterPort);
     }

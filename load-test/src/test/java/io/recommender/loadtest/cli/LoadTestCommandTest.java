@@ -50,7 +50,11 @@ class LoadTestCommandTest {
         "--target http://127.0.0.1:1 --duration soon",
         "--target http://127.0.0.1:1 --users 0",
         "--target https://127.0.0.1:1",
-        "--target http://127.0.0.1:1 --known-users 610-1"})
+        "--target http://127.0.0.1:1 --known-users 610-1",
+        "--target http://127.0.0.1:1 --warmup -1s",
+        "--target http://127.0.0.1:1 --locust-master localhost:port",
+        "--target http://127.0.0.1:1 --locust-master localhost:70000",
+        "--target http://127.0.0.1:1 --locust-master :5557"})
     void aWrongCommandLineExitsWith2(String args) {
         assertThat(run(args.isEmpty() ? new String[0] : args.split(" "))).isEqualTo(2);
         assertThat(stderr()).contains("Usage: load-test");
@@ -104,6 +108,17 @@ class LoadTestCommandTest {
         assertThat(status).isEqualTo(1);
         assertThat(ReportJson.read(Files.readString(terminationLog)).verdict().reason())
             .startsWith("target unreachable: ");
+    }
+
+    @Test
+    void noLocustMasterExitsWith1AndSaysWhy() throws IOException {
+        Path terminationLog = dir.resolve("termination-log");
+        int status = run("--target", "http://127.0.0.1:1", "--locust-master", "127.0.0.1:1",
+            "--locust-connect-timeout", "300ms", "--termination-log", terminationLog.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(ReportJson.read(Files.readString(terminationLog)).verdict().reason())
+            .isEqualTo("no Locust master answered at 127.0.0.1:1 within 300 ms");
     }
 
     /**

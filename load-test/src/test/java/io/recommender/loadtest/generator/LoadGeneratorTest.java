@@ -185,6 +185,21 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aTargetTricklingItsFirstAnswerFailsAfterTheRequestTimeoutAndGrace() throws IOException {
+        try (TestTarget target = new TestTarget(TestTarget.trickleAfter(0, 100))) {
+            LoadGenerator.Config config = config(target.uri(), 2, 100, Duration.ofSeconds(30),
+                Duration.ofMillis(500), 0.1);
+            long start = System.nanoTime();
+            LoadTestReport report = runAndReport(config, GENEROUS);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(report.verdict()).extracting(v -> v.passed(), v -> v.reason())
+                .containsExactly(false, "target not answering: no complete answer within 2500 ms");
+            assertThat(target.requestsSeen()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aTargetHangingMidRunTimesOutAndTheRunEndsInTime() throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.hangAfter(1))) {
             LoadGenerator.Config config = config(target.uri(), 4, 0, Duration.ofSeconds(1), Duration.ofMillis(700),
