@@ -1,0 +1,52 @@
+package io.recommender.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.operator.OperatorConfig;
+import io.recommender.operator.events.EventRecorder;
+import io.recommender.operator.reconciler.RecommenderReconciler;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * An operator run in the test JVM against the real control plane, in a namespace of its own. It can be
+ * stopped and started again, as a crashed and restarted operator pod would be.
+ */
+final class OperatorHarness implements AutoCloseable {
+    static final OperatorConfig IMAGES = new OperatorConfig("registry.example.com/recs/training-job:test",
+            "registry.example.com/recs/load-test:test");
+
+    final KubernetesClient client = ControlPlane.client();
+    final SimulatedJobResults results = new SimulatedJobResults();
+    final String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    private Operator operator;
+
+    OperatorHarness() {
+        OperatorConfig.use(IMAGES);
+        LocallyRunOperatorExtension.applyCrd(Recommender.class, client);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                .create();
+        start();
+    }
+
+    void start() {
+        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        operator.register(new RecommenderReconciler(results, new EventRecorder(client), Clock.systemUTC()),
+                c -> c.settingNamespaces(namespace));
+        operator.start();
+    }
+
+    void stop() {
+        operator.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        client.namespaces().withName(namespace).delete();
+        client.close();
+    }
+}

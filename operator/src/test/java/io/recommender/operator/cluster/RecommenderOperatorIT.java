@@ -1,0 +1,279 @@
+package io.recommender.operator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.api.v1alpha1.Topology;
+import io.recommender.bundle.PackagedModel;
+import io.recommender.operator.Fixtures;
+import io.recommender.operator.naming.Labels;
+import io.recommender.operator.naming.Names;
+import io.recommender.operator.naming.Role;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
+import io.recommender.operator.status.Plan;
+import io.recommender.operator.training.TrainingJobs;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against a real API server with a controller-manager, a scheduler and kwok nodes: pods are
+ * scheduled and become ready or complete, but do not run, so Job results are simulated.
+ */
+class RecommenderOperatorIT {
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final String PASS = "{\"schemaVersion\":1,\"requests\":1500,\"failures\":0,\"rps\":50.0,\"errorRate\":0.0,"
+            + "\"latencyMs\":{\"p50\":2.0,\"p90\":3.0,\"p95\":3.5,\"p99\":4.0,\"max\":9.0,\"mean\":2.2},"
+            + "\"verdict\":{\"passed\":true,\"reason\":\"p99 4.0 ms <= SLO 25.0 ms\"}}";
+    static final String FAIL = PASS.replace("\"p99\":4.0", "\"p99\":41.0").replace("\"passed\":true", "\"passed\":false")
+            .replace("p99 4.0 ms <= SLO 25.0 ms", "p99 41.0 ms > SLO 25.0 ms");
+
+    OperatorHarness h;
+
+    @BeforeEach
+    void start() {
+        h = new OperatorHarness();
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    Recommender create(Recommender r) {
+        r.getMetadata().setNamespace(h.namespace);
+        r.getMetadata().setUid(null);
+        r.getMetadata().setGeneration(null);
+        return h.client.resource(r).create();
+    }
+
+    Recommender get(String name) {
+        return h.client.resources(Recommender.class).inNamespace(h.namespace).withName(name).get();
+    }
+
+    /** The gate Job's name, from the object as the server stored it (with defaults), and its simulated report. */
+    void gateReports(String name, String report) {
+        Recommender r = get(name);
+        h.results.set(Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r)), report);
+    }
+
+    <T extends io.fabric8.kubernetes.api.model.HasMetadata> T find(Class<T> type, String name) {
+        return h.client.resources(type).inNamespace(h.namespace).withName(name).get();
+    }
+
+    String condition(String name, String type) {
+        RecommenderStatus s = get(name).getStatus();
+        return s == null ? null : Conditions.find(s.conditions(), type).map(c -> c.getStatus() + "/" + c.getReason())
+                .orElse(null);
+    }
+
+    @Test
+    void artifactIsDeployedVerifiedAndPromoted() {
+        create(Fixtures.artifact("movies", Topology.OnePod));
+        gateReports("movies", PASS);
+
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+
+        Recommender r = get("movies");
+        assertThat(r.getStatus().observedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+        assertThat(r.getStatus().stable().image()).isEqualTo(Fixtures.IMAGE);
+        assertThat(r.getStatus().lastLoadTest().verdict()).isEqualTo("Passed");
+        assertThat(condition("movies", ConditionTypes.READY)).isEqualTo("True/Serving");
+        Deployment stable = find(Deployment.class, "movies");
+        assertThat(stable.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(stable.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("Recommender"));
+        assertThat(find(Service.class, "movies").getSpec().getSelector()).containsEntry(Labels.ROLE, "stable");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(find(Deployment.class, "movies-candidate")).isNull();
+            assertThat(find(Service.class, "movies-candidate")).isNull();
+            assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).list().getItems()).isEmpty();
+        });
+        assertThat(reasons()).contains("CandidateAvailable", "SloMet", "Serving");
+    }
+
+    @Test
+    void idleRecommenderCausesNoWrites() throws InterruptedException {
+        create(Fixtures.artifact("movies", Topology.OnePod));
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready
+                && find(Deployment.class, "movies-candidate") == null);
+        Thread.sleep(2000);
+        String recommender = get("movies").getMetadata().getResourceVersion();
+        String deployment = find(Deployment.class, "movies").getMetadata().getResourceVersion();
+        String service = find(Service.class, "movies").getMetadata().getResourceVersion();
+        int events = h.client.v1().events().inNamespace(h.namespace).list().getItems().size();
+
+        Thread.sleep(5000);
+        assertThat(get("movies").getMetadata().getResourceVersion()).isEqualTo(recommender);
+        assertThat(find(Deployment.class, "movies").getMetadata().getResourceVersion()).isEqualTo(deployment);
+        assertThat(find(Service.class, "movies").getMetadata().getResourceVersion()).isEqualTo(service);
+        assertThat(h.client.v1().events().inNamespace(h.namespace).list().getItems()).hasSize(events);
+    }
+
+    @Test
+    void failedGateRemovesTheCandidateAndDoesNotRetry() throws InterruptedException {
+        create(Fixtures.artifact("movies", Topology.OnePod));
+        gateReports("movies", FAIL);
+
+        await().atMost(WAIT).until(() -> "False/SloNotMet".equals(condition("movies", ConditionTypes.LATENCY_VERIFIED)));
+        Recommender r = get("movies");
+        assertThat(r.getStatus().phase()).isEqualTo(RecommenderStatus.Phase.Failed);
+        assertThat(Conditions.find(r.getStatus().conditions(), ConditionTypes.LATENCY_VERIFIED).get().getMessage())
+                .contains("p99 41.0 ms > SLO 25.0 ms");
+        assertThat(condition("movies", ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(find(Deployment.class, "movies-candidate")).isNull();
+            assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).list().getItems()).isEmpty();
+        });
+        assertThat(h.client.v1().events().inNamespace(h.namespace).list().getItems())
+                .anyMatch(e -> "Warning".equals(e.getType()) && "SloNotMet".equals(e.getReason()));
+
+        Thread.sleep(4000);
+        assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).list().getItems()).isEmpty();
+        assertThat(find(Deployment.class, "movies-candidate")).isNull();
+
+        // A new value of the retry annotation starts one new attempt.
+        h.client.resources(Recommender.class).inNamespace(h.namespace).withName("movies")
+                .edit(x -> {
+                    x.getMetadata().setAnnotations(Map.of(Plan.RETRY_ANNOTATION, "2026-11-27"));
+                    return x;
+                });
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+    }
+
+    @Test
+    void trainingOnAGpuNodeFeedsTheCandidate() {
+        Recommender created = create(Fixtures.training("movies", Topology.OnePod, 1));
+        String jobName = Names.trainingJob(created, Plan.trainingHash(created));
+        h.results.set(jobName, new PackagedModel("recommender", 20261127100000L, Fixtures.IMAGE, Fixtures.TF_IMAGE,
+                0.835, 0.124, 0.18).toJson());
+        gateReports("movies", PASS);
+
+        await().atMost(WAIT).until(() -> find(Job.class, jobName) != null);
+        Job job = find(Job.class, jobName);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+                .containsKey(TrainingJobs.GPU_RESOURCE);
+
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        Recommender r = get("movies");
+        assertThat(r.getStatus().stable().modelVersion()).isEqualTo("20261127100000");
+        assertThat(r.getStatus().stable().metrics().rmse()).isEqualTo(0.835);
+        assertThat(condition("movies", ConditionTypes.TRAINED)).isEqualTo("True/Trained");
+        await().atMost(WAIT).until(() -> find(Job.class, jobName) == null);
+    }
+
+    @Test
+    void restartedOperatorFindsTheRunningTrainingJob() {
+        Recommender created = create(Fixtures.training("movies", Topology.OnePod, 0));
+        String jobName = Names.trainingJob(created, Plan.trainingHash(created));
+        await().atMost(WAIT).until(() -> find(Job.class, jobName) != null);
+        String uid = find(Job.class, jobName).getMetadata().getUid();
+
+        h.stop();
+        h.start();
+        h.results.set(jobName, new PackagedModel("recommender", 5, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.8, 0.1, 0.2).toJson());
+        gateReports("movies", PASS);
+
+        await().atMost(WAIT).until(() -> get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        List<Job> trainingJobs = h.client.batch().v1().jobs().inNamespace(h.namespace)
+                .withLabel(Labels.COMPONENT, Labels.TRAINING).list().getItems();
+        assertThat(trainingJobs).allMatch(j -> j.getMetadata().getUid().equals(uid));
+        assertThat(reasons().stream().filter("TrainingInProgress"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
+    void deletingMidTrainingCleansUpEverything() {
+        Recommender created = create(Fixtures.training("movies", Topology.TwoPod, 0));
+        String jobName = Names.trainingJob(created, Plan.trainingHash(created));
+        await().atMost(WAIT).until(() -> find(Job.class, jobName) != null
+                && find(Service.class, "movies") != null);
+
+        h.client.resource(get("movies")).delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(find(Job.class, jobName)).isNull();
+            assertThat(find(Service.class, "movies")).isNull();
+            assertThat(h.client.pods().inNamespace(h.namespace).withLabel(Labels.INSTANCE, "movies").list().getItems())
+                    .isEmpty();
+            assertThat(h.client.serviceAccounts().inNamespace(h.namespace).withName("movies-serving").get()).isNull();
+        });
+    }
+
+    @Test
+    void topologySwitchesWithoutOrphans() {
+        create(Fixtures.artifact("movies", Topology.OnePod));
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+
+        switchTopology(Topology.TwoPod);
+        await().atMost(WAIT).until(() -> get("movies").getStatus().stable().topology() == Topology.TwoPod
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(find(Deployment.class, "movies-tfserving")).isNotNull();
+            assertThat(find(Service.class, "movies-tfserving")).isNotNull();
+            assertThat(find(ConfigMap.class, "movies-serving").getData().get("TF_SERVING_URL"))
+                    .isEqualTo("http://movies-tfserving." + h.namespace + ".svc:8501");
+            assertThat(find(Deployment.class, "movies").getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+            assertThat(find(Deployment.class, "movies-candidate")).isNull();
+            assertThat(find(Deployment.class, "movies-candidate-tfserving")).isNull();
+            assertThat(find(ConfigMap.class, "movies-candidate-serving")).isNull();
+        });
+
+        switchTopology(Topology.OnePod);
+        await().atMost(WAIT).until(() -> get("movies").getStatus().stable().topology() == Topology.OnePod
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(find(Deployment.class, "movies-tfserving")).isNull();
+            assertThat(find(Service.class, "movies-tfserving")).isNull();
+            assertThat(find(ConfigMap.class, "movies-serving")).isNull();
+            assertThat(find(Deployment.class, "movies").getSpec().getTemplate().getSpec().getContainers()).hasSize(2);
+        });
+        assertThat(get("movies").getStatus().history()).hasSize(2);
+    }
+
+    @Test
+    void observedGenerationFollowsSpecEdits() {
+        create(Fixtures.artifact("movies", Topology.OnePod));
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+
+        h.client.resources(Recommender.class).inNamespace(h.namespace).withName("movies").edit(x -> {
+            RecommenderSpec s = x.getSpec();
+            x.setSpec(new RecommenderSpec(s.model(), s.features(), s.topology(), s.serving(), Fixtures.slo(40), s.registry()));
+            return x;
+        });
+        await().atMost(WAIT).until(() -> get("movies").getMetadata().getGeneration() == 2
+                && Long.valueOf(2).equals(get("movies").getStatus().observedGeneration()));
+        assertThat(get("movies").getStatus().phase()).isEqualTo(RecommenderStatus.Phase.Ready);
+    }
+
+    void switchTopology(Topology t) {
+        h.client.resources(Recommender.class).inNamespace(h.namespace).withName("movies").edit(x -> {
+            RecommenderSpec s = x.getSpec();
+            x.setSpec(new RecommenderSpec(s.model(), s.features(), t, s.serving(), s.slo(), s.registry()));
+            return x;
+        });
+        gateReports("movies", PASS);
+    }
+
+    List<String> reasons() {
+        return h.client.v1().events().inNamespace(h.namespace).list().getItems().stream().map(Event::getReason).toList();
+    }
+}

@@ -1,0 +1,21 @@
+package io.recommender.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.recommender.operator.reconciler.JobResults;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** kwok completes Job pods without running them, so a test says what each Job would have reported. */
+final class SimulatedJobResults implements JobResults {
+    private final Map<String, String> byJobName = new ConcurrentHashMap<>();
+
+    void set(String jobName, String result) {
+        byJobName.put(jobName, result);
+    }
+
+    @Override
+    public Optional<String> resultOf(Job job) {
+        return Optional.ofNullable(byJobName.get(job.getMetadata().getName()));
+    }
+}
