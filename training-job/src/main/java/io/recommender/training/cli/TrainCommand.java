@@ -1,6 +1,7 @@
 package io.recommender.training.cli;
 
 import io.recommender.bundle.Manifest;
+import io.recommender.bundle.PackagedModel;
 import io.recommender.training.model.Device;
 import io.recommender.training.model.TrainedModel;
 import io.recommender.training.model.TrainingConfig;
@@ -82,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-version", description = "positive model version; default: the UTC time as yyyyMMddHHmmss")
     Long modelVersion;
 
+    @Option(names = "--result-file", description = "also write the result for the operator here (JSON; in a Kubernetes "
+            + "Job: /dev/termination-log)")
+    Path resultFile;
+
     @Option(names = "--sample-user", description = "user id whose recommendations are printed; default: the first user")
     Integer sampleUser;
 
@@ -95,6 +100,12 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result = new TrainingPipeline(o).run(new TrainingPipeline.Options(data, out, config,
                 testFraction, validationFraction, exportSplit, modelName, version));
         printReport(o, result, sampleUser);
+        if (resultFile != null) {
+            Manifest.Metrics x = result.manifest().metrics();
+            // Images are added by the packaging step; the operator needs them before it can deploy.
+            java.nio.file.Files.writeString(resultFile, new PackagedModel(result.manifest().modelName(),
+                    result.manifest().modelVersion(), null, null, x.rmse(), x.recallAt10(), x.ndcgAt10()).toJson());
+        }
         return 0;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recommender.bundle.FloatTable;
 import io.recommender.bundle.ModelBundle;
+import io.recommender.bundle.PackagedModel;
 import io.recommender.training.TinyData;
 import io.recommender.training.TrainedBundle;
 import java.io.IOException;
@@ -45,6 +46,20 @@ class TrainingJobCommandTest {
         assertThat(err.toString()).isEqualTo("error: " + data.resolve("ratings.csv") + ":3: rating 'great' is not a number"
                 + System.lineSeparator());
         assertThat(names(tmp)).containsExactly("d");
+    }
+
+    @Test
+    void trainWritesTheBundleAndTheResultForTheOperator() throws IOException {
+        Path out = tmp.resolve("bundle");
+        Path result = tmp.resolve("result.json");
+        int code = run("train", "--data", TrainedBundle.DATA.toString(), "--out", out.toString(), "--epochs", "1",
+                "--device", "cpu", "--model-version", "42", "--result-file", result.toString());
+        assertThat(code).as(err.toString()).isZero();
+        PackagedModel m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(result.toFile(), PackagedModel.class);
+        assertThat(m.modelVersion()).isEqualTo(42);
+        assertThat(m.modelName()).isEqualTo("recommender");
+        assertThat(m.rmse()).isEqualTo(ModelBundle.open(out).manifest().metrics().rmse());
+        assertThat(Files.size(result)).isLessThan(4096);
     }
 
     @Test
