@@ -114,7 +114,7 @@ public final class Locust2Worker {
     }
 
     private Outcome follow() throws IOException {
-        long lastHeartbeatSent = 0;
+        long lastHeartbeatSent = System.nanoTime() - HEARTBEAT_INTERVAL.toNanos();
         long lastReport = System.nanoTime();
         long lastMasterHeartbeat = System.nanoTime();
         while (true) {
@@ -292,8 +292,13 @@ public final class Locust2Worker {
 
         private Run(LoadGenerator.Config config, IntervalStats stats) {
             this.config = config;
-            this.thread = new Thread(() -> result.set(LoadGenerator.run(config, stats, stop::get)),
-                "loadtest-locust-run");
+            this.thread = new Thread(() -> {
+                try {
+                    result.set(LoadGenerator.run(config, stats, stop::get));
+                } catch (RuntimeException e) {
+                    result.set(LoadGenerator.Result.aborted("load test error: " + e));
+                }
+            }, "loadtest-locust-run");
             this.thread.setDaemon(true);
             this.thread.start();
         }

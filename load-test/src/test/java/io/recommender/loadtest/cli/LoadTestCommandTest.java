@@ -67,14 +67,14 @@ class LoadTestCommandTest {
             Path reportFile = dir.resolve("report.json");
             Path terminationLog = dir.resolve("termination-log");
             int status = run("--target", target.uri().toString(), "--rps", "50", "--users", "2", "--duration", "1s",
-                "--p95-ms", "500", "--p99-ms", "1000", "--max-error-rate", "0.01",
+                "--p95-ms", "5000", "--p99-ms", "5000", "--max-error-rate", "0.01",
                 "--report-out", reportFile.toString(), "--termination-log", terminationLog.toString());
 
             assertThat(status).as(stderr()).isEqualTo(0);
             LoadTestReport report = ReportJson.read(Files.readString(reportFile));
             assertThat(report.verdict().passed()).isTrue();
             assertThat(report.requests()).isPositive();
-            assertThat(report.slo().p95Ms()).isEqualTo(500.0);
+            assertThat(report.slo().p95Ms()).isEqualTo(5000.0);
             assertThat(ReportJson.read(out.toString(StandardCharsets.UTF_8))).isEqualTo(report);
             String message = Files.readString(terminationLog);
             assertThat(message.getBytes(StandardCharsets.UTF_8).length)

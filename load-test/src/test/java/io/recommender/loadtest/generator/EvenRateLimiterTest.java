@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,16 +19,16 @@ class EvenRateLimiterTest {
     void spacesPermitsOneIntervalApartAcrossThreads() throws InterruptedException {
         EvenRateLimiter limiter = new EvenRateLimiter(1000);
         assertThat(limiter.intervalNanos()).isEqualTo(1_000_000);
-        limiter.start();
         long start = System.nanoTime();
+        limiter.start();
         long end = start + Duration.ofMillis(300).toNanos();
-        AtomicInteger granted = new AtomicInteger();
+        Queue<Long> grantedAt = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Thread thread = new Thread(() -> {
                 while (System.nanoTime() < end) {
-                    if (!limiter.acquire() && System.nanoTime() < end) {
-                        granted.incrementAndGet();
+                    if (!limiter.acquire()) {
+                        grantedAt.add(System.nanoTime());
                     }
                 }
             });
@@ -37,8 +39,13 @@ class EvenRateLimiterTest {
             thread.join();
         }
         limiter.stop();
-        // Slots are 1 ms apart from the start: 300 ms hold at most 301 of them, however the threads are scheduled.
-        assertThat(granted.get()).isBetween(100, 301);
+
+        // However the threads are scheduled, the n-th permit (from 0) cannot come before n intervals have passed.
+        List<Long> sorted = grantedAt.stream().sorted().toList();
+        assertThat(sorted).isNotEmpty();
+        for (int n = 0; n < sorted.size(); n++) {
+            assertThat(sorted.get(n) - start).as("permit %d", n).isGreaterThanOrEqualTo(n * 1_000_000L);
+        }
     }
 
     @Test

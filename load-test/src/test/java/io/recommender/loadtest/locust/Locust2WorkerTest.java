@@ -94,6 +94,38 @@ class Locust2WorkerTest {
     }
 
     @Test
+    void anUnreachableTargetIsReportedToTheMasterAsAnException() throws Exception {
+        try (FakeMaster master = new FakeMaster()) {
+            URI nowhere = TestTarget.nothingListening();
+            Locust2Worker worker = new Locust2Worker("127.0.0.1", master.port, Duration.ofSeconds(10),
+                template(nowhere));
+            CompletableFuture<Locust2Worker.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return worker.run();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(master.receive().type()).isEqualTo("client_ready");
+            master.send("ack", Map.of("index", 0L));
+            Map<String, Object> spawn = new LinkedHashMap<>();
+            spawn.put("timestamp", 1.0);
+            spawn.put("user_classes_count", Map.of("RecommenderUser", 1L));
+            spawn.put("host", null);
+            master.send("spawn", spawn);
+
+            LocustMessage exception = master.receiveSkipping("heartbeat", "stats", "spawning", "spawning_complete");
+            assertThat(exception.type()).isEqualTo("exception");
+            assertThat((String) exception.dataMap().get("msg")).startsWith("target unreachable: connection failed");
+
+            master.send("quit", null);
+            Locust2Worker.Outcome result = outcome.get(30, TimeUnit.SECONDS);
+            assertThat(result.result().abortReason()).startsWith("target unreachable: ");
+            assertThat(result.config().target()).isEqualTo(nowhere);
+        }
+    }
+
+    @Test
     void noMasterMeansAnErrorWithinTheConnectTimeout() throws IOException {
         try (FakeMaster silent = new FakeMaster()) {
             Locust2Worker worker = new Locust2Worker("127.0.0.1", silent.port, Duration.ofMillis(700),
