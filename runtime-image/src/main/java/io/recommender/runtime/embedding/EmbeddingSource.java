@@ -1,6 +1,7 @@
 package io.recommender.runtime.embedding;
 
 import io.recommender.bundle.ModelBundle;
+import io.recommender.runtime.model.LoadedModel;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
@@ -10,18 +11,19 @@ public interface EmbeddingSource {
     String name();
 
     /**
-     * Binds the source to a freshly verified bundle before it serves.
+     * Binds the source to a freshly verified bundle, and the model built from it, before it serves.
      *
      * @throws IncompatibleBundleException when this source cannot serve the bundle, saying why
      */
-    void prepare(ModelBundle bundle);
+    void prepare(ModelBundle bundle, LoadedModel model);
 
     /**
-     * The user tower's output for one input row.
+     * The user tower's output for a known user: {@code input} is {@code model.userInput(user)}.
      *
-     * @return the embedding, or an error of {@link EmbeddingUnavailableException} when the source cannot answer
+     * @return the embedding (callers must not modify it), or an error of {@link EmbeddingUnavailableException}
+     *     when the source cannot answer
      */
-    Mono<float[]> embed(float[] input);
+    Mono<float[]> embed(int user, float[] input);
 
     /** Empty when the source can answer now, else why not. */
     Mono<Optional<String>> unreadyReason();

@@ -18,6 +18,7 @@ import io.recommender.runtime.embedding.TfServingMessages.ModelStatus;
 import io.recommender.runtime.embedding.TfServingMessages.PredictRequest;
 import io.recommender.runtime.embedding.TfServingMessages.PredictResponse;
 import io.recommender.runtime.embedding.TfServingMessages.VersionStatus;
+import io.recommender.runtime.model.LoadedModel;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.Set;
@@ -62,7 +63,7 @@ public class TfServingEmbeddingSource implements EmbeddingSource {
     }
 
     @Override
-    public void prepare(ModelBundle bundle) {
+    public void prepare(ModelBundle bundle, LoadedModel loaded) {
         Manifest m = bundle.manifest();
         String model = config.modelName() == null || config.modelName().isBlank() ? m.modelName() : config.modelName();
         if (!model.matches("[A-Za-z0-9_.-]+")) {
@@ -72,7 +73,7 @@ public class TfServingEmbeddingSource implements EmbeddingSource {
     }
 
     @Override
-    public Mono<float[]> embed(float[] input) {
+    public Mono<float[]> embed(int user, float[] input) {
         Target t = target;
         HttpRequest<PredictRequest> request = HttpRequest.POST(t.versionPath() + ":predict",
                         new PredictRequest(t.signature(), new float[][] {input}))

@@ -43,7 +43,7 @@ public class ModelService {
         try {
             ModelBundle bundle = ModelBundle.open(config.bundlePath());
             LoadedModel loaded = LoadedModel.from(bundle, config.kernel());
-            source.prepare(bundle);
+            source.prepare(bundle, loaded);
             model = loaded;
             LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}), "
                             + "loaded in {} ms", loaded.manifest().modelName(), loaded.version(), config.bundlePath(),

@@ -51,7 +51,7 @@ public class Recommender {
             return Mono.just(popular(m, k));
         }
         long start = System.nanoTime();
-        return source.embed(m.userInput(user))
+        return source.embed(user, m.userInput(user))
                 .doOnError(e -> embedFailed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .map(embedding -> {
                     embedOk.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param unknownUser what a user the model does not know gets ({@code RECOMMENDER_UNKNOWN_USER})
  * @param kernel the top-K kernel; {@code auto} picks the Vector API one when the JVM has the module
  * @param tfThreads TensorFlow's thread pool sizes for the in-process model
+ * @param precomputeEmbeddings {@code embedded} source: run the user tower for every known user at load time
+ *     instead of once per request ({@code RECOMMENDER_PRECOMPUTE_EMBEDDINGS})
  */
 @ConfigurationProperties("recommender")
 public record RecommenderConfig(
@@ -23,7 +25,8 @@ public record RecommenderConfig(
         @Bindable(defaultValue = "embedded") @NotNull EmbeddingSourceKind embeddingSource,
         @Bindable(defaultValue = "popular") @NotNull UnknownUserPolicy unknownUser,
         @Bindable(defaultValue = "auto") @NotNull Kernels.Choice kernel,
-        @Bindable(defaultValue = "1") @Min(1) @Max(64) int tfThreads) {
+        @Bindable(defaultValue = "1") @Min(1) @Max(64) int tfThreads,
+        @Bindable(defaultValue = "true") boolean precomputeEmbeddings) {
 
     public enum EmbeddingSourceKind { EMBEDDED, TFSERVING }
 

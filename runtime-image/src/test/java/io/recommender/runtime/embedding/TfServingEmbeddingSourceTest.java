@@ -99,6 +99,16 @@ class TfServingEmbeddingSourceTest {
     }
 
     @Test
+    void perRequestTowerRunsGiveTheSameAnswersAsPrecomputedEmbeddings() {
+        try (EmbeddedServer perRequest = service(null, Map.of("recommender.precompute-embeddings", false))) {
+            for (int user = 1; user <= 2 * TestBundles.USERS; user++) {
+                String path = "/v1/recommendations/" + user + "?k=20";
+                assertThat(http(perRequest).get(path).body()).as("user %d", user).isEqualTo(http(embedded).get(path).body());
+            }
+        }
+    }
+
+    @Test
     void transientFailuresAreRetriedABoundedNumberOfTimes() {
         standIn.failNext(2);
         Http.Answer retried = http(viaTfServing).post("/predict", "{\"uid\": 1}");

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Whole-service benchmark, embedded embeddings, one run on this machine:
+#   1. startup to ready of the service on a bundle (process start -> /health/readiness 200);
+#   2. maximum throughput of POST /predict and of Micronaut's hello-world endpoint (same process, same run,
+#      alternating, wrk from a second process on loopback), and their ratio;
+#   3. latency percentiles of POST /predict at a constant 1,000 requests/s (open loop, ConstantRateLoad);
+#   4. heap in use at steady state (after the load, and live after a full GC).
+# Usage: runtime-image/bench/service-bench.sh [bundle-dir]   (default: the ml-latest-small bundle trained by
+# the training job into runtime-image/target/real-bundle). Installs wrk (apt) if missing. Results are printed
+# and kept in runtime-image/target/bench/service.txt.
+set -euo pipefail
+module="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$module/.." && pwd)"
+port="${BENCH_PORT:-18090}"
+duration="${BENCH_SECONDS:-20}"
+out="$module/target/bench"
+mkdir -p "$out"
+exec > >(tee "$out/service.txt") 2>&1
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cd "$repo"
+mvn -B -q -pl runtime-image -am package -DskipTests
+mvn -B -q -pl runtime-image dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$module/target/bench-classpath.txt"
+
+bundle="${1:-$module/target/real-bundle/ml-latest-small}"
+if [ ! -f "$bundle/manifest.json" ]; then
+  java -jar training-job/target/training-job.jar train --data ../shared/data/ml-latest-small --out "$bundle" \
+    > "$out/train.log" 2>&1
+fi
+users="$(jq -r '.counts.users // empty' "$bundle/manifest.json")"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bundle: $bundle ($(jq -r '.modelName + " version " + (.modelVersion|tostring)' "$bundle/manifest.json"))"
+
+start=$(date +%s%N)
+RECOMMENDER_BUNDLE_PATH="$bundle" PORT="$port" TF_CPP_MIN_LOG_LEVEL=1 \
+  java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Drecommender.bench.hello-world=true \
+  -jar "$module/target/runtime-image.jar" > "$out/service.log" 2>&1 &
+service=$!
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
+until curl -sf -m 1 "http://127.0.0.1:$port/health/readiness" >/dev/null; do
+  kill -0 $service 2>/dev/null || { echo "service died"; tail -20 "$out/service.log"; exit 1; }
+  sleep 0.05
+done
+echo "startup to ready: $(( ($(date +%s%N) - start) / 1000000 )) ms ($(grep -o 'loaded in [0-9]* ms' "$out/service.log"))"
+
+cat > "$out/predict.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+math.randomseed(7)
+request = function()
+  return wrk.format(nil, "/predict", nil, '{"uid": ' .. math.random(1, 610) .. '}')
+end
+LUA
+rps() { sed -n 's/^Requests\/sec: *//p'; }
+echo "warm-up: 20 s of each endpoint"
+wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
+wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
+wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
+wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
+
+echo "maximum throughput (wrk -t1 -c16 -d${duration}s, alternating):"
+for round in 1 2; do
+  hello=$(wrk -t1 -c16 -d"${duration}s" "http://127.0.0.1:$port/hello" | rps)
+  predict=$(wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$port" | rps)
+  echo "  round $round: hello-world $hello req/s, /predict $predict req/s, ratio $(awk "BEGIN {printf \"%.2f\", $predict / $hello}")"
+done
+
+echo "constant 1000 req/s of /predict for 30 s (open loop, latency from each request's due time):"
+java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
+  io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$port" 1000 30 1 "${users:-610}" | sed 's/^/  /'
+
+heap() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f MiB", s / 1048576}'; }
+echo "heap in use at steady state: $(heap) after the load; $(jcmd $service GC.run >/dev/null; sleep 1; heap) live after a full GC"
+echo "errors in the service log: $(grep -c ' ERROR ' "$out/service.log" || true)"
