@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
  * was met, 1 it was not (or the load could not be run), 2 the command line was wrong.
  */
 @Command(name = "load-test", mixinStandardHelpOptions = true, sortOptions = false,
+    version = "load-test, writing report schema " + LoadTestReport.SCHEMA_VERSION,
     description = {"Loads a recommender service and judges its latency and errors against an SLO.",
         "Exit status: 0 SLO met, 1 SLO not met (or no load possible), 2 usage error."},
     exitCodeListHeading = "Exit status:%n",
@@ -46,7 +47,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     private URI target;
 
     @Option(names = "--endpoint", defaultValue = "predict",
-        description = "predict (POST /predict) or recommendations (GET /v1/recommendations/{id}?k=10). Default: ${DEFAULT-VALUE}")
+        description = "predict (POST /predict) or recommendations (GET /v1/recommendations/{id}?k=10)."
+            + " Default: ${DEFAULT-VALUE}")
     private String endpoint;
 
     @Option(names = "--rps", defaultValue = "100",
@@ -62,11 +64,13 @@ public final class LoadTestCommand implements Callable<Integer> {
     private Duration duration;
 
     @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
-        description = "Load this long before the measured duration, unmeasured (JIT, caches, connections). Default: ${DEFAULT-VALUE}")
+        description = "Load this long before the measured duration, unmeasured (JIT, caches, connections)."
+            + " Default: ${DEFAULT-VALUE}")
     private Duration warmup;
 
     @Option(names = "--request-timeout", defaultValue = "5s", converter = DurationConverter.class,
-        description = "A request failing to connect, or to get its answer's next bytes, this long fails. Default: ${DEFAULT-VALUE}")
+        description = "A request failing to connect, or to get its answer's next bytes, this long fails."
+            + " Default: ${DEFAULT-VALUE}")
     private Duration requestTimeout;
 
     @Option(names = "--known-users", defaultValue = "1-610",
@@ -147,9 +151,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         LoadTestReport report;
         try {
             if (master == null) {
-                err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %s after %s of warm-up (at most"
-                        + " %d s in all)%n", config.endpoint().statsName(), target, rps > 0 ? rps : "unlimited", users,
-                    duration, warmup, config.maxRunTime().toSeconds());
+                err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %.1f s after %.1f s of warm-up"
+                        + " (at most %d s in all)%n", config.endpoint().statsName(), target,
+                    rps > 0 ? rps : "unlimited", users, duration.toMillis() / 1000.0, warmup.toMillis() / 1000.0,
+                    config.maxRunTime().toSeconds());
                 report = LoadReports.build(config, LoadGenerator.run(config), slo);
             } else {
                 report = underLocustMaster(master, config, slo);

@@ -47,7 +47,8 @@ public final class LoadReports {
         LoadTestReport.LoadProfile load = new LoadTestReport.LoadProfile(config.rps(), config.users(),
             config.duration().toMillis() / 1000.0, config.warmup().toMillis() / 1000.0, config.mix().knownRange(),
             config.mix().unknownFraction(), config.requestTimeout().toMillis());
-        return new LoadTestReport(LoadTestReport.SCHEMA_VERSION, config.target().toString(), config.endpoint().cliName(),
+        return new LoadTestReport(LoadTestReport.SCHEMA_VERSION, config.target().toString(),
+            config.endpoint().cliName(),
             result.startedAt().toString(), round3(result.elapsedSeconds()), load, stats.requests(), stats.failures(),
             round3(result.rps()), observation.errorRate(), latency, preciseLatency, slo, verdict, errors,
             responseTimes, timeline(stats), null);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recommender.loadtest.slo.SloSpec;
 import io.recommender.loadtest.slo.Verdict;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +62,9 @@ public record LoadTestReport(
     public LoadTestReport {
         Objects.requireNonNull(verdict, "verdict");
         errors = errors == null ? null : List.copyOf(errors);
-        responseTimesMs = responseTimesMs == null ? null : Map.copyOf(responseTimesMs);
+        // Kept in the given order (ascending buckets, as written), which Map.copyOf would scramble.
+        responseTimesMs = responseTimesMs == null
+            ? null : Collections.unmodifiableMap(new LinkedHashMap<>(responseTimesMs));
         timeline = timeline == null ? null : List.copyOf(timeline);
     }
 

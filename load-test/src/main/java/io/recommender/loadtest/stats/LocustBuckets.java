@@ -19,7 +19,8 @@ public final class LocustBuckets {
     /** The Locust bucket (a whole number of milliseconds) of a response time given in milliseconds. */
     public static long bucketMillis(double responseTimeMs) {
         if (!(responseTimeMs >= 0) || Double.isInfinite(responseTimeMs)) {
-            throw new IllegalArgumentException("response time must be a finite, non-negative number: " + responseTimeMs);
+            throw new IllegalArgumentException(
+                "response time must be a finite, non-negative number: " + responseTimeMs);
         }
         if (responseTimeMs < 100) {
             return (long) Math.rint(responseTimeMs);
