@@ -32,10 +32,6 @@ public final class ReportJson {
         return MAPPER.readValue(json, LoadTestReport.class);
     }
 
-    public static LoadTestReport read(byte[] json) throws IOException {
-        return read(new String(json, StandardCharsets.UTF_8));
-    }
-
     static int utf8Length(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }

@@ -20,7 +20,6 @@ public final class RequestStats {
     private long requests;
     private long failures;
     private long totalNanos;
-    private long minNanos = Long.MAX_VALUE;
     private long maxNanos;
 
     /**
@@ -47,7 +46,6 @@ public final class RequestStats {
         requests++;
         requestsPerSecond[second]++;
         totalNanos += responseNanos;
-        minNanos = Math.min(minNanos, responseNanos);
         maxNanos = Math.max(maxNanos, responseNanos);
         locustMillis.add(LocustBuckets.bucketNanos(responseNanos));
         preciseMicros.add(PreciseBuckets.bucketMicros(responseNanos));
@@ -70,7 +68,6 @@ public final class RequestStats {
         requests += other.requests;
         failures += other.failures;
         totalNanos += other.totalNanos;
-        minNanos = Math.min(minNanos, other.minNanos);
         maxNanos = Math.max(maxNanos, other.maxNanos);
         locustMillis.merge(other.locustMillis);
         preciseMicros.merge(other.preciseMicros);
@@ -97,10 +94,6 @@ public final class RequestStats {
     /** Microseconds to three significant digits. */
     public Histogram preciseMicros() {
         return preciseMicros;
-    }
-
-    public long minNanos() {
-        return requests == 0 ? 0 : minNanos;
     }
 
     public long maxNanos() {

@@ -26,7 +26,6 @@ class RequestStatsTest {
         assertThat(stats.errors()).containsOnly(Map.entry("HTTP 500", 2L), Map.entry("timeout", 1L));
         assertThat(stats.requestsPerSecond()).containsExactly(1, 2, 1);
         assertThat(stats.failuresPerSecond()).containsExactly(0, 2, 1);
-        assertThat(stats.minNanos()).isEqualTo(10 * MS);
         assertThat(stats.maxNanos()).isEqualTo(145 * MS);
         assertThat(stats.meanNanos()).isEqualTo(51.25 * MS);
     }
@@ -50,7 +49,6 @@ class RequestStatsTest {
         assertThat(a.requests()).isEqualTo(3);
         assertThat(a.failures()).isEqualTo(2);
         assertThat(a.errors()).containsOnly(Map.entry("x", 2L));
-        assertThat(a.minNanos()).isEqualTo(2 * MS);
         assertThat(a.maxNanos()).isEqualTo(7 * MS);
         assertThat(a.requestsPerSecond()).containsExactly(1, 2);
         assertThat(a.preciseMicros().total()).isEqualTo(3);
@@ -60,7 +58,6 @@ class RequestStatsTest {
     @Test
     void emptyStatsHaveZeroFigures() {
         RequestStats stats = new RequestStats(0, 1);
-        assertThat(stats.minNanos()).isZero();
         assertThat(stats.meanNanos()).isZero();
         assertThat(stats.locustMillis().percentile(0.99)).isZero();
     }
