@@ -53,12 +53,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one reconciler of Recommender. The workflow below creates, updates and deletes the owned objects
- * from the recorded status; {@link #reconcile} then observes them and records the next status with
- * {@link Pipeline}, writing it only when it changed.
+ * The one reconciler of Recommender. Each reconcile observes the owned objects, decides the next status
+ * with {@link Pipeline}, applies the workflow below (which builds every owned object from that status),
+ * and writes the status only when it changed. The workflow is invoked explicitly, after the decision,
+ * because a status-only change does not trigger another reconcile.
  */
 @ControllerConfiguration(name = RecommenderReconciler.NAME)
-@Workflow(dependents = {
+@Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
     @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = TrainingNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
     @Dependent(name = "stable-serving-config", type = StableServingConfig.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
@@ -119,11 +120,13 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
         RecommenderStatus before = r.getStatus();
         RecommenderStatus next = Pipeline.next(r, observer.observe(r, context), clock.instant());
+        r.setStatus(next);
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
+                .throwAggregateExceptionIfErrorsPresent();
         if (Objects.equals(before, next)) {
             return UpdateControl.noUpdate();
         }
         events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
-        r.setStatus(next);
         return UpdateControl.patchStatus(r);
     }
 

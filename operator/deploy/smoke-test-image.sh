@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Runs the operator image as a kubelet would, without Docker: unpacks the OCI tarball Jib wrote into a root
+# filesystem and starts it with runc as user 65532 on a READ-ONLY root with a tmpfs /tmp, on the host's
+# loopback.
+#
+#   smoke-test-image.sh [image.tar]                  no cluster: the operator must fail to connect, and for
+#                                                    that reason only (no missing class, module or writable path)
+#   smoke-test-image.sh [image.tar] <kubeconfig>     a cluster: the operator must become healthy and ready,
+#                                                    then serve /metrics
+#
+# Needs root; installs the apt packages runc and jq if missing.
+set -euo pipefail
+
+image="$(readlink -f "${1:-operator/target/operator-image.tar}")"
+kubeconfig="${2:+$(readlink -f "$2")}"
+id="recommender-operator-smoke-$$"
+for tool in runc jq curl; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
+done
+
+port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+free_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 12000))
+    port_free "$p" && { echo "$p"; return; }
+  done
+}
+
+work="$(mktemp -d)"
+cleanup() {
+  runc kill "$id" KILL 2>/dev/null || true
+  sleep 1
+  runc delete -f "$id" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/oci" "$work/container/rootfs" "$work/kube"
+tar --warning=no-unknown-keyword -xf "$image" -C "$work/oci"
+blob() { echo "$work/oci/blobs/sha256/${1#sha256:}"; }
+manifest="$(blob "$(jq -r '.manifests[0].digest' "$work/oci/index.json")")"
+config="$(blob "$(jq -r '.config.digest' "$manifest")")"
+for layer in $(jq -r '.layers[].digest' "$manifest"); do
+  tar --warning=no-unknown-keyword -xzf "$(blob "$layer")" -C "$work/container/rootfs"
+done
+
+health_port="$(free_port)"
+if [[ -n "$kubeconfig" ]]; then
+  cp "$kubeconfig" "$work/kube/config"
+else
+  # Nothing listens on the port of this API server address.
+  cat > "$work/kube/config" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: none
+  cluster:
+    server: https://127.0.0.1:$(free_port)
+    insecure-skip-tls-verify: true
+users:
+- name: none
+  user:
+    token: none
+contexts:
+- name: none
+  context: {cluster: none, user: none}
+current-context: none
+KUBECONFIG
+fi
+chmod -R a+rX "$work/kube"
+
+(cd "$work/container" && runc spec)
+jq --argjson args "$(jq '.config.Entrypoint + (.config.Cmd // [])' "$config")" \
+   --argjson env "$(jq --arg port "$health_port" \
+     '.config.Env + ["HEALTH_PORT=" + $port, "KUBECONFIG=/var/run/kube/config", "POD_NAMESPACE=recommender-system", "HOSTNAME=smoke-test"]' "$config")" \
+   --arg kube "$work/kube" '
+  .root.readonly = true
+  | .process.terminal = false
+  | .process.user = {uid: 65532, gid: 65532}
+  | .process.args = $args
+  | .process.env = $env
+  | .process.cwd = "/"
+  | .linux.namespaces |= map(select(.type != "network"))
+  | .mounts += [
+      {destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777", "size=64m"]},
+      {destination: "/var/run/kube", type: "bind", source: $kube, options: ["rbind", "ro"]}]
+' "$work/container/config.json" > "$work/config.json"
+mv "$work/config.json" "$work/container/config.json"
+echo "smoke-test: user $(jq -c .process.user "$work/container/config.json"), read-only root $(jq .root.readonly "$work/container/config.json")"
+echo "smoke-test: entrypoint $(jq -c .process.args "$work/container/config.json")"
+
+log="$work/container.log"
+runc run -d --bundle "$work/container" "$id" > "$log" 2>&1
+pid="$(runc state "$id" | jq .pid)"
+uid="$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
+echo "smoke-test: the JVM runs as uid $uid"
+[ "$uid" = 65532 ] || { echo "smoke-test: FAILED, not the non-root user" >&2; exit 1; }
+
+# Failures that mean the image, not the cluster, is wrong.
+broken='NoClassDefFoundError|ClassNotFoundException|UnsatisfiedLinkError|Read-only file system|AccessDeniedException|module .* not found'
+check_not_broken() {
+  if grep -E "$broken" "$log" >&2; then
+    echo "smoke-test: FAILED, the image is broken (above)" >&2
+    exit 1
+  fi
+}
+
+if [[ -z "$kubeconfig" ]]; then
+  # The operator exits when it cannot start, so that the kubelet restarts it.
+  stopped=""
+  for _ in $(seq 1 120); do
+    if [ "$(runc state "$id" | jq -r .status)" = stopped ]; then
+      stopped=yes
+      break
+    fi
+    sleep 0.5
+  done
+  check_not_broken
+  grep -q 'Connection refused' "$log" || { echo "smoke-test: FAILED, no connection error; log:" >&2; tail -40 "$log" >&2; exit 1; }
+  echo "smoke-test: without a cluster it fails as it should: $(grep -m1 -o '[A-Za-z.]*Exception: .*Connection refused.*' "$log" | cut -c1-200)"
+  [ -n "$stopped" ] || { echo "smoke-test: FAILED, still running 60 s after failing to start" >&2; exit 1; }
+  echo "smoke-test: and it exited"
+  echo "smoke-test: OK"
+  exit 0
+fi
+
+ready=""
+for _ in $(seq 1 240); do
+  if curl -sf -m 2 "http://127.0.0.1:$health_port/readyz" > /dev/null \
+    && curl -sf -m 2 "http://127.0.0.1:$health_port/healthz" > /dev/null; then
+    ready=yes
+    break
+  fi
+  sleep 0.5
+done
+check_not_broken
+[ -n "$ready" ] || { echo "smoke-test: FAILED, not healthy and ready; log:" >&2; tail -40 "$log" >&2; exit 1; }
+echo "smoke-test: healthy and ready: $(grep -m1 'recommender operator started' "$log" | cut -c1-200)"
+metrics="$(curl -sf -m 5 "http://127.0.0.1:$health_port/metrics" | grep -c '^[a-z]')"
+echo "smoke-test: /metrics serves $metrics samples"
+[ "$metrics" -gt 0 ] || { echo "smoke-test: FAILED, no metrics" >&2; exit 1; }
+grep -E 'leader|Leader' "$log" | head -3 || true
+echo "smoke-test: OK"
