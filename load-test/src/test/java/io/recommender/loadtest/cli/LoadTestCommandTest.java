@@ -100,6 +100,22 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void anImpossibleSloFailsInTimeSayingWhichTargets() throws IOException {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 2))) {
+            Path terminationLog = dir.resolve("termination-log");
+            long start = System.nanoTime();
+            int status = run("--target", target.uri().toString(), "--rps", "20", "--users", "2", "--duration", "1s",
+                "--p99-ms", "0", "--max-error-rate", "0", "--min-rps", "1000000000",
+                "--termination-log", terminationLog.toString());
+
+            assertThat(status).isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+            assertThat(ReportJson.read(Files.readString(terminationLog)).verdict().reason())
+                .matches("p99 \\d+ ms > SLO 0 ms; throughput [\\d.]+ rps < SLO 1000000000 rps");
+        }
+    }
+
+    @Test
     void anUnreachableTargetExitsWith1AndSaysWhy() throws IOException {
         Path terminationLog = dir.resolve("termination-log");
         int status = run("--target", TestTarget.nothingListening().toString(), "--duration", "1m",
