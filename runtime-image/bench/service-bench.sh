@@ -66,9 +66,24 @@ for round in 1 2; do
   echo "  round $round: hello-world $hello req/s, /predict $predict req/s, ratio $(awk "BEGIN {printf \"%.2f\", $predict / $hello}")"
 done
 
-echo "constant 1000 req/s of /predict for 30 s (open loop, latency from each request's due time):"
-java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
-  io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$port" 1000 30 1 "${users:-610}" | sed 's/^/  /'
+echo "constant 1000 req/s for 30 s each (open loop, latency from each request's due time); hello-world first"
+echo "as the baseline of what this machine adds to any request:"
+# The service's own histogram of the same requests (time inside the server only), from scrapes before and
+# after: the smallest bucket bound holding the given share of them.
+buckets() { curl -s "http://127.0.0.1:$port/metrics" | grep "^http_server_requests_seconds_bucket{.*status=\"200\",uri=\"$1\""; }
+server_quantile() {
+  awk -v q="$3" 'NR == FNR {match($0, /le="[^"]*"/); before[substr($0, RSTART + 4, RLENGTH - 5)] = $NF; next}
+    {match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); n[++i] = le; c[le] = $NF - before[le]}
+    END {total = c["+Inf"]; for (j = 1; j <= i; j++) if (c[n[j]] >= q * total) {printf "<= %.2f ms", n[j] * 1000; exit}}' "$1" "$2"
+}
+for endpoint in hello predict; do
+  buckets "/$endpoint" > "$out/before.txt"
+  java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
+    io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$port" 1000 30 1 "${users:-610}" "$endpoint" \
+    | sed "s/^/  $endpoint: /"
+  buckets "/$endpoint" > "$out/after.txt"
+  echo "  $endpoint inside the server: p50 $(server_quantile "$out/before.txt" "$out/after.txt" 0.5), p99 $(server_quantile "$out/before.txt" "$out/after.txt" 0.99) (histogram bucket bounds); load average $(cut -d' ' -f1 /proc/loadavg)"
+done
 
 heap() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f MiB", s / 1048576}'; }
 echo "heap in use at steady state: $(heap) after the load; $(jcmd $service GC.run >/dev/null; sleep 1; heap) live after a full GC"

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.recommender.runtime.embedding.EmbeddingSource;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 
@@ -32,7 +33,9 @@ public class Recommender {
         Timer.Builder embedding = Timer.builder("recommender.embedding.latency")
                 .description("Time to get a user embedding from the embedding source")
                 .tag("source", source.name())
-                .publishPercentileHistogram();
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(10));
         this.embedOk = embedding.tag("outcome", "success").register(registry);
         this.embedFailed = embedding.tag("outcome", "error").register(registry);
         this.fallbacks = Counter.builder("recommender.fallback")

@@ -53,6 +53,7 @@ class HealthAndMetricsTest implements TestPropertyProvider {
                 .containsPattern("http_server_requests_seconds_bucket\\{[^}]*status=\"200\"[^}]*uri=\"/predict\"[^}]*le=")
                 .containsPattern("(?m)^http_server_requests_seconds_count\\{.*status=\"400\".*\\} 1$")
                 .containsPattern("recommender_embedding_latency_seconds_bucket\\{[^}]*outcome=\"success\"[^}]*source=\"embedded\"")
+                .as("buckets start at 100 us").contains("uri=\"/predict\",le=\"1.0E-4\"")
                 .contains("recommender_model_version " + (double) TestBundles.VERSION)
                 .contains("recommender_model_loaded 1.0")
                 .containsPattern("recommender_fallback_total\\{?[^}]*\\}? 1\\.0");

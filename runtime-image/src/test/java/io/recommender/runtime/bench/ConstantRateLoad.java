@@ -17,15 +17,17 @@ import java.util.concurrent.locks.LockSupport;
  * Open-loop load at a constant rate: request i is due at start + i / rate and is sent then whether or not
  * earlier ones have answered; its latency counts from that due time, so a stall shows in the percentiles
  * instead of silently lowering the rate (no coordinated omission). Posts {@code {"uid": u}} to /predict
- * with u drawn from the given users. Prints one line of figures. Used by bench/service-bench.sh.
+ * with u drawn from the given users, or GETs /hello (the baseline for how much latency the machine itself
+ * adds). Prints one line of figures. Used by bench/service-bench.sh.
  *
- * <p>Usage: ConstantRateLoad BASE_URL RATE_PER_S SECONDS FIRST_USER LAST_USER
+ * <p>Usage: ConstantRateLoad BASE_URL RATE_PER_S SECONDS FIRST_USER LAST_USER [predict|hello]
  */
 public final class ConstantRateLoad {
     private ConstantRateLoad() {}
 
     public static void main(String[] args) throws Exception {
-        URI predict = URI.create(args[0] + "/predict");
+        boolean hello = args.length > 5 && args[5].equals("hello");
+        URI uri = URI.create(args[0] + (hello ? "/hello" : "/predict"));
         int rate = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         int firstUser = Integer.parseInt(args[3]);
@@ -45,9 +47,10 @@ public final class ConstantRateLoad {
                 LockSupport.parkNanos(wait);
             }
             int user = firstUser + random.nextInt(lastUser - firstUser + 1);
-            HttpRequest request = HttpRequest.newBuilder(predict).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"uid\": " + user + "}")).build();
+            HttpRequest request = hello ? HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build()
+                    : HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"uid\": " + user + "}")).build();
             int slot = i;
             client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 latencies[slot] = System.nanoTime() - due;

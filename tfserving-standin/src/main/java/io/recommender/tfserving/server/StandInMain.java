@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Command line of the stand-in, shaped like {@code tensorflow_model_server}'s so it can take its place:
  *
  * <pre>
- * java -jar tfserving-standin.jar --rest_api_port=8501 --model_name=movies --model_base_path=/models/movies
+ * java -cp 'tfserving-standin.jar:lib/*' io.recommender.tfserving.server.StandInMain \
+ *     --rest_api_port=8501 --model_name=movies --model_base_path=/models/movies
  * </pre>
  *
  * As in the {@code tensorflow/serving} image, {@code MODEL_NAME} (default {@code model}) and
