@@ -28,8 +28,6 @@ default_targets=(kube-apiserver kube-controller-manager kube-scheduler kubectl e
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${default_targets[@]}")
 
-export CGO_ENABLED=0
-
 # One build at a time per cache: parallel test runs would otherwise race on the same files.
 exec 9>"$bin/.build.lock"
 flock 9
@@ -71,6 +69,11 @@ k8s_ldflags() {
   echo "$flags"
 }
 
+# As upstream (hack/lib/golang.sh, KUBE_STATIC_BINARIES): everything static but the kubelet.
+cgo_of() {
+  [[ "$1" == kubelet ]] && echo 1 || echo 0
+}
+
 ldflags_of() {
   case "$1" in
     etcd | kwok) echo "-s -w" ;;
@@ -80,8 +83,8 @@ ldflags_of() {
 
 # Everything that changes the output: the module files, the Go release and the flags.
 key_of() {
-  local module="$1" ldflags="$2"
-  { cat "$module/go.mod" "$module/go.sum"; go version; echo "$ldflags CGO_ENABLED=$CGO_ENABLED"; } \
+  local module="$1" ldflags="$2" cgo="$3"
+  { cat "$module/go.mod" "$module/go.sum"; go version; echo "$ldflags CGO_ENABLED=$cgo"; } \
     | sha256sum | cut -c1-16
 }
 
@@ -91,7 +94,8 @@ touch "$times_file"
 for name in "${targets[@]}"; do
   module="$(module_of "$name")"
   ldflags="$(ldflags_of "$name")"
-  key="$(key_of "$module" "$ldflags")"
+  cgo="$(cgo_of "$name")"
+  key="$(key_of "$module" "$ldflags" "$cgo")"
   if [[ -x "$bin/$name" && "$(cat "$bin/.$name.key" 2>/dev/null)" == "$key" ]]; then
     first="$(awk -F'\t' -v n="$name" -v k="$key" '$1 == n && $2 == k {print $3 " s on " $4}' "$times_file" | tail -1)"
     echo "$name: cached (key $key${first:+, built in $first})"
@@ -99,7 +103,7 @@ for name in "${targets[@]}"; do
   fi
   echo "$name: building $(package_of "$name") (key $key) ..."
   start=$SECONDS
-  (cd "$module" && go build -trimpath -ldflags "$ldflags" -o "$bin/.$name.tmp" "$(package_of "$name")")
+  (cd "$module" && CGO_ENABLED="$cgo" go build -trimpath -ldflags "$ldflags" -o "$bin/.$name.tmp" "$(package_of "$name")")
   mv -f "$bin/.$name.tmp" "$bin/$name"
   echo "$key" > "$bin/.$name.key"
   took=$((SECONDS - start))
