@@ -89,6 +89,13 @@ class BadInputTest implements TestPropertyProvider {
                 .POST(HttpRequest.BodyPublishers.ofString("{"))), 400, "");
     }
 
+    @Test
+    void unexpectedFailuresAreABare500WithoutDetails() {
+        Http.Answer a = http.get("/test-only/boom");
+        assertThat(a.status()).isEqualTo(500);
+        assertThat(a.json()).isEqualTo(Http.JSON.createObjectNode().put("error", "internal error"));
+    }
+
     static void assertBadRequest(Http.Answer a, int status, String mentions) {
         assertThat(a.status()).as(a.body()).isEqualTo(status);
         assertThat(a.contentType()).as(a.body()).startsWith("application/json");

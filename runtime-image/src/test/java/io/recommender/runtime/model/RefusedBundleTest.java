@@ -2,6 +2,10 @@ package io.recommender.runtime.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.recommender.bundle.BundleLayout;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** A corrupt, incompatible or missing bundle: alive, never ready, and every answer says why. */
 class RefusedBundleTest {
@@ -41,6 +46,10 @@ class RefusedBundleTest {
     }
 
     private static void assertRefused(Path bundle, String reason) {
+        Logger log = (Logger) LoggerFactory.getLogger(ModelService.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
                 Map.of("micronaut.server.port", -1, "recommender.bundle-path", bundle.toString()))) {
             Http http = new Http(URI.create(server.getURL().toString()));
@@ -52,6 +61,12 @@ class RefusedBundleTest {
             assertThat(predict.status()).isEqualTo(503);
             assertThat(predict.json().get("error").asText()).contains("not ready", reason);
             assertThat(http.get("/metrics").body()).contains("recommender_model_loaded 0.0");
+            assertThat(logged.list).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(e.getFormattedMessage()).contains("refused", reason, "will not become ready");
+            });
+        } finally {
+            log.detachAppender(logged);
         }
     }
 }
