@@ -58,7 +58,9 @@ import java.util.Objects;
  * and writes the status only when it changed. The workflow is invoked explicitly, after the decision,
  * because a status-only change does not trigger another reconcile.
  */
-@ControllerConfiguration(name = RecommenderReconciler.NAME)
+// Not generation-aware: the retry annotation changes no generation but must start a new attempt. Reconciles
+// caused by the operator's own status writes are cheap no-ops, since the pipeline reaches a fixed point.
+@ControllerConfiguration(name = RecommenderReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
     @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = TrainingNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),

@@ -14,14 +14,21 @@ public final class Resources {
     public static ResourceRequirements of(ComputeResources spec, Map<String, String> defaultRequests,
             Map<String, String> defaultLimits) {
         return new ResourceRequirementsBuilder()
-                .withRequests(quantities(spec == null || spec.requests() == null ? defaultRequests : spec.requests()))
-                .withLimits(quantities(spec == null || spec.limits() == null ? defaultLimits : spec.limits()))
+                .withRequests(quantities(spec == null ? null : spec.requests(), defaultRequests))
+                .withLimits(quantities(spec == null ? null : spec.limits(), defaultLimits))
                 .build();
     }
 
-    static Map<String, Quantity> quantities(Map<String, String> values) {
+    /** The given quantities; each one left unset takes its default. */
+    static Map<String, Quantity> quantities(ComputeResources.Quantities given, Map<String, String> defaults) {
         Map<String, Quantity> q = new TreeMap<>();
-        values.forEach((k, v) -> q.put(k, new Quantity(v)));
+        defaults.forEach((k, v) -> q.put(k, new Quantity(v)));
+        if (given != null && given.cpu() != null) {
+            q.put("cpu", new Quantity(given.cpu()));
+        }
+        if (given != null && given.memory() != null) {
+            q.put("memory", new Quantity(given.memory()));
+        }
         return q;
     }
 }

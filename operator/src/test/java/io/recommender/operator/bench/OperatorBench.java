@@ -3,7 +3,6 @@ package io.recommender.operator.bench;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
 import io.recommender.api.v1alpha1.RecommenderStatus;
@@ -44,7 +43,7 @@ public final class OperatorBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         KubernetesClient client = ControlPlane.client();
-        LocallyRunOperatorExtension.applyCrd(Recommender.class, client);
+        ControlPlane.installCrd(client);
         String ns = "bench-" + UUID.randomUUID().toString().substring(0, 6);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
 

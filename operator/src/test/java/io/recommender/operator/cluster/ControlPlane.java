@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlane {
     static final Path SCRIPT = Path.of("..", "e2e-tests", "cluster", "control-plane.sh");
+    static final String CRD_NAME = "recommenders.recommender.io";
+    static final Path CRD = Path.of("..", "crds", CRD_NAME + "-v1.yml");
     private static Path kubeconfig;
 
     private ControlPlane() {}
@@ -40,6 +42,19 @@ public final class ControlPlane {
             }
         }
         return kubeconfig;
+    }
+
+    /** Installs the committed CRD (what users install), taking its fields over from any other manager. */
+    public static void installCrd(KubernetesClient client) {
+        try (java.io.InputStream crd = Files.newInputStream(CRD)) {
+            client.load(crd).forceConflicts().serverSideApply();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME)
+                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        60, TimeUnit.SECONDS);
     }
 
     public static KubernetesClient client() {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.recommender.api.v1alpha1.Recommender;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ class CrdValidationIT {
     @BeforeAll
     static void installCrd() {
         client = ControlPlane.client();
-        LocallyRunOperatorExtension.applyCrd(Recommender.class, client);
+        ControlPlane.installCrd(client);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
                 .serverSideApply();
     }
@@ -81,9 +80,9 @@ class CrdValidationIT {
         cases.add(invalid("error rate above 1", s -> put(s, "slo.maxErrorRate", 1.5), "spec.slo.maxErrorRate"));
         cases.add(invalid("malformed duration", s -> put(s, "slo.duration", "30 seconds"), "spec.slo.duration"));
         cases.add(invalid("malformed cpu quantity", s -> put(s, "serving.resources", Map.of("requests", Map.of("cpu", "2 cores"))),
-                "requests: every value must be a quantity"));
+                "spec.serving.resources.requests.cpu"));
         cases.add(invalid("malformed memory limit", s -> put(s, "serving.tfServingResources", Map.of("limits", Map.of("memory", "lots"))),
-                "limits: every value must be a quantity"));
+                "spec.serving.tfServingResources.limits.memory"));
         cases.add(invalid("replicas and autoscaling", s -> {
             put(s, "serving.replicas", 2);
             put(s, "serving.autoscaling", Map.of("maxReplicas", 4));

@@ -3,7 +3,6 @@ package io.recommender.operator.cluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.events.EventRecorder;
@@ -26,7 +25,7 @@ final class OperatorHarness implements AutoCloseable {
 
     OperatorHarness() {
         OperatorConfig.use(IMAGES);
-        LocallyRunOperatorExtension.applyCrd(Recommender.class, client);
+        ControlPlane.installCrd(client);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
                 .create();
         start();

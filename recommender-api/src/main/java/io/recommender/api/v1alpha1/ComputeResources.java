@@ -2,20 +2,29 @@ package io.recommender.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.ValidationRule;
-import java.util.Map;
 
-/**
- * CPU and memory requests and limits, as in a container's {@code resources}. Quantities are strings
- * checked by the API server ({@code isQuantity}), so "2 cores" is refused at apply time, not at rollout.
- */
+/** CPU and memory requests and limits of a container, as in its {@code resources}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.requests) || self.requests.all(k, isQuantity(self.requests[k]))",
-        message = "requests: every value must be a quantity such as 500m, 2 or 1Gi", fieldPath = ".requests")
-@ValidationRule(value = "!has(self.limits) || self.limits.all(k, isQuantity(self.limits[k]))",
-        message = "limits: every value must be a quantity such as 500m, 2 or 1Gi", fieldPath = ".limits")
 public record ComputeResources(
         @JsonPropertyDescription("Requested resources, e.g. cpu: 500m, memory: 1Gi.")
-        Map<String, String> requests,
+        Quantities requests,
         @JsonPropertyDescription("Resource limits, e.g. cpu: \"2\", memory: 2Gi.")
-        Map<String, String> limits) {}
+        Quantities limits) {
+
+    /**
+     * Quantities are checked by the API server with Kubernetes' own quantity syntax, so "2 cores" is refused
+     * at apply time, not at rollout.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Quantities(
+            @io.fabric8.generator.annotation.Pattern(QUANTITY) @io.fabric8.generator.annotation.Size(max = 32)
+            @JsonPropertyDescription("CPU, e.g. 500m or 2.")
+            String cpu,
+            @io.fabric8.generator.annotation.Pattern(QUANTITY) @io.fabric8.generator.annotation.Size(max = 32)
+            @JsonPropertyDescription("Memory, e.g. 512Mi or 2Gi.")
+            String memory) {}
+
+    /** The syntax of a Kubernetes resource.Quantity. */
+    static final String QUANTITY = "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|"
+            + "([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+}

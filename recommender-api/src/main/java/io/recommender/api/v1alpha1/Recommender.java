@@ -23,8 +23,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "SLO-P99-ms", jsonPath = ".status.lastLoadTest.sloP99Ms",
         type = AdditionalPrinterColumn.Type.NUMBER)
 @ValidationRule(value = "self.metadata.name.size() <= 40",
-        message = "metadata.name must be at most 40 characters: the operator derives Job and Service names from it",
-        fieldPath = ".metadata.name")
+        message = "metadata.name must be at most 40 characters: the operator derives Job and Service names from it")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Recommender extends CustomResource<RecommenderSpec, RecommenderStatus> implements Namespaced {
     public static final String GROUP = "recommender.io";

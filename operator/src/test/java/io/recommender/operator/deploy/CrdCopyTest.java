@@ -1,0 +1,22 @@
+package io.recommender.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** kustomize loads no file outside operator/deploy, so the kustomization installs a copy of the committed CRD. */
+class CrdCopyTest {
+    @Test
+    void deployCopyOfTheCrdIsIdenticalToTheCommittedOne() throws IOException {
+        Path committed = Kubectl.ROOT.resolve("crds/recommenders.recommender.io-v1.yml");
+        Path copy = Kubectl.ROOT.resolve("operator/deploy/crd/recommenders.recommender.io-v1.yml");
+
+        assertThat(Files.mismatch(committed, copy))
+                .as("%s differs from %s at this byte; after changing the CRD run: cp %s %s", copy, committed,
+                        Kubectl.ROOT.relativize(committed), Kubectl.ROOT.relativize(copy))
+                .isEqualTo(-1L);
+    }
+}
