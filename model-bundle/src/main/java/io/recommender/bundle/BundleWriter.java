@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.SortedMap;
@@ -55,6 +56,8 @@ public final class BundleWriter implements AutoCloseable {
         }
         Files.createDirectories(abs.getParent());
         Path staging = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-");
+        // A temporary directory is private to its creator; a bundle is read by servers running as other users.
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
         BundleWriter writer = new BundleWriter(abs, staging, modelName, modelVersion);
         Files.createDirectories(writer.savedModelDir().getParent());
         return writer;

@@ -58,6 +58,8 @@ class BundleRoundTripTest {
         assertThat(b.titles()).containsEntry(20, "Twenty with tab");
         assertThat(b.savedModelDir()).isEqualTo(dir.resolve("saved_model/movies/42"));
         assertThat(siblings()).containsExactly("bundle");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwxr-xr-x");
     }
 
     @Test
