@@ -1,0 +1,92 @@
+package io.recommender.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import io.recommender.operator.cluster.ControlPlane;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The examples users copy are accepted by the real API server with the committed CRD (server-side dry run,
+ * strict field validation as kubectl applies them), and each mistake in examples/invalid is refused with a
+ * message naming the field, as its "# expect:" line says.
+ */
+class ExamplesIT {
+    static final Path EXAMPLES = Kubectl.ROOT.resolve("examples");
+    static final String NAMESPACE = "examples-it";
+    static final String EXPECT = "# expect: ";
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void installCrd() {
+        client = ControlPlane.client();
+        ControlPlane.installCrd(client);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+                .serverSideApply();
+    }
+
+    @AfterAll
+    static void close() {
+        client.namespaces().withName(NAMESPACE).delete();
+        client.close();
+    }
+
+    static Stream<Path> examples() throws IOException {
+        return yamlFiles(EXAMPLES);
+    }
+
+    static Stream<Path> invalidExamples() throws IOException {
+        return yamlFiles(EXAMPLES.resolve("invalid"));
+    }
+
+    private static Stream<Path> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void exampleIsAccepted(Path example) throws IOException {
+        GenericKubernetesResource created = dryRunCreate(example);
+
+        assertThat(created.getKind()).isEqualTo("Recommender");
+        assertThat(created.getMetadata().getUid()).as("the server's dry run fills in a uid").isNotBlank();
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidExamples")
+    void mistakeIsRefusedNamingTheField(Path example) throws IOException {
+        List<String> expected = Files.readAllLines(example).stream().filter(l -> l.startsWith(EXPECT))
+                .map(l -> l.substring(EXPECT.length()).strip()).toList();
+        assertThat(expected).as("%s says what the refusal names in one \"%s\" line", example, EXPECT.strip())
+                .singleElement().asString().isNotBlank();
+
+        KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
+                () -> dryRunCreate(example));
+
+        assertThat(refused).as("%s is refused", example).isNotNull();
+        // 422 for a schema or rule violation; 400 for a field the schema does not know.
+        assertThat(refused.getCode()).isIn(400, 422);
+        assertThat(refused.getMessage()).contains(expected.get(0));
+    }
+
+    private static GenericKubernetesResource dryRunCreate(Path example) throws IOException {
+        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(Files.readString(example),
+                GenericKubernetesResource.class);
+        return client.resource(r).inNamespace(NAMESPACE).dryRun().fieldValidation(Validation.STRICT).create();
+    }
+}
