@@ -6,7 +6,8 @@
 #   smoke-test-image.sh [image.tar]                  no cluster: the operator must fail to connect, and for
 #                                                    that reason only (no missing class, module or writable path)
 #   smoke-test-image.sh [image.tar] <kubeconfig>     a cluster: the operator must become healthy and ready,
-#                                                    then serve /metrics
+#                                                    then serve /metrics; it watches only recommender-system,
+#                                                    so it leaves the Recommenders of other namespaces alone
 #
 # Needs root; installs the apt packages runc and jq if missing.
 set -euo pipefail
@@ -72,7 +73,8 @@ chmod -R a+rX "$work/kube"
 (cd "$work/container" && runc spec)
 jq --argjson args "$(jq '.config.Entrypoint + (.config.Cmd // [])' "$config")" \
    --argjson env "$(jq --arg port "$health_port" \
-     '.config.Env + ["HEALTH_PORT=" + $port, "KUBECONFIG=/var/run/kube/config", "POD_NAMESPACE=recommender-system", "HOSTNAME=smoke-test"]' "$config")" \
+     '.config.Env + ["HEALTH_PORT=" + $port, "KUBECONFIG=/var/run/kube/config", "POD_NAMESPACE=recommender-system",
+       "WATCH_NAMESPACES=recommender-system", "HOSTNAME=smoke-test"]' "$config")" \
    --arg kube "$work/kube" '
   .root.readonly = true
   | .process.terminal = false
