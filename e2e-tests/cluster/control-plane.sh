@@ -114,12 +114,17 @@ start() {
   done
 }
 
-# Polls CHECK until it succeeds; fails the start of NAME when its process dies or time runs out.
+# wait_for NAME WHAT CHECK...: polls CHECK until it succeeds; fails the start when any
+# component started so far has exited, or NAME's time runs out.
 wait_for() {
-  local name="$1" what="$2" deadline=$((SECONDS + ready_timeout))
+  local name="$1" what="$2" deadline=$((SECONDS + ready_timeout)) c
   shift 2
   until "$@" > /dev/null 2>&1; do
-    running "$name" || fail "$name" "the process exited while waiting for $what"
+    for c in "${components[@]}"; do
+      if [[ -f "$run/$c.pid" ]] && ! running "$c"; then
+        fail "$c" "the process exited while waiting for $what"
+      fi
+    done
     ((SECONDS < deadline)) || fail "$name" "no $what after $ready_timeout s"
     sleep 0.2
   done
