@@ -144,7 +144,7 @@ pick_port() {
 # Keeps the ports of the last run while they are free: the kubeconfig then stays valid
 # across down/up, and etcd's stored peer URL keeps matching.
 choose_ports() {
-  local name var chosen=""
+  local name var chosen=()
   [[ -f "$run/ports.env" ]] && source "$run/ports.env"
   [[ -n "${CLUSTER_API_PORT:-}" ]] && api_port="$CLUSTER_API_PORT"
   for name in etcd_port etcd_peer_port api_port kcm_port scheduler_port kwok_port; do
@@ -154,10 +154,10 @@ choose_ports() {
         log "CLUSTER_API_PORT=$CLUSTER_API_PORT is in use"
         exit 1
       fi
-      var="$(pick_port $chosen)"
+      var="$(pick_port "${chosen[@]}")"
     fi
     printf -v "$name" '%s' "$var"
-    chosen+=" $var"
+    chosen+=("$var")
   done
   cat > "$run/ports.env" <<EOF
 etcd_port=$etcd_port
