@@ -28,6 +28,8 @@ apt_install() {
 need_cmd java || { echo "setup: java (17) is required" >&2; exit 1; }
 need_cmd mvn || apt_install maven
 need_cmd python3 || { echo "setup: python3 is required" >&2; exit 1; }
+need_cmd go || { echo "setup: go (1.24 or newer) is required to build the test control plane" >&2; exit 1; }
+apt_install openssl
 
 mkdir -p "$CACHE"
 stamp="$PYTHON_ENV/.installed-$(printf '%s\n' "${PYTHON_PACKAGES[@]}" | sha256sum | cut -c1-16)"
@@ -37,4 +39,8 @@ if [[ ! -f "$stamp" ]]; then
     "$PYTHON_ENV/bin/pip" install -q --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
     touch "$stamp"
 fi
+# The real control plane for the operator's tests: Kubernetes, etcd and kwok built from their Go modules,
+# cached by version (the first build takes a while; see e2e-tests/cluster/README.md).
+log "control plane binaries"
+bash "$(dirname "$0")/../e2e-tests/cluster/build-binaries.sh" >/dev/null
 log "ready"
