@@ -53,6 +53,7 @@ public final class OperatorBench {
         operator.register(new RecommenderReconciler(gatePasses, new EventRecorder(client), Clock.systemUTC()),
                 c -> c.settingNamespaces(ns));
         operator.start();
+        addRoomyNodes(client);
 
         long t0 = System.nanoTime();
         client.resource(recommender("first", ns)).create();
@@ -61,9 +62,13 @@ public final class OperatorBench {
                 (System.nanoTime() - t0) / 1e9);
 
         long t1 = System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         for (int i = 0; i < n; i++) {
-            client.resource(recommender("rec-" + i, ns)).create();
+            Recommender r = recommender("rec-" + i, ns);
+            pool.submit(() -> client.resource(r).create());
         }
+        pool.shutdown();
+        pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
         System.out.printf(Locale.ROOT, "created %d Recommenders in %.1f s%n", n, (System.nanoTime() - t1) / 1e9);
         waitReady(client, ns, n + 1);
         System.out.printf(Locale.ROOT, "%d Recommenders Ready after %.1f s%n", n, (System.nanoTime() - t1) / 1e9);
@@ -84,7 +89,26 @@ public final class OperatorBench {
                 peakHeap() >> 20, used() >> 20, Runtime.getRuntime().maxMemory() >> 20);
         operator.stop();
         client.namespaces().withName(ns).delete();
+        client.nodes().withLabel("recommender.io/bench", "true").delete();
         System.exit(0);
+    }
+
+    /** The control plane's kwok nodes are sized like real ones; the bench's pods need more room. */
+    static void addRoomyNodes(KubernetesClient client) {
+        for (int i = 0; i < 10; i++) {
+            client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                    .withNewMetadata().withName("bench-node-" + i)
+                    .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("recommender.io/bench", "true")
+                    .addToLabels("type", "kwok").endMetadata()
+                    .withNewStatus()
+                    .addToCapacity(Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("1000"),
+                            "memory", new io.fabric8.kubernetes.api.model.Quantity("4Ti"),
+                            "pods", new io.fabric8.kubernetes.api.model.Quantity("1000")))
+                    .addToAllocatable(Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("1000"),
+                            "memory", new io.fabric8.kubernetes.api.model.Quantity("4Ti"),
+                            "pods", new io.fabric8.kubernetes.api.model.Quantity("1000")))
+                    .endStatus().build()).serverSideApply();
+        }
     }
 
     static Recommender recommender(String name, String ns) {
