@@ -1,5 +1,7 @@
 package io.recommender.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -12,8 +14,11 @@ import io.recommender.operator.naming.Role;
 import io.recommender.operator.status.JobOutcome;
 import io.recommender.operator.status.Observation;
 import io.recommender.operator.status.Plan;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** Turns the owned objects in the informer caches into an {@link Observation}. */
 final class Observer {
@@ -28,11 +33,45 @@ final class Observer {
         String gate = Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r));
         ModelVersion candidate = Plan.candidate(r);
         ModelVersion stable = Plan.stable(r);
+        boolean candidateReady = candidate != null
+                && rolledOut(deployment(context, Names.recommender(r, Role.CANDIDATE)), candidate);
         return new Observation(
                 training == null ? JobOutcome.ABSENT : outcome(job(context, training)),
-                candidate != null && rolledOut(deployment(context, Names.recommender(r, Role.CANDIDATE)), candidate),
+                candidateReady,
                 stable != null && available(deployment(context, Names.recommender(r, Role.STABLE))),
-                candidate == null ? JobOutcome.ABSENT : outcome(job(context, gate)));
+                candidate == null ? JobOutcome.ABSENT : outcome(job(context, gate)),
+                candidate == null || candidateReady ? null : problem(context.getClient().pods()
+                        .inNamespace(r.getMetadata().getNamespace())
+                        .withLabel(Labels.INSTANCE, r.getMetadata().getName())
+                        .withLabel(Labels.ROLE, Role.CANDIDATE.label()).list().getItems()));
+    }
+
+    /** Waiting reasons that need a person: the pod will not start by itself (listed only while not ready). */
+    static final Set<String> STUCK = Set.of("ErrImagePull", "ImagePullBackOff",
+            "InvalidImageName", "CreateContainerConfigError", "CrashLoopBackOff");
+
+    /** The first stuck container of the candidate's pods, as "pod/container: reason: message", or null. */
+    static String problem(List<Pod> pods) {
+        for (Pod p : pods) {
+            if (p.getStatus() == null) {
+                continue;
+            }
+            List<ContainerStatus> statuses = new ArrayList<>();
+            if (p.getStatus().getInitContainerStatuses() != null) {
+                statuses.addAll(p.getStatus().getInitContainerStatuses());
+            }
+            if (p.getStatus().getContainerStatuses() != null) {
+                statuses.addAll(p.getStatus().getContainerStatuses());
+            }
+            for (ContainerStatus cs : statuses) {
+                var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+                if (waiting != null && STUCK.contains(waiting.getReason())) {
+                    return p.getMetadata().getName() + "/" + cs.getName() + ": " + waiting.getReason()
+                            + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage());
+                }
+            }
+        }
+        return null;
     }
 
     private JobOutcome outcome(Optional<Job> job) {

@@ -61,7 +61,12 @@ public final class Pipeline {
             }
             if (candidate != null) {
                 markModelReady(r, candidate, stable, c);
-                if (!seen.candidateReady()) {
+                if (!seen.candidateReady() && seen.candidateProblem() != null) {
+                    // Kubernetes keeps retrying (a pull may succeed once the image is pushed); say why it waits.
+                    c.setFalse(ConditionTypes.DEPLOYED, "CandidateFailing", seen.candidateProblem());
+                    c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "AwaitingCandidate", "the candidate is not available yet");
+                    busy = Phase.Deploying;
+                } else if (!seen.candidateReady()) {
                     c.setFalse(ConditionTypes.DEPLOYED, "CandidateRollingOut",
                             "waiting for the candidate Deployment of version " + candidate.modelVersion() + " to be available");
                     c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "AwaitingCandidate", "the candidate is not available yet");
@@ -109,6 +114,8 @@ public final class Pipeline {
         }
         if (blockedNow) {
             c.setTrue(ConditionTypes.DEGRADED, "VersionRejected", rejectionMessage(c));
+        } else if (candidate != null && !seen.candidateReady() && seen.candidateProblem() != null) {
+            c.setTrue(ConditionTypes.DEGRADED, "CandidateFailing", seen.candidateProblem());
         } else {
             c.setFalse(ConditionTypes.DEGRADED, "AsExpected", "no failure");
         }

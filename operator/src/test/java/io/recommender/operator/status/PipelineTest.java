@@ -73,6 +73,23 @@ class PipelineTest {
     }
 
     @Test
+    void candidateThatCannotStartIsReportedAndWaitedFor() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, false, JobOutcome.ABSENT,
+                "movies-candidate-x/recommender: ErrImagePull: not found"));
+        assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("False/CandidateFailing");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/CandidateFailing");
+        assertThat(Conditions.find(s.conditions(), ConditionTypes.DEPLOYED).get().getMessage()).contains("ErrImagePull");
+        assertThat(s.phase()).isEqualTo(Phase.Deploying);
+        assertThat(s.candidate()).isNotNull();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("True/CandidateAvailable");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
     void steadyStateIsAFixedPoint() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
         step(r, NOTHING);

@@ -1,0 +1,47 @@
+package io.recommender.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reading pods: why a candidate cannot start, and a finished Job's termination message. */
+class PodProblemsTest {
+    static Pod pod(String name, String container, String waitingReason, String terminatedMessage) {
+        ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container);
+        if (waitingReason != null) {
+            cs.withNewState().withNewWaiting().withReason(waitingReason).withMessage("Back-off pulling image \"x\"")
+                    .endWaiting().endState();
+        } else if (terminatedMessage != null) {
+            cs.withNewState().withNewTerminated().withExitCode(0).withMessage(terminatedMessage).endTerminated().endState();
+        }
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewStatus().withContainerStatuses(cs.build()).endStatus().build();
+    }
+
+    @Test
+    void anImageThatCannotBePulledIsNamedWithItsPodAndContainer() {
+        assertThat(Observer.problem(List.of(pod("movies-candidate-1", "recommender", "ContainerCreating", null),
+                pod("movies-candidate-2", "tfserving", "ImagePullBackOff", null))))
+                .isEqualTo("movies-candidate-2/tfserving: ImagePullBackOff: Back-off pulling image \"x\"");
+    }
+
+    @Test
+    void startingPodsAreNoProblem() {
+        assertThat(Observer.problem(List.of(pod("a", "recommender", "ContainerCreating", null), pod("b", "r", null, null))))
+                .isNull();
+        assertThat(Observer.problem(List.of(new PodBuilder().withNewMetadata().withName("c").endMetadata().build())))
+                .isNull();
+    }
+
+    @Test
+    void terminationMessageOfTheTerminatedContainer() {
+        assertThat(TerminationMessages.message(pod("train-1", "train", null, "{\"modelVersion\":1}")))
+                .contains("{\"modelVersion\":1}");
+        assertThat(TerminationMessages.message(pod("train-2", "train", null, " "))).isEmpty();
+        assertThat(TerminationMessages.message(pod("train-3", "train", "ErrImagePull", null))).isEmpty();
+    }
+}
