@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExamplesIT {
     static final Path EXAMPLES = Kubectl.ROOT.resolve("examples");
-    static final String NAMESPACE = "examples-it";
+    /** A namespace of each run's own: the last run's may still be terminating, refusing even dry runs. */
+    static final String NAMESPACE = "examples-it-" + UUID.randomUUID().toString().substring(0, 8);
     static final String EXPECT = "# expect: ";
     static KubernetesClient client;
 
