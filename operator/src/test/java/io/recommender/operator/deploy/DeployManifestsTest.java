@@ -226,7 +226,8 @@ class DeployManifestsTest {
         String plural = HasMetadata.getPlural(Recommender.class);
         expected.put(key(group, plural), new TreeSet<>(List.of("get", "list", "watch")));
         expected.put(key(group, plural + "/status"), new TreeSet<>(List.of("patch", "update")));
-        // Job results: the pods of a finished Job, listed by label (TerminationMessages).
+        // Pods listed by label: a finished Job's termination message (TerminationMessages) and a candidate's
+        // stuck containers (Observer).
         expected.put(key("", "pods"), new TreeSet<>(List.of("list")));
         // Condition changes as core/v1 Events (EventRecorder).
         expected.put(key("", "events"), new TreeSet<>(List.of("create")));
