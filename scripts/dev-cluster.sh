@@ -27,7 +27,7 @@ operator_pid() {
   local pid
   pid="$(cat "$state/operator.pid" 2>/dev/null)" || return 1
   # A reused pid belongs to some other process.
-  [[ -n "$pid" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$main_class" || return 1
+  [[ -n "$pid" ]] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q "$main_class" || return 1
   echo "$pid"
 }
 
@@ -54,11 +54,7 @@ build_operator() {
 port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
 start_operator() {
-  local kubeconfig="$1" port pid i
-  if pid="$(operator_pid)"; then
-    log "operator already running (pid $pid)"
-    return
-  fi
+  local kubeconfig="$1" port i
   port=18081
   while ! port_free "$port"; do port=$((port + 1)); done
   echo "$port" > "$state/health-port"
@@ -114,8 +110,14 @@ up() {
   k apply --server-side --force-conflicts --field-manager=dev-cluster -f crds/recommenders.recommender.io-v1.yml > /dev/null
   k wait --for=condition=Established --timeout=60s crd/recommenders.recommender.io > /dev/null
   k create namespace "$namespace" --dry-run=client -o yaml | k apply -f - > /dev/null
-  build_operator
-  start_operator "$kubeconfig"
+  local pid
+  if pid="$(operator_pid)"; then
+    # Rebuilding under a running JVM would change classes it has yet to load.
+    log "operator already running (pid $pid); down and up again to run a rebuilt one"
+  else
+    build_operator
+    start_operator "$kubeconfig"
+  fi
   k apply --namespace "$namespace" -f "$example"
   cat <<EOF
 
