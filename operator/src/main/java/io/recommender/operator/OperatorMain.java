@@ -67,7 +67,14 @@ public final class OperatorMain {
             }
         });
         http.start();
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // The health server's thread would keep a failed operator alive; exit so the pod restarts.
+            LOG.error("operator failed to start: {}", e.getMessage(), e);
+            http.stop(0);
+            System.exit(1);
+        }
         LOG.info("recommender operator started; namespaces {}; health and metrics on :{}",
                 namespaces.isEmpty() ? "all" : namespaces, port);
     }
