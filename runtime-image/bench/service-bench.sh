@@ -2,9 +2,12 @@
 # Whole-service benchmark, embedded embeddings, one run on this machine:
 #   1. startup to ready of the service on a bundle (process start -> /health/readiness 200);
 #   2. maximum throughput of POST /predict and of Micronaut's hello-world endpoint (same process, same run,
-#      alternating, wrk from a second process on loopback), and their ratio;
-#   3. latency percentiles of POST /predict at a constant 1,000 requests/s (open loop, ConstantRateLoad);
-#   4. heap in use at steady state (after the load, and live after a full GC).
+#      alternating, wrk from a second process on loopback), and their ratio; /predict also on a second
+#      service started with the result cache off (RECOMMENDER_RESULT_CACHE=false), the cold path, against the
+#      same hello-world figure;
+#   3. latency percentiles of POST /predict at a constant 1,000 requests/s (open loop, ConstantRateLoad), on
+#      both services;
+#   4. heap in use at steady state of the cached service (after the load, and live after a full GC).
 # Usage: runtime-image/bench/service-bench.sh [bundle-dir]   (default: the ml-latest-small bundle trained by
 # the training job into runtime-image/target/real-bundle). Installs wrk (apt) if missing. Results are printed
 # and kept in runtime-image/target/bench/service.txt.
@@ -12,6 +15,7 @@ set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
 repo="$(cd "$module/.." && pwd)"
 port="${BENCH_PORT:-18090}"
+cold_port=$((port + 1))
 duration="${BENCH_SECONDS:-20}"
 out="$module/target/bench"
 mkdir -p "$out"
@@ -32,17 +36,32 @@ users="$(jq -r '.counts.users // empty' "$bundle/manifest.json")"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bundle: $bundle ($(jq -r '.modelName + " version " + (.modelVersion|tostring)' "$bundle/manifest.json"))"
 
+# start_service PORT LOG [VAR=VALUE...]: the service jar with the bench JVM flags, in the background; sets
+# started to its pid (not echoed: a command substitution would make it a grandchild the trap cannot wait for).
+start_service() {
+  env RECOMMENDER_BUNDLE_PATH="$bundle" PORT="$1" TF_CPP_MIN_LOG_LEVEL=1 "${@:3}" \
+    java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Drecommender.bench.hello-world=true \
+    -jar "$module/target/runtime-image.jar" > "$2" 2>&1 &
+  started=$!
+}
+await_ready() {
+  until curl -sf -m 1 "http://127.0.0.1:$1/health/readiness" >/dev/null; do
+    kill -0 "$2" 2>/dev/null || { echo "service died"; tail -20 "$3"; exit 1; }
+    sleep 0.05
+  done
+}
 start=$(date +%s%N)
-RECOMMENDER_BUNDLE_PATH="$bundle" PORT="$port" TF_CPP_MIN_LOG_LEVEL=1 \
-  java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Drecommender.bench.hello-world=true \
-  -jar "$module/target/runtime-image.jar" > "$out/service.log" 2>&1 &
-service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
-until curl -sf -m 1 "http://127.0.0.1:$port/health/readiness" >/dev/null; do
-  kill -0 $service 2>/dev/null || { echo "service died"; tail -20 "$out/service.log"; exit 1; }
-  sleep 0.05
-done
+cold=""
+start_service "$port" "$out/service.log"
+service=$started
+trap 'kill $service $cold 2>/dev/null; wait $service $cold 2>/dev/null || true' EXIT
+await_ready "$port" "$service" "$out/service.log"
 echo "startup to ready: $(( ($(date +%s%N) - start) / 1000000 )) ms ($(grep -o 'loaded in [0-9]* ms' "$out/service.log"))"
+# The cold-path service starts only now, so the startup figure above is one service's alone.
+start_service "$cold_port" "$out/service-cold.log" RECOMMENDER_RESULT_CACHE=false
+cold=$started
+await_ready "$cold_port" "$cold" "$out/service-cold.log"
+echo "services: cached on port $port ($(grep -o 'result cache [^)]*' "$out/service.log")), uncached on port $cold_port ($(grep -o 'result cache [^)]*' "$out/service-cold.log"))"
 
 cat > "$out/predict.lua" <<'LUA'
 wrk.method = "POST"
@@ -53,38 +72,47 @@ request = function()
 end
 LUA
 rps() { sed -n 's/^Requests\/sec: *//p'; }
-echo "warm-up: 20 s of each endpoint"
-wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
-wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
-wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
-wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
+echo "warm-up: 20 s of each endpoint (the first /predict requests fill the cache)"
+for _ in 1 2; do
+  wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
+  wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
+  wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$cold_port" > /dev/null
+done
 
-echo "maximum throughput (wrk -t1 -c16 -d${duration}s, alternating):"
+cache_gets() { curl -s "http://127.0.0.1:$port/metrics" | awk -v r="$1" '$0 ~ "^recommender_result_cache_gets_total.*result=\"" r "\"" {printf "%d", $NF}'; }
+echo "result cache after warm-up: $(cache_gets hit) hits, $(cache_gets miss) misses"
+echo "maximum throughput (wrk -t1 -c16 -d${duration}s, alternating; cold = /predict on the uncached service):"
+ratio() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
 for round in 1 2; do
   hello=$(wrk -t1 -c16 -d"${duration}s" "http://127.0.0.1:$port/hello" | rps)
   predict=$(wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$port" | rps)
-  echo "  round $round: hello-world $hello req/s, /predict $predict req/s, ratio $(awk "BEGIN {printf \"%.2f\", $predict / $hello}")"
+  cold_predict=$(wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$cold_port" | rps)
+  echo "  round $round: hello-world $hello req/s, /predict $predict req/s (ratio $(ratio "$predict" "$hello")), cold /predict $cold_predict req/s (ratio $(ratio "$cold_predict" "$hello"))"
 done
 
 echo "constant 1000 req/s for 30 s each (open loop, latency from each request's due time); hello-world first"
 echo "as the baseline of what this machine adds to any request:"
 # The service's own histogram of the same requests (time inside the server only), from scrapes before and
 # after: the smallest bucket bound holding the given share of them.
-buckets() { curl -s "http://127.0.0.1:$port/metrics" | grep "^http_server_requests_seconds_bucket{.*status=\"200\",uri=\"$1\""; }
+buckets() { curl -s "http://127.0.0.1:$2/metrics" | grep "^http_server_requests_seconds_bucket{.*status=\"200\",uri=\"$1\""; }
 server_quantile() {
   awk -v q="$3" 'NR == FNR {match($0, /le="[^"]*"/); before[substr($0, RSTART + 4, RLENGTH - 5)] = $NF; next}
     {match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); n[++i] = le; c[le] = $NF - before[le]}
     END {total = c["+Inf"]; for (j = 1; j <= i; j++) if (c[n[j]] >= q * total) {printf "<= %.2f ms", n[j] * 1000; exit}}' "$1" "$2"
 }
-for endpoint in hello predict; do
-  buckets "/$endpoint" > "$out/before.txt"
+for run in hello:$port predict:$port cold-predict:$cold_port; do
+  name=${run%:*}
+  endpoint=${name#cold-}
+  target=${run#*:}
+  buckets "/$endpoint" "$target" > "$out/before.txt"
   java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
-    io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$port" 1000 30 1 "${users:-610}" "$endpoint" \
-    | sed "s/^/  $endpoint: /"
-  buckets "/$endpoint" > "$out/after.txt"
-  echo "  $endpoint inside the server: p50 $(server_quantile "$out/before.txt" "$out/after.txt" 0.5), p99 $(server_quantile "$out/before.txt" "$out/after.txt" 0.99) (histogram bucket bounds); load average $(cut -d' ' -f1 /proc/loadavg)"
+    io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$target" 1000 30 1 "${users:-610}" "$endpoint" \
+    | sed "s/^/  $name: /"
+  buckets "/$endpoint" "$target" > "$out/after.txt"
+  echo "  $name inside the server: p50 $(server_quantile "$out/before.txt" "$out/after.txt" 0.5), p99 $(server_quantile "$out/before.txt" "$out/after.txt" 0.99) (histogram bucket bounds); load average $(cut -d' ' -f1 /proc/loadavg)"
 done
 
 heap() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f MiB", s / 1048576}'; }
 echo "heap in use at steady state: $(heap) after the load; $(jcmd $service GC.run >/dev/null; sleep 1; heap) live after a full GC"
-echo "errors in the service log: $(grep -c ' ERROR ' "$out/service.log" || true)"
+echo "result cache at the end: $(cache_gets hit) hits, $(cache_gets miss) misses"
+echo "errors in the service logs: $(cat "$out/service.log" "$out/service-cold.log" | grep -c ' ERROR ' || true)"

@@ -1,5 +1,9 @@
 package io.recommender.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.recommender.bundle.BundleException;
 import io.recommender.bundle.BundleLayout;
 import io.recommender.bundle.BundleWriter;
 import io.recommender.bundle.FloatTable;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +42,16 @@ public final class TestBundles {
     public static final int DIMENSION = 12;
     public static final SavedModelFixtures.Tower TOWER = SavedModelFixtures.randomTower(42, INPUT_WIDTH, 16, DIMENSION);
 
+    /** Distinct item vectors of {@link #tied()}: each is shared by ~10 items, so scores tie in groups. */
+    public static final int TIED_DISTINCT_ITEMS = 53;
+
+    /** Where {@link #real()} trains the ml-latest-small bundle, relative to the module directory. */
+    static final Path TRAINED = Path.of("target/real-bundle/ml-latest-small");
+    static final Path TRAINING_JAR = Path.of("../training-job/target/training-job.jar");
+    static final Path DATA = Path.of("../../shared/data/ml-latest-small");
+
     private static Path standard;
+    private static Path tied;
 
     private TestBundles() {}
 
@@ -56,11 +70,67 @@ public final class TestBundles {
     }
 
     /**
+     * Like {@link #standard()}, but item row {@code i} has the embedding of row {@code i % }
+     * {@link #TIED_DISTINCT_ITEMS}: every known user's answer is groups of equal scores, ordered by row.
+     */
+    public static synchronized Path tied() {
+        if (tied == null) {
+            try {
+                Path dir = Files.createTempDirectory("runtime-test-bundles");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+                tied = write(dir.resolve("bundle"), TOWER, INPUT_WIDTH, VERSION, TIED_DISTINCT_ITEMS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tied;
+    }
+
+    /**
+     * The real ml-latest-small bundle: {@code -Drecommender.real-bundle=DIR} if given, else trained here with
+     * the training job's jar (present after training-job is packaged, e.g. in {@code mvn verify}) on the shared
+     * MovieLens data; without either the calling test is skipped.
+     */
+    public static Path real() throws IOException, InterruptedException {
+        String given = System.getProperty("recommender.real-bundle");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
+        if (isBundle(TRAINED)) {
+            return TRAINED;
+        }
+        assumeTrue(Files.isRegularFile(TRAINING_JAR) && Files.isDirectory(DATA),
+                "no real bundle: needs " + TRAINING_JAR + " and " + DATA + ", or -Drecommender.real-bundle");
+        Files.createDirectories(TRAINED.getParent());
+        Path log = TRAINED.getParent().resolve("train.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                TRAINING_JAR.toString(), "train", "--data", DATA.toString(), "--out", TRAINED.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("training finished, see " + log).isTrue();
+        assertThat(p.exitValue()).as("training exit code, see " + log).isZero();
+        return TRAINED;
+    }
+
+    private static boolean isBundle(Path dir) {
+        try {
+            ModelBundle.open(dir);
+            return true;
+        } catch (BundleException e) {
+            return false;
+        }
+    }
+
+    /**
      * Writes a bundle whose manifest and user inputs say {@code declaredInputWidth}, with {@code tower} as the
      * SavedModel: a width different from the tower's makes a verified but incompatible bundle.
      */
     public static Path write(Path dir, SavedModelFixtures.Tower tower, int declaredInputWidth, long version)
             throws IOException {
+        return write(dir, tower, declaredInputWidth, version, ITEMS);
+    }
+
+    private static Path write(Path dir, SavedModelFixtures.Tower tower, int declaredInputWidth, long version,
+            int distinctItems) throws IOException {
         Random r = new Random(1234);
         int[] userIds = new int[USERS];
         float[] inputs = new float[USERS * declaredInputWidth];
@@ -78,6 +148,10 @@ public final class TestBundles {
         float[] items = new float[ITEMS * tower.dimension()];
         for (int i = 0; i < items.length; i++) {
             items[i] = (float) r.nextGaussian() * 0.3f;
+        }
+        int d = tower.dimension();
+        for (int row = distinctItems; row < ITEMS; row++) {
+            System.arraycopy(items, (row % distinctItems) * d, items, row * d, d);
         }
         float[] popularity = new float[ITEMS];
         Map<Integer, String> titles = new HashMap<>();

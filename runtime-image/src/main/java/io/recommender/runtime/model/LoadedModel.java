@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 /**
  * A verified bundle turned into what answering needs: items by row with ids and titles, the top-K kernel over
  * the item embeddings, each known user's tower input and seen rows, and the most popular rows for users the
- * model does not know. Immutable.
+ * model does not know. Immutable, except for the result cache of known users' rankings it owns, so a new
+ * bundle always starts with an empty cache.
  */
 public final class LoadedModel {
     /** The most items a request may ask for, and so the length of the popularity fallback list. */
@@ -27,9 +28,10 @@ public final class LoadedModel {
     private final int[][] seenRows;
     private final int[] popularRows;
     private final float[] popularity;
+    private final ResultCache results;
 
     private LoadedModel(Manifest manifest, int[] movieIds, String[] titles, TopKKernel kernel, int[] userIds,
-            float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity) {
+            float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity, ResultCache results) {
         this.manifest = manifest;
         this.movieIds = movieIds;
         this.titles = titles;
@@ -39,9 +41,11 @@ public final class LoadedModel {
         this.seenRows = seenRows;
         this.popularRows = popularRows;
         this.popularity = popularity;
+        this.results = results;
     }
 
-    public static LoadedModel from(ModelBundle bundle, Kernels.Choice kernelChoice) {
+    /** @param resultCacheSize most known users whose rankings are cached; 0 caches none */
+    public static LoadedModel from(ModelBundle bundle, Kernels.Choice kernelChoice, int resultCacheSize) {
         FloatTable items = bundle.items();
         int n = items.rows();
         int[] movieIds = items.ids().clone();
@@ -80,8 +84,9 @@ public final class LoadedModel {
         int[] popularRows = IntStream.range(0, n).boxed()
                 .sorted((a, b) -> counts[a] != counts[b] ? Float.compare(counts[b], counts[a]) : Integer.compare(a, b))
                 .limit(MAX_K).mapToInt(Integer::intValue).toArray();
+        ResultCache results = resultCacheSize > 0 ? new ResultCache(resultCacheSize, users) : null;
         return new LoadedModel(bundle.manifest(), movieIds, titles, kernel, userIds, userInputs, seenRows,
-                popularRows, counts.clone());
+                popularRows, counts.clone(), results);
     }
 
     public Manifest manifest() {
@@ -139,5 +144,10 @@ public final class LoadedModel {
 
     public float popularity(int row) {
         return popularity[row];
+    }
+
+    /** The cache of known users' rankings, or null when caching is off. */
+    ResultCache results() {
+        return results;
     }
 }

@@ -42,13 +42,16 @@ public class ModelService {
         long start = System.nanoTime();
         try {
             ModelBundle bundle = ModelBundle.open(config.bundlePath());
-            LoadedModel loaded = LoadedModel.from(bundle, config.kernel());
+            LoadedModel loaded = LoadedModel.from(bundle, config.kernel(),
+                    config.resultCache() ? config.resultCacheSize() : 0);
             source.prepare(bundle, loaded);
             model = loaded;
-            LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}), "
-                            + "loaded in {} ms", loaded.manifest().modelName(), loaded.version(), config.bundlePath(),
-                    loaded.itemCount(), loaded.kernel().dimension(), loaded.userCount(), loaded.kernel().name(),
-                    source.name(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}, "
+                            + "result cache {}), loaded in {} ms", loaded.manifest().modelName(), loaded.version(),
+                    config.bundlePath(), loaded.itemCount(), loaded.kernel().dimension(), loaded.userCount(),
+                    loaded.kernel().name(), source.name(),
+                    loaded.results() == null ? "off" : loaded.results().slots() + " users",
+                    (System.nanoTime() - start) / 1_000_000);
         } catch (BundleException | IncompatibleBundleException e) {
             notReadyReason = "model bundle " + config.bundlePath() + " refused: " + e.getMessage();
             LOG.error("{}; the service will not become ready", notReadyReason);

@@ -18,6 +18,10 @@ import java.nio.file.Path;
  * @param tfThreads TensorFlow's thread pool sizes for the in-process model
  * @param precomputeEmbeddings {@code embedded} source: run the user tower for every known user at load time
  *     instead of once per request ({@code RECOMMENDER_PRECOMPUTE_EMBEDDINGS})
+ * @param resultCache keep each known user's top {@code MAX_K} after its first request and answer later
+ *     requests from it ({@code RECOMMENDER_RESULT_CACHE})
+ * @param resultCacheSize most users the result cache holds, about 0.9 KB each
+ *     ({@code RECOMMENDER_RESULT_CACHE_SIZE})
  */
 @ConfigurationProperties("recommender")
 public record RecommenderConfig(
@@ -26,7 +30,9 @@ public record RecommenderConfig(
         @Bindable(defaultValue = "popular") @NotNull UnknownUserPolicy unknownUser,
         @Bindable(defaultValue = "auto") @NotNull Kernels.Choice kernel,
         @Bindable(defaultValue = "1") @Min(1) @Max(64) int tfThreads,
-        @Bindable(defaultValue = "true") boolean precomputeEmbeddings) {
+        @Bindable(defaultValue = "true") boolean precomputeEmbeddings,
+        @Bindable(defaultValue = "true") boolean resultCache,
+        @Bindable(defaultValue = "10000") @Min(1) int resultCacheSize) {
 
     public enum EmbeddingSourceKind { EMBEDDED, TFSERVING }
 

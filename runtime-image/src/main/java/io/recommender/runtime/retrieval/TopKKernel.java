@@ -4,7 +4,9 @@ package io.recommender.runtime.retrieval;
  * Exact top-K retrieval by dot product over every item embedding. Implementations own their copy of the
  * item matrix in the layout that suits them, allocate nothing per call and are safe for concurrent calls.
  *
- * <p>Order: higher score first; equal scores by lower row. Rows are item indexes in the bundle's order.
+ * <p>Order: higher score first; equal scores by lower row. Rows are item indexes in the bundle's order. The
+ * order is total and an item's score does not depend on {@code k}, so the answer for {@code k} is the first
+ * {@code k} of the answer for any larger {@code k} (the service's result cache relies on it).
  */
 public interface TopKKernel {
     /** Name in logs, metrics and benchmarks. */

@@ -1,42 +1,32 @@
 package io.recommender.runtime.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.recommender.bundle.BundleException;
 import io.recommender.bundle.BundleLayout;
 import io.recommender.bundle.ModelBundle;
 import io.recommender.runtime.Http;
+import io.recommender.runtime.TestBundles;
 import io.recommender.tfserving.server.Faults;
 import io.recommender.tfserving.server.ServedModel;
 import io.recommender.tfserving.server.StandInServer;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both embedding sources on the real ml-latest-small bundle give byte-identical answers for every user. The
- * bundle is {@code -Drecommender.real-bundle=DIR} if given, else trained here with the training job's jar
- * (present after training-job is packaged, e.g. in {@code mvn verify}) on the shared MovieLens data; without
- * either the test is skipped.
+ * Both embedding sources on the real ml-latest-small bundle ({@link TestBundles#real()}; skipped without it)
+ * give byte-identical answers for every user.
  */
 class RealBundleSourcesAgreeTest {
-    static final Path TRAINING_JAR = Path.of("../training-job/target/training-job.jar");
-    static final Path DATA = Path.of("../../shared/data/ml-latest-small");
-    static final Path TRAINED = Path.of("target/real-bundle/ml-latest-small");
-
     @Test
     void embeddedAndTfServingAgreeForEveryUser() throws Exception {
-        Path bundleDir = realBundle();
+        Path bundleDir = TestBundles.real();
         ModelBundle bundle = ModelBundle.open(bundleDir);
         String name = bundle.manifest().modelName();
         try (ServedModel served = ServedModel.loadLatest(name, bundle.modelBasePath(), BundleLayout.SIGNATURE, 1);
@@ -65,34 +55,5 @@ class RealBundleSourcesAgreeTest {
         all.put("micronaut.server.port", -1);
         all.put("recommender.bundle-path", bundle.toString());
         return ApplicationContext.run(EmbeddedServer.class, all);
-    }
-
-    static Path realBundle() throws IOException, InterruptedException {
-        String given = System.getProperty("recommender.real-bundle");
-        if (given != null && !given.isBlank()) {
-            return Path.of(given);
-        }
-        if (isBundle(TRAINED)) {
-            return TRAINED;
-        }
-        assumeTrue(Files.isRegularFile(TRAINING_JAR) && Files.isDirectory(DATA),
-                "no real bundle: needs " + TRAINING_JAR + " and " + DATA + ", or -Drecommender.real-bundle");
-        Files.createDirectories(TRAINED.getParent());
-        Path log = TRAINED.getParent().resolve("train.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                TRAINING_JAR.toString(), "train", "--data", DATA.toString(), "--out", TRAINED.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("training finished, see " + log).isTrue();
-        assertThat(p.exitValue()).as("training exit code, see " + log).isZero();
-        return TRAINED;
-    }
-
-    private static boolean isBundle(Path dir) {
-        try {
-            ModelBundle.open(dir);
-            return true;
-        } catch (BundleException e) {
-            return false;
-        }
     }
 }

@@ -44,7 +44,8 @@ class TfServingEmbeddingSourceTest {
         model = ServedModel.loadLatest(TestBundles.MODEL, bundle.resolve(BundleLayout.SAVED_MODEL_ROOT).resolve(TestBundles.MODEL),
                 BundleLayout.SIGNATURE, 1);
         standIn = startStandIn(model);
-        viaTfServing = service(standIn.localUri().toString(), Map.of());
+        // Without the result cache, so that every request of the failure tests reaches TensorFlow Serving.
+        viaTfServing = service(standIn.localUri().toString(), Map.of("recommender.result-cache", false));
         embedded = service(null, Map.of());
     }
 
@@ -95,6 +96,26 @@ class TfServingEmbeddingSourceTest {
             String predict = "{\"uid\": " + user + "}";
             assertThat(http(viaTfServing).post("/predict", predict).body())
                     .isEqualTo(http(embedded).post("/predict", predict).body());
+        }
+    }
+
+    @Test
+    void cachedAnswersAreTheServersAndOutliveItsFailures() {
+        try (EmbeddedServer cached = service(standIn.localUri().toString(), Map.of())) {
+            for (int user : new int[] {1, 3, 4}) {
+                String path = "/v1/recommendations/" + user + "?k=100";
+                assertThat(http(cached).get(path).body()).as("user %d", user).isEqualTo(http(embedded).get(path).body());
+            }
+            standIn.setFaults(new Faults(0, 1.0, 500));
+            // The bundle pins the model version, so a cached ranking is what the server would answer again.
+            Http.Answer k7 = http(cached).get("/v1/recommendations/1?k=7");
+            assertThat(k7.status()).isEqualTo(200);
+            assertThat(k7.body()).isEqualTo(http(embedded).get("/v1/recommendations/1?k=7").body());
+            assertThat(http(cached).post("/predict", "{\"uid\": 3}").body())
+                    .isEqualTo(http(embedded).post("/predict", "{\"uid\": 3}").body());
+            Http.Answer notCached = http(cached).get("/v1/recommendations/5");
+            assertThat(notCached.status()).isEqualTo(503);
+            assertThat(notCached.json().get("error").asText()).contains("answered 500");
         }
     }
 

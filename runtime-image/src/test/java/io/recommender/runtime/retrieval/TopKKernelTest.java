@@ -82,6 +82,38 @@ class TopKKernelTest {
     }
 
     @Test
+    void theAnswerForKIsThePrefixOfTheAnswerForALargerK() {
+        // 9,742 items that are copies of 487 distinct vectors: every score ties with ~19 others, so an answer
+        // of 100 is a few groups of equal scores, ordered by row inside each.
+        int n = 9742;
+        int d = 33;
+        Random r = new Random(77);
+        float[] distinct = gaussian(r, 487 * d);
+        float[] items = new float[n * d];
+        for (int row = 0; row < n; row++) {
+            System.arraycopy(distinct, (row % 487) * d, items, row * d, d);
+        }
+        for (TopKKernel kernel : kernels(items, n, d)) {
+            for (int trial = 0; trial < 4; trial++) {
+                float[] user = gaussian(r, d);
+                int[] excluded = r.ints(r.nextInt(300), 0, n).distinct().sorted().toArray();
+                int[] allRows = new int[100];
+                float[] allScores = new float[100];
+                assertThat(kernel.topK(user, 100, excluded, allRows, allScores)).isEqualTo(100);
+                assertThat(allScores[10]).as("ties in the answer").isEqualTo(allScores[11]);
+                assertThat(allScores[0]).as("several groups of ties").isGreaterThan(allScores[99]);
+                for (int k = 1; k <= 100; k++) {
+                    int[] rows = new int[k];
+                    float[] scores = new float[k];
+                    assertThat(kernel.topK(user, k, excluded, rows, scores)).isEqualTo(k);
+                    assertThat(rows).as(kernel.name() + " k=" + k).containsExactly(Arrays.copyOf(allRows, k));
+                    assertThat(scores).as(kernel.name() + " k=" + k).containsExactly(Arrays.copyOf(allScores, k));
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         float[] items = new float[12];
         for (TopKKernel kernel : kernels(items, 4, 3)) {
