@@ -375,14 +375,18 @@ up() {
     --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false --profiling=false \
     --use-service-account-credentials=true --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
-    --service-cluster-ip-range="$service_cidr" --allocate-node-cidrs=true --cluster-cidr="$cluster_cidr" --node-cidr-mask-size=24
+    --service-cluster-ip-range="$service_cidr" --allocate-node-cidrs=true --cluster-cidr="$cluster_cidr" --node-cidr-mask-size=24 \
+    --kube-api-qps=100 --kube-api-burst=200
   start kube-scheduler --kubeconfig="$kcfg/scheduler.kubeconfig" \
     --authentication-kubeconfig="$kcfg/scheduler.kubeconfig" --authorization-kubeconfig="$kcfg/scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$scheduler_port" --leader-elect=false --profiling=false
   # --config: without it kwok also reads ~/.kwok/kwok.yaml, which belongs to whoever runs it.
   printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n' > "$dir/kwok.yaml"
+  # Node leases: without them the node-lifecycle controller takes the nodes for dead after its grace period
+  # and marks every pod NotReady about a minute after it started.
   start kwok --config="$dir/kwok.yaml" --kubeconfig="$kcfg/kwok.kubeconfig" --manage-all-nodes=true \
-    --server-address="127.0.0.1:$kwok_port" --cidr=198.19.255.0/24 --node-ip=198.18.255.1
+    --server-address="127.0.0.1:$kwok_port" --cidr=198.19.255.0/24 --node-ip=198.18.255.1 \
+    --node-lease-duration-seconds=40
 
   nodes_manifest > "$dir/nodes.yaml"
   kubectl_admin apply -f "$dir/nodes.yaml" > "$logs/nodes.log" 2>&1 || fail kube-apiserver "creating the nodes: $(cat "$logs/nodes.log")"

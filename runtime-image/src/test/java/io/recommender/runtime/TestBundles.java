@@ -48,7 +48,7 @@ public final class TestBundles {
     /** Where {@link #real()} trains the ml-latest-small bundle, relative to the module directory. */
     static final Path TRAINED = Path.of("target/real-bundle/ml-latest-small");
     static final Path TRAINING_JAR = Path.of("../training-job/target/training-job.jar");
-    static final Path DATA = Path.of("../../shared/data/ml-latest-small");
+    static final Path DATA = Path.of("../data/ml-latest-small");
 
     private static Path standard;
     private static Path tied;
@@ -88,7 +88,7 @@ public final class TestBundles {
 
     /**
      * The real ml-latest-small bundle: {@code -Drecommender.real-bundle=DIR} if given, else trained here with
-     * the training job's jar (present after training-job is packaged, e.g. in {@code mvn verify}) on the shared
+     * the training job's jar (present after training-job is packaged, e.g. in {@code mvn verify}) on the project's
      * MovieLens data; without either the calling test is skipped.
      */
     public static Path real() throws IOException, InterruptedException {
