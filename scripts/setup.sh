@@ -29,7 +29,7 @@ need_cmd java || { echo "setup: java (17) is required" >&2; exit 1; }
 need_cmd mvn || apt_install maven
 need_cmd python3 || { echo "setup: python3 is required" >&2; exit 1; }
 need_cmd go || { echo "setup: go (1.24 or newer) is required to build the test control plane" >&2; exit 1; }
-apt_install openssl
+apt_install openssl curl util-linux
 
 mkdir -p "$CACHE"
 stamp="$PYTHON_ENV/.installed-$(printf '%s\n' "${PYTHON_PACKAGES[@]}" | sha256sum | cut -c1-16)"
