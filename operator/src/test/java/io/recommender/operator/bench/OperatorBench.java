@@ -1,6 +1,5 @@
 package io.recommender.operator.bench;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
@@ -45,7 +44,7 @@ public final class OperatorBench {
         KubernetesClient client = ControlPlane.client();
         ControlPlane.installCrd(client);
         String ns = "bench-" + UUID.randomUUID().toString().substring(0, 6);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        ControlPlane.createNamespace(client, ns);
 
         JobResults gatePasses = job -> Labels.GATE.equals(job.getMetadata().getLabels().get(Labels.COMPONENT))
                 ? Optional.of(PASS) : Optional.empty();

@@ -57,6 +57,12 @@ public final class ControlPlane {
                         60, TimeUnit.SECONDS);
     }
 
+    /** A namespace for one test class or run (server-side apply: an existing one is kept). */
+    public static void createNamespace(KubernetesClient client, String name) {
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName(name).endMetadata().build()).serverSideApply();
+    }
+
     public static KubernetesClient client() {
         try {
             return new KubernetesClientBuilder()

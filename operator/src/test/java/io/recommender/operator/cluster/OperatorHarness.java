@@ -1,6 +1,5 @@
 package io.recommender.operator.cluster;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
@@ -26,8 +25,7 @@ final class OperatorHarness implements AutoCloseable {
     OperatorHarness() {
         OperatorConfig.use(IMAGES);
         ControlPlane.installCrd(client);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-                .create();
+        ControlPlane.createNamespace(client, namespace);
         start();
     }
 
