@@ -5,8 +5,10 @@ set -euo pipefail
 
 CACHE="${RECOMMENDER_CACHE:-$HOME/.cache/recommender-operator}"
 PYTHON_ENV="$CACHE/python"
-# Python TensorFlow checks that exported SavedModels load with the loader TensorFlow Serving uses.
-PYTHON_PACKAGES=(tensorflow-cpu==2.20.0)
+# Python TensorFlow checks that exported SavedModels load with the loader TensorFlow Serving uses; moto is
+# the AWS API emulator (ECR, EKS) behind the operator's AWS adapters' tests; locust is the real Locust 2.x
+# master the load generator's worker mode is tested against.
+PYTHON_PACKAGES=(tensorflow-cpu==2.20.0 'moto[server]==5.2.5' locust==2.47.0)
 
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -30,6 +32,8 @@ need_cmd mvn || apt_install maven
 need_cmd python3 || { echo "setup: python3 is required" >&2; exit 1; }
 need_cmd go || { echo "setup: go (1.24 or newer) is required to build the test control plane" >&2; exit 1; }
 apt_install openssl curl util-linux
+# A real OCI registry on loopback for image pushes in tests; htpasswd for its credentials.
+apt_install docker-registry apache2-utils
 
 mkdir -p "$CACHE"
 stamp="$PYTHON_ENV/.installed-$(printf '%s\n' "${PYTHON_PACKAGES[@]}" | sha256sum | cut -c1-16)"
