@@ -28,6 +28,11 @@ public final class Names {
         return r.getMetadata().getName() + "-serving";
     }
 
+    /** The docker-config Secret the operator keeps for an ECR Recommender's pushes and pulls. */
+    public static String registryCredentials(Recommender r) {
+        return r.getMetadata().getName() + "-registry";
+    }
+
     public static String trainingJob(Recommender r, String trainingHash) {
         return r.getMetadata().getName() + "-train-" + trainingHash;
     }
