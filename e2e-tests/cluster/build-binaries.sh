@@ -3,7 +3,8 @@
 # downloads work here) into a cache, skipping what is already built for the same inputs.
 #
 #   build-binaries.sh            kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok
-#   build-binaries.sh NAME...    only these; kubelet and kube-proxy may be named too
+#   build-binaries.sh NAME...    only these; kubelet, kube-proxy and coredns (the real node's,
+#                                see ../node/) may be named too
 #
 # Output: ${RECOMMENDER_CACHE:-$HOME/.cache/recommender-operator}/k8s/<version>/bin/
 # plus the layout io.fabric8:kube-api-test reads in offline mode under .../kube-api-test/.
@@ -36,6 +37,7 @@ module_of() {
   case "$1" in
     etcd) echo "$here/etcd-build" ;;
     kwok) echo "$here/kwok-build" ;;
+    coredns) echo "$here/coredns-build" ;;
     *)
       local c
       for c in "${k8s_commands[@]}"; do
@@ -51,6 +53,7 @@ package_of() {
   case "$1" in
     etcd) echo "go.etcd.io/etcd/server/v3" ;;
     kwok) echo "sigs.k8s.io/kwok/cmd/kwok" ;;
+    coredns) echo "github.com/coredns/coredns" ;;
     *) echo "k8s.io/kubernetes/cmd/$1" ;;
   esac
 }
@@ -76,7 +79,7 @@ cgo_of() {
 
 ldflags_of() {
   case "$1" in
-    etcd | kwok) echo "-s -w" ;;
+    etcd | kwok | coredns) echo "-s -w" ;;
     *) k8s_ldflags ;;
   esac
 }
