@@ -14,17 +14,13 @@ import io.recommender.operator.serving.ServingObjects;
 import io.recommender.operator.status.Plan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The latency gate's Job: the load-test program against the candidate's Service, with the Recommender's SLO.
  * It writes its report to its termination message and exits non-zero on a failed verdict.
  */
 public final class GateJobs {
-    private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)([sm])");
     /** Time beyond the load test's duration for start-up, connection and report writing. */
     static final long GRACE_SECONDS = 300;
 
@@ -32,19 +28,11 @@ public final class GateJobs {
 
     public static Job job(Recommender r, OperatorConfig config) {
         SloSpec slo = r.getSpec().slo();
-        long seconds = seconds(slo.duration() == null ? "30s" : slo.duration());
+        long seconds = LoadTestArgs.warmupSeconds(slo) + LoadTestArgs.durationSeconds(slo);
         String target = "http://" + Names.recommender(r, Role.CANDIDATE) + "." + r.getMetadata().getNamespace()
                 + ".svc:" + ServingObjects.port(r);
-        List<String> args = new ArrayList<>(List.of("--target", target,
-                "--rps", Integer.toString(slo.requestsPerSecond() == null ? 50 : slo.requestsPerSecond()),
-                "--users", Integer.toString(slo.concurrency() == null ? 8 : slo.concurrency()),
-                "--duration", seconds + "s",
-                "--max-error-rate", Double.toString(slo.maxErrorRate() == null ? 0.01 : slo.maxErrorRate()),
-                "--termination-log", "/dev/termination-log"));
-        for (SloSpec.LatencyTarget t : slo.latency()) {
-            args.add(String.format(Locale.ROOT, "--p%d-ms", t.percentile().intValue()));
-            args.add(Double.toString(t.maxMs()));
-        }
+        List<String> args = new ArrayList<>(LoadTestArgs.of(slo, target));
+        args.addAll(List.of("--termination-log", "/dev/termination-log"));
         return new JobBuilder()
                 .withNewMetadata().withName(Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r)))
                 .withNamespace(r.getMetadata().getNamespace()).withLabels(Labels.of(r, Labels.GATE)).endMetadata()
@@ -74,15 +62,5 @@ public final class GateJobs {
                 .endTemplate()
                 .endSpec()
                 .build();
-    }
-
-    /** "30s", "2m", "1m30s" -> seconds (the CRD's pattern guarantees the shape). */
-    static long seconds(String duration) {
-        Matcher m = DURATION_PART.matcher(duration);
-        long total = 0;
-        while (m.find()) {
-            total += Long.parseLong(m.group(1)) * (m.group(2).equals("m") ? 60 : 1);
-        }
-        return total;
     }
 }

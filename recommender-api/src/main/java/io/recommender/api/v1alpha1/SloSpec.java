@@ -27,7 +27,12 @@ public record SloSpec(
         Integer concurrency,
         @Default("30s") @Pattern("^([1-9][0-9]*(s|m))+$")
         @JsonPropertyDescription("How long the load test runs, e.g. 30s, 2m, 1m30s.")
-        String duration) {
+        String duration,
+        @Default("5s") @Pattern("^(0s|([1-9][0-9]*(s|m))+)$")
+        @JsonPropertyDescription("Load before the measured duration, not judged: a new version's JIT compilation, "
+                + "caches and connections warm up, as they have in a version that serves traffic. 0s to judge "
+                + "from the first request.")
+        String warmup) {
 
     /** The load generator reports Locust's p50, p90, p95 and p99, so those are the percentiles a target may name. */
     @ValidationRule(value = "self.percentile in [50.0, 90.0, 95.0, 99.0]",
