@@ -7,6 +7,7 @@ import io.recommender.loadtest.generator.UserIdMix;
 import io.recommender.loadtest.locust.Locust2Worker;
 import io.recommender.loadtest.report.LoadTestReport;
 import io.recommender.loadtest.report.ReportJson;
+import io.recommender.loadtest.report.ReportSummary;
 import io.recommender.loadtest.report.TerminationMessage;
 import io.recommender.loadtest.slo.SloSpec;
 import java.io.IOException;
@@ -175,7 +176,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         }
         out.println(full);
         out.flush();
-        err.println(summary(report));
+        err.println(ReportSummary.of(report));
         return report.verdict().passed() ? PASSED : FAILED;
     }
 
@@ -223,18 +224,5 @@ public final class LoadTestCommand implements Callable<Integer> {
             }
             return host;
         }
-    }
-
-    static String summary(LoadTestReport report) {
-        LoadTestReport.Latency ms = report.latencyMs();
-        return String.format(Locale.ROOT,
-            "%s: %s%n  requests %d, failures %d, %.1f rps, error rate %.2f%%, p50 %s p90 %s p95 %s p99 %s max %s ms",
-            report.verdict().passed() ? "PASS" : "FAIL", report.verdict().reason(), report.requests(),
-            report.failures(), report.rps(), report.errorRate() * 100, figure(ms.p50()), figure(ms.p90()),
-            figure(ms.p95()), figure(ms.p99()), figure(ms.max()));
-    }
-
-    private static String figure(double ms) {
-        return ms == Math.rint(ms) ? Long.toString((long) ms) : Double.toString(ms);
     }
 }
