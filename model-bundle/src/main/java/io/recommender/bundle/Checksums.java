@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -32,6 +33,15 @@ public final class Checksums {
                 digest.update(buf, 0, n);
             }
         }
+    }
+
+    /** {@code sha256:<hex>} over the files' contents in the given order: what a bundle's dataFingerprint holds. */
+    public static String fingerprint(List<Path> files) throws IOException {
+        MessageDigest digest = sha256();
+        for (Path file : files) {
+            update(digest, file);
+        }
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
     }
 
     public static String sha256Hex(Path file) throws IOException {

@@ -22,10 +22,9 @@ import io.recommender.training.model.UserTowerVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -150,9 +149,6 @@ public final class TrainingPipeline {
 
     /** SHA-256 over the two input files, so a bundle says exactly which data it was trained on. */
     static String fingerprint(Path data) throws IOException {
-        MessageDigest digest = Checksums.sha256();
-        Checksums.update(digest, data.resolve(MovieLensReader.MOVIES));
-        Checksums.update(digest, data.resolve(MovieLensReader.RATINGS));
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        return Checksums.fingerprint(List.of(data.resolve(MovieLensReader.MOVIES), data.resolve(MovieLensReader.RATINGS)));
     }
 }
