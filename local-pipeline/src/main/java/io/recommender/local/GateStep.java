@@ -1,0 +1,41 @@
+package io.recommender.local;
+
+import io.recommender.api.v1alpha1.SloSpec;
+import io.recommender.loadtest.report.LoadTestReport;
+import io.recommender.loadtest.report.ReportJson;
+import io.recommender.operator.gate.LoadTestArgs;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latency gate on this machine: the load-test program, with the arguments the operator's gate Job gets,
+ * against the local service; its report file is the verdict.
+ */
+final class GateStep {
+    /** Beyond the SLO's duration: JVM start, connecting, writing the report. */
+    static final long GRACE_SECONDS = 120;
+
+    private GateStep() {}
+
+    static LoadTestReport run(ProjectLayout layout, SloSpec slo, URI target, Path report)
+            throws IOException, InterruptedException {
+        Files.deleteIfExists(report);
+        List<String> command = new ArrayList<>(List.of(ProjectLayout.java(), "-jar", layout.loadTestJar().toString()));
+        command.addAll(LoadTestArgs.of(slo, target.toString()));
+        command.addAll(List.of("--report-out", report.toString()));
+        try (ChildProcess loadTest = ChildProcess.start("load-test", command, Map.of(),
+                report.resolveSibling("load-test.log"))) {
+            int exit = loadTest.waitFor(LoadTestArgs.warmupSeconds(slo) + LoadTestArgs.durationSeconds(slo) + GRACE_SECONDS);
+            if (!Files.isRegularFile(report)) {
+                throw new LocalPipelineException("the load test wrote no report (exit " + exit + "); its log ends:\n"
+                        + loadTest.logTail(30));
+            }
+        }
+        return ReportJson.read(Files.readString(report));
+    }
+}
