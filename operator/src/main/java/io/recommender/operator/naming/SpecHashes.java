@@ -3,6 +3,7 @@ package io.recommender.operator.naming;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.RegistrySpec;
 import io.recommender.api.v1alpha1.ServingSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,9 +33,21 @@ public final class SpecHashes {
         return hash(parts);
     }
 
-    /** The training spec alone: versions with equal training hashes share one trained model. */
+    /**
+     * What a training Job produces from: the training spec, the repository its images go to and their base
+     * images. Versions with equal training hashes share one trained and packaged model. The lifecycle policy's
+     * keepVersions is left out: changing it retrains nothing.
+     */
     public static String training(RecommenderSpec spec) {
-        return hash(spec.model().training());
+        Map<String, Object> parts = new LinkedHashMap<>();
+        parts.put("training", spec.model().training());
+        RegistrySpec reg = spec.registry();
+        parts.put("repository", reg == null ? null : reg.ecr() != null
+                ? "ecr:" + reg.ecr().region() + "/" + reg.ecr().repository() : reg.oci().repository());
+        ServingSpec s = spec.serving();
+        parts.put("runtimeBase", s == null ? null : s.image());
+        parts.put("tfServingBase", s == null ? null : s.tfServingImage());
+        return hash(parts);
     }
 
     public static String shortHash(String value) {

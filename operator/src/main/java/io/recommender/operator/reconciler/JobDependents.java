@@ -11,6 +11,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.gate.GateJobs;
 import io.recommender.operator.naming.Names;
+import io.recommender.operator.packaging.RegistryState;
 import io.recommender.operator.status.Plan;
 import io.recommender.operator.training.TrainingJobs;
 
@@ -43,7 +44,12 @@ public final class JobDependents {
 
         @Override
         protected Job desired(Recommender r, Context<Recommender> context) {
-            return TrainingJobs.job(r, OperatorConfig.current());
+            RegistryState registry = context.managedWorkflowAndDependentResourceContext()
+                    .getMandatory(RecommenderReconciler.REGISTRY, RegistryState.class);
+            if (!(registry instanceof RegistryState.Ready ready)) {
+                throw new IllegalStateException("no registry to push " + r.getMetadata().getName() + "'s images to");
+            }
+            return TrainingJobs.job(r, OperatorConfig.current(), ready.target());
         }
     }
 
@@ -63,7 +69,11 @@ public final class JobDependents {
         @Override
         public boolean isMet(io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource<Job, Recommender> d,
                 Recommender r, Context<Recommender> context) {
-            return Plan.trainingNeeded(r);
+            // Made only once the registry takes pushes; a running Job is never deleted for the registry's sake.
+            return Plan.trainingNeeded(r) && (d.getSecondaryResource(r, context).isPresent()
+                    || context.managedWorkflowAndDependentResourceContext()
+                            .get(RecommenderReconciler.REGISTRY, RegistryState.class)
+                            .filter(RegistryState.Ready.class::isInstance).isPresent());
         }
     }
 

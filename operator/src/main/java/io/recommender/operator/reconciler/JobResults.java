@@ -8,5 +8,14 @@ import java.util.Optional;
  * ({@link TerminationMessages}); where pods are simulated and never run, a test supplies it.
  */
 public interface JobResults {
-    Optional<String> resultOf(Job job);
+    Optional<Termination> resultOf(Job job);
+
+    /**
+     * How a Job's last container ended.
+     *
+     * @param container the container's name (the training Job's "train" or "package")
+     * @param exitCode its exit code
+     * @param message its termination message, null when it left none
+     */
+    record Termination(String container, int exitCode, String message) {}
 }

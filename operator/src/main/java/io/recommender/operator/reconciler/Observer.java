@@ -14,6 +14,8 @@ import io.recommender.operator.naming.Role;
 import io.recommender.operator.status.JobOutcome;
 import io.recommender.operator.status.Observation;
 import io.recommender.operator.status.Plan;
+import io.recommender.operator.packaging.RegistryState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +30,7 @@ final class Observer {
         this.results = results;
     }
 
-    Observation observe(Recommender r, Context<Recommender> context) {
+    Observation observe(Recommender r, Context<Recommender> context, RegistryState registry) {
         String training = r.getSpec().model().training() == null ? null : Names.trainingJob(r, Plan.trainingHash(r));
         String gate = Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r));
         ModelVersion candidate = Plan.candidate(r);
@@ -43,7 +45,8 @@ final class Observer {
                 candidate == null || candidateReady ? null : problem(context.getClient().pods()
                         .inNamespace(r.getMetadata().getNamespace())
                         .withLabel(Labels.INSTANCE, r.getMetadata().getName())
-                        .withLabel(Labels.ROLE, Role.CANDIDATE.label()).list().getItems()));
+                        .withLabel(Labels.ROLE, Role.CANDIDATE.label()).list().getItems()),
+                registry);
     }
 
     /** Waiting reasons that need a person: the pod will not start by itself (listed only while not ready). */
@@ -80,13 +83,24 @@ final class Observer {
         }
         Job j = job.get();
         if (hasCondition(j, "Complete")) {
-            return new JobOutcome.Succeeded(results.resultOf(j).orElse(null));
+            return new JobOutcome.Succeeded(results.resultOf(j).map(JobResults.Termination::message).orElse(null));
         }
         if (hasCondition(j, "Failed")) {
             JobCondition failed = j.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()))
                     .findFirst().orElseThrow();
+            Optional<JobResults.Termination> t = results.resultOf(j);
             return new JobOutcome.Failed("Job " + j.getMetadata().getName() + " failed: " + failed.getReason()
-                    + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")"), results.resultOf(j).orElse(null));
+                    + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")"),
+                    t.map(JobResults.Termination::message).orElse(null),
+                    t.map(JobResults.Termination::container).orElse(null),
+                    t.map(JobResults.Termination::exitCode).orElse(null),
+                    failed.getLastTransitionTime() == null ? null : Instant.parse(failed.getLastTransitionTime()));
+        }
+        // The training pod turns ready only once its init container (train) is done: packaging runs.
+        if (j.getSpec().getTemplate().getSpec().getInitContainers() != null
+                && !j.getSpec().getTemplate().getSpec().getInitContainers().isEmpty()
+                && j.getStatus() != null && j.getStatus().getReady() != null && j.getStatus().getReady() > 0) {
+            return JobOutcome.PACKAGING;
         }
         return JobOutcome.RUNNING;
     }

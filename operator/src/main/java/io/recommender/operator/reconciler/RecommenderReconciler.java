@@ -48,7 +48,16 @@ import io.recommender.operator.reconciler.ServingDependents.StableTfServingServi
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Conditions;
 import io.recommender.operator.status.Pipeline;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.recommender.operator.OperatorConfig;
+import io.recommender.operator.aws.EcrRegistry;
+import io.recommender.operator.naming.Names;
+import io.recommender.operator.packaging.RegistryAccess;
+import io.recommender.operator.reconciler.RegistryDependents.RegistryCredentialsSecret;
+import io.recommender.operator.reconciler.RegistryDependents.UsesEcr;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -62,6 +71,7 @@ import java.util.Objects;
 // caused by the operator's own status writes are cheap no-ops, since the pipeline reaches a fixed point.
 @ControllerConfiguration(name = RecommenderReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "registry-credentials", type = RegistryCredentialsSecret.class, reconcilePrecondition = UsesEcr.class, useEventSourceWithName = RecommenderReconciler.SECRETS),
     @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
     @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = TrainingNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
     @Dependent(name = "stable-serving-config", type = StableServingConfig.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
@@ -87,17 +97,29 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     static final String SERVICE_ACCOUNTS = "serviceaccounts";
     static final String AUTOSCALERS = "autoscalers";
     static final String DISRUPTION_BUDGETS = "disruptionbudgets";
+    static final String SECRETS = "secrets";
+    /** Keys of what a reconcile hands its dependents: the registry's state, and a login fetched just now. */
+    static final String REGISTRY = "registry";
+    static final String LOGIN = "registry-login";
     /** Informers cache only what this operator manages. */
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGER;
 
     private final Observer observer;
     private final EventRecorder events;
     private final Clock clock;
+    private final RegistryAccess registry;
 
+    /** With ECR reached through the operator's default AWS identity. */
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock) {
+        this(results, events, clock, new RegistryAccess(EcrRegistry.withDefaultCredentials(
+                OperatorConfig.current().ecrEndpoint())));
+    }
+
+    public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, RegistryAccess registry) {
         this.observer = new Observer(results);
         this.events = events;
         this.clock = clock;
+        this.registry = registry;
     }
 
     @Override
@@ -109,7 +131,9 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                 informer(context, Job.class, JOBS),
                 informer(context, ServiceAccount.class, SERVICE_ACCOUNTS),
                 informer(context, HorizontalPodAutoscaler.class, AUTOSCALERS),
-                informer(context, PodDisruptionBudget.class, DISRUPTION_BUDGETS));
+                informer(context, PodDisruptionBudget.class, DISRUPTION_BUDGETS),
+                // Only the operator's own (labelled) Secrets are cached: the registry credentials.
+                informer(context, Secret.class, SECRETS));
     }
 
     private static <R extends HasMetadata> InformerEventSource<R, Recommender> informer(
@@ -120,16 +144,41 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
 
     @Override
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
+        Instant now = clock.instant();
         RecommenderStatus before = r.getStatus();
-        RecommenderStatus next = Pipeline.next(r, observer.observe(r, context), clock.instant());
-        r.setStatus(next);
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
-                .throwAggregateExceptionIfErrorsPresent();
-        if (Objects.equals(before, next)) {
-            return UpdateControl.noUpdate();
+        String secretName = Names.registryCredentials(r);
+        Secret cached = context.getSecondaryResourcesAsStream(Secret.class)
+                .filter(s -> secretName.equals(s.getMetadata().getName())).findFirst().orElse(null);
+        RegistryAccess.Outcome access = registry.check(r, cached, now);
+        var dependents = context.managedWorkflowAndDependentResourceContext();
+        dependents.put(REGISTRY, access.state());
+        if (access.freshLogin() != null) {
+            dependents.put(LOGIN, new RegistryDependents.FreshLogin(access.freshLogin(), now));
         }
-        events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
-        return UpdateControl.patchStatus(r);
+        Pipeline.Decision decision = Pipeline.decide(r, observer.observe(r, context, access.state()), now);
+        RecommenderStatus next = decision.status();
+        r.setStatus(next);
+        dependents.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        UpdateControl<Recommender> control;
+        if (Objects.equals(before, next)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
+            control = UpdateControl.patchStatus(r);
+        }
+        // Credential refreshes and registry retries happen on time, whether or not an event comes.
+        Instant wakeUp = earliest(access.wakeUp(), decision.wakeUp());
+        if (wakeUp != null) {
+            control.rescheduleAfter(Duration.between(now, wakeUp).compareTo(MIN_WAKE_UP) < 0 ? MIN_WAKE_UP
+                    : Duration.between(now, wakeUp));
+        }
+        return control;
+    }
+
+    static final Duration MIN_WAKE_UP = Duration.ofSeconds(1);
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
     /** A failure the reconcile could not handle becomes a Degraded condition; the SDK retries with backoff. */

@@ -5,11 +5,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a finished Job's result from its newest pod's termination message. Listed only when a Job has
- * finished, once, so the operator keeps no pod informer.
+ * Reads a finished Job's result from its newest pod: the termination of its container, or of the init container
+ * that failed (the training step runs as one before packaging). Listed only when a Job has finished, once, so the
+ * operator keeps no pod informer.
  */
 public final class TerminationMessages implements JobResults {
     private final KubernetesClient client;
@@ -19,23 +21,34 @@ public final class TerminationMessages implements JobResults {
     }
 
     @Override
-    public Optional<String> resultOf(Job job) {
+    public Optional<Termination> resultOf(Job job) {
         return client.pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
                 .list().getItems().stream()
                 .max(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()))
-                .flatMap(TerminationMessages::message);
+                .flatMap(TerminationMessages::termination);
     }
 
-    static Optional<String> message(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+    static Optional<Termination> termination(Pod pod) {
+        if (pod.getStatus() == null) {
             return Optional.empty();
         }
-        return pod.getStatus().getContainerStatuses().stream()
-                .map(ContainerStatus::getState)
-                .filter(s -> s != null && s.getTerminated() != null && s.getTerminated().getMessage() != null
-                        && !s.getTerminated().getMessage().isBlank())
-                .map(s -> s.getTerminated().getMessage())
+        Optional<Termination> main = terminated(pod.getStatus().getContainerStatuses(), false);
+        return main.isPresent() ? main : terminated(pod.getStatus().getInitContainerStatuses(), true);
+    }
+
+    private static Optional<Termination> terminated(List<ContainerStatus> statuses, boolean failedOnly) {
+        if (statuses == null) {
+            return Optional.empty();
+        }
+        return statuses.stream()
+                .filter(s -> s.getState() != null && s.getState().getTerminated() != null)
+                .filter(s -> !failedOnly || s.getState().getTerminated().getExitCode() != 0)
+                .map(s -> {
+                    var t = s.getState().getTerminated();
+                    String message = t.getMessage() == null || t.getMessage().isBlank() ? null : t.getMessage().strip();
+                    return new Termination(s.getName(), t.getExitCode() == null ? -1 : t.getExitCode(), message);
+                })
                 .findFirst();
     }
 }

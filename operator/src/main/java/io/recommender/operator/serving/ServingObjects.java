@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,6 +27,7 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
+import io.recommender.operator.packaging.RegistryCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,8 @@ public final class ServingObjects {
         Map<String, String> podLabels = new java.util.LinkedHashMap<>(labels);
         podLabels.put(Labels.SPEC_HASH, v.specHash());
         Integer replicas = role == Role.STABLE && autoscaling(r) != null ? null : replicas(r);
+        // Nodes without access to the registry (kind; EKS nodes outside the ECR account) pull with its Secret.
+        String pullSecret = RegistryCredentials.pullSecret(r);
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(r.getMetadata().getNamespace()).withLabels(labels)
                 .endMetadata()
@@ -74,6 +78,7 @@ public final class ServingObjects {
                 .withNewMetadata().withLabels(podLabels).endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(Names.serviceAccount(r))
+                .withImagePullSecrets(pullSecret == null ? null : List.of(new LocalObjectReference(pullSecret)))
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(PodSecurity.pod())
                 .withContainers(containers)

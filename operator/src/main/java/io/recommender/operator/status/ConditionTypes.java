@@ -6,6 +6,7 @@ public final class ConditionTypes {
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
     public static final String TRAINED = "Trained";
+    public static final String IMAGES_READY = "ImagesReady";
     public static final String DEPLOYED = "Deployed";
     public static final String LATENCY_VERIFIED = "LatencyVerified";
 

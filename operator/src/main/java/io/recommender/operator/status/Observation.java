@@ -1,12 +1,19 @@
 package io.recommender.operator.status;
 
+import io.recommender.operator.packaging.RegistryState;
+
 /**
  * What the reconciler saw of the owned objects: the current version's training and gate Jobs, whether the
- * candidate and stable recommender Deployments are available, and why the candidate's pods cannot start
- * (null when nothing is wrong, e.g. an image that cannot be pulled).
+ * candidate and stable recommender Deployments are available, why the candidate's pods cannot start (null when
+ * nothing is wrong, e.g. an image that cannot be pulled), and whether the registry can take pushes.
  */
 public record Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
-        String candidateProblem) {
+        String candidateProblem, RegistryState registry) {
+
+    public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
+            String candidateProblem) {
+        this(training, candidateReady, stableReady, gate, candidateProblem, RegistryState.NONE);
+    }
 
     public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate) {
         this(training, candidateReady, stableReady, gate, null);

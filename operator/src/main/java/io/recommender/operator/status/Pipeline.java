@@ -12,6 +12,9 @@ import io.recommender.bundle.PackagedModel;
 import io.recommender.loadtest.report.LoadTestReport;
 import io.recommender.loadtest.report.ReportJson;
 import java.io.IOException;
+import io.recommender.operator.packaging.PushTarget;
+import io.recommender.operator.packaging.RegistryState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +32,21 @@ public final class Pipeline {
 
     private Pipeline() {}
 
+    /** Shortest and longest wait before retrying a registry: the wait doubles with each failed attempt. */
+    static final Duration MIN_BACKOFF = Duration.ofSeconds(30);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+    /**
+     * The next status, and when the reconciler should look again though no event comes (a retry that is due
+     * later), or null.
+     */
+    public record Decision(RecommenderStatus status, Instant wakeUp) {}
+
     public static RecommenderStatus next(Recommender r, Observation seen, Instant now) {
+        return decide(r, seen, now).status();
+    }
+
+    public static Decision decide(Recommender r, Observation seen, Instant now) {
         RecommenderStatus prev = Plan.status(r);
         long generation = r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
         Conditions c = new Conditions(prev.conditions(), now, generation);
@@ -43,6 +60,8 @@ public final class Pipeline {
         String retryToken = prev.retryToken();
         ModelVersion candidate = Plan.candidate(r);
         Phase busy = null;
+        Instant wakeUp = null;
+        String registryProblem = null;
 
         if (Plan.serving(r)) {
             candidate = null;
@@ -50,9 +69,11 @@ public final class Pipeline {
             if (candidate == null) {
                 candidate = modelFor(r, hash, generation, stable);
                 if (candidate == null) {
-                    Trained t = training(r, seen.training(), hash, generation, c);
+                    Trained t = training(r, seen, generation, c, now);
                     candidate = t.version;
                     busy = t.busy;
+                    wakeUp = t.wakeUp;
+                    registryProblem = t.registryProblem;
                     if (t.failed) {
                         rejected = hash;
                         retryToken = token;
@@ -105,8 +126,18 @@ public final class Pipeline {
         } else {
             c.setFalse(ConditionTypes.READY, "NoVersionPromoted", "no version has passed the latency gate yet");
         }
+        if (registryProblem == null && seen.registry() instanceof RegistryState.Unavailable u) {
+            // The serving pods' pull credentials cannot be renewed either.
+            registryProblem = u.reason();
+            c.setFalse(ConditionTypes.IMAGES_READY, u.reason(), u.message());
+        }
+        if (registryProblem != null && wakeUp == null) {
+            wakeUp = now.plus(backoff(c, now));
+        }
         if (busy != null) {
             c.setTrue(ConditionTypes.PROGRESSING, busy.name(), progressMessage(busy, candidate));
+        } else if (registryProblem != null && !blockedNow) {
+            c.setFalse(ConditionTypes.PROGRESSING, registryProblem, "waiting for the registry; retrying with backoff");
         } else {
             c.setFalse(ConditionTypes.PROGRESSING, blockedNow ? "VersionRejected" : "Idle",
                     blockedNow ? "the current spec's version was rejected; edit the spec or set the "
@@ -114,6 +145,9 @@ public final class Pipeline {
         }
         if (blockedNow) {
             c.setTrue(ConditionTypes.DEGRADED, "VersionRejected", rejectionMessage(c));
+        } else if (registryProblem != null) {
+            c.setTrue(ConditionTypes.DEGRADED, registryProblem,
+                    Conditions.find(c.list(), ConditionTypes.IMAGES_READY).map(x -> x.getMessage()).orElse(registryProblem));
         } else if (candidate != null && !seen.candidateReady() && seen.candidateProblem() != null) {
             c.setTrue(ConditionTypes.DEGRADED, "CandidateFailing", seen.candidateProblem());
         } else {
@@ -124,8 +158,24 @@ public final class Pipeline {
                 : stable != null && seen.stableReady() ? Phase.Ready
                 : blockedNow ? Phase.Failed
                 : Phase.Pending;
-        return new RecommenderStatus(generation, phase, c.list(), stable, candidate, lastLoadTest,
-                history.isEmpty() ? null : history, rejected, retryToken);
+        return new Decision(new RecommenderStatus(generation, phase, c.list(), stable, candidate, lastLoadTest,
+                history.isEmpty() ? null : history, rejected, retryToken), wakeUp);
+    }
+
+    /** How long a registry has been failing (since ImagesReady turned False), clamped: the wait doubles. */
+    static Duration backoff(Instant since, Instant failedAt) {
+        Duration failing = Duration.between(since, failedAt);
+        return failing.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF : failing.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : failing;
+    }
+
+    private static Duration backoff(Conditions c, Instant now) {
+        return backoff(falseSince(c.list(), now), now);
+    }
+
+    private static Instant falseSince(List<io.fabric8.kubernetes.api.model.Condition> conditions, Instant now) {
+        return Conditions.find(conditions, ConditionTypes.IMAGES_READY)
+                .filter(x -> "False".equals(x.getStatus()) && x.getLastTransitionTime() != null)
+                .map(x -> Instant.parse(x.getLastTransitionTime())).orElse(now);
     }
 
     /** A model that needs no training: the artifact, or the stable version's model under a new serving spec. */
@@ -153,12 +203,52 @@ public final class Pipeline {
         return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "artifact-" + hash;
     }
 
-    private record Trained(ModelVersion version, Phase busy, boolean failed) {}
+    private record Trained(ModelVersion version, Phase busy, boolean failed, Instant wakeUp, String registryProblem) {
+        Trained(ModelVersion version, Phase busy, boolean failed) {
+            this(version, busy, failed, null, null);
+        }
+    }
 
-    private static Trained training(Recommender r, JobOutcome job, String hash, long generation, Conditions c) {
+    /** Exit code of the package command when the registry refused or could not be reached (the contract). */
+    static final int REGISTRY_EXIT = 3;
+    static final String PACKAGE_CONTAINER = "package";
+    /** ImagesReady reasons of a training Job whose push failed: waiting for the retry, and retrying now. */
+    public static final String PUSH_FAILED = "RegistryPushFailed";
+    public static final String RETRYING_PUSH = "RetryingPush";
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("@sha256:[0-9a-f]{64}$");
+
+    private static Trained training(Recommender r, Observation seen, long generation, Conditions c, Instant now) {
+        String hash = Plan.versionHash(r);
         String t = Plan.trainingHash(r);
+        JobOutcome job = seen.training();
+        PushTarget target = seen.registry() instanceof RegistryState.Ready ready ? ready.target() : null;
+        if (job instanceof JobOutcome.Absent && seen.registry() instanceof RegistryState.Unavailable u) {
+            c.setFalse(ConditionTypes.IMAGES_READY, u.reason(), u.message());
+            c.setUnknown(ConditionTypes.TRAINED, "AwaitingRegistry", "training starts once the registry can take the "
+                    + "model's images");
+            awaitModel(c);
+            return new Trained(null, null, false, null, u.reason());
+        }
         if (job instanceof JobOutcome.Failed f) {
-            c.setFalse(ConditionTypes.TRAINED, "TrainingFailed", f.reason());
+            if (PACKAGE_CONTAINER.equals(f.container()) && Integer.valueOf(REGISTRY_EXIT).equals(f.exitCode())) {
+                c.setTrue(ConditionTypes.TRAINED, "Trained", "the model was trained; its images were not pushed");
+                Instant failedAt = f.at() == null ? now : f.at();
+                Instant due = failedAt.plus(backoff(falseSince(c.list(), failedAt), failedAt));
+                String why = f.result() == null ? f.reason() : f.result();
+                if (now.isBefore(due)) {
+                    c.setFalse(ConditionTypes.IMAGES_READY, PUSH_FAILED, why + "; next attempt at " + due);
+                    return new Trained(null, null, false, due, PUSH_FAILED);
+                }
+                // The failed Job is deleted (Plan.trainingNeeded) and made again under the same name.
+                c.setFalse(ConditionTypes.IMAGES_READY, RETRYING_PUSH, "retrying after: " + why);
+                return new Trained(null, null, false, null, PUSH_FAILED);
+            }
+            if (PACKAGE_CONTAINER.equals(f.container())) {
+                c.setTrue(ConditionTypes.TRAINED, "Trained", "the model was trained; packaging failed");
+                c.setFalse(ConditionTypes.IMAGES_READY, "PackagingFailed", f.result() == null ? f.reason() : f.result());
+                return new Trained(null, null, true);
+            }
+            c.setFalse(ConditionTypes.TRAINED, "TrainingFailed", f.result() == null ? f.reason() : f.reason() + ": " + f.result());
             return new Trained(null, null, true);
         }
         if (job instanceof JobOutcome.Succeeded s) {
@@ -167,30 +257,71 @@ public final class Pipeline {
                         "the training Job succeeded but left no result in its termination message");
                 return new Trained(null, null, true);
             }
+            PackagedModel m;
             try {
-                PackagedModel m = PackagedModel.fromJson(s.result());
-                return new Trained(new ModelVersion(Long.toString(m.modelVersion()), generation, hash, t,
-                        r.getSpec().topology(), m.modelName(), m.image(), m.tfServingImage(),
-                        new ModelVersion.ModelMetrics(m.rmse(), m.recallAt10(), m.ndcgAt10()), null), null, false);
+                m = PackagedModel.fromJson(s.result());
             } catch (BundleException e) {
                 c.setFalse(ConditionTypes.TRAINED, "InvalidTrainingResult", e.getMessage());
                 return new Trained(null, null, true);
             }
+            String problem = imageProblem(m.image(), target);
+            problem = problem != null ? problem : imageProblem(m.tfServingImage(), target);
+            if (problem != null) {
+                c.setTrue(ConditionTypes.TRAINED, "Trained", "model " + m.modelVersion() + " was trained");
+                c.setFalse(ConditionTypes.IMAGES_READY, "InvalidPackagingResult", problem);
+                return new Trained(null, null, true);
+            }
+            return new Trained(new ModelVersion(Long.toString(m.modelVersion()), generation, hash, t,
+                    r.getSpec().topology(), m.modelName(), m.image(), m.tfServingImage(),
+                    new ModelVersion.ModelMetrics(m.rmse(), m.recallAt10(), m.ndcgAt10()), null), null, false);
+        }
+        if (job instanceof JobOutcome.Packaging) {
+            c.setTrue(ConditionTypes.TRAINED, "Trained", "the model is trained; packaging it");
+            c.setFalse(ConditionTypes.IMAGES_READY, "Packaging", "pushing the model's images"
+                    + (target == null ? "" : " to " + target.repository()));
+            awaitModel(c);
+            return new Trained(null, Phase.Packaging, false);
         }
         c.setFalse(ConditionTypes.TRAINED, "TrainingInProgress", job instanceof JobOutcome.Running
                 ? "the training Job is running" : "starting the training Job");
+        var images = Conditions.find(c.list(), ConditionTypes.IMAGES_READY);
+        if (images.isPresent() && (PUSH_FAILED.equals(images.get().getReason())
+                || RETRYING_PUSH.equals(images.get().getReason()))) {
+            // Still False since the first failure: the backoff keeps doubling across attempts.
+            c.setFalse(ConditionTypes.IMAGES_READY, PUSH_FAILED, images.get().getMessage());
+        } else {
+            c.setUnknown(ConditionTypes.IMAGES_READY, "AwaitingModel", "the images are built once training finishes");
+        }
+        awaitModel(c);
+        return new Trained(null, Phase.Training, false);
+    }
+
+    private static void awaitModel(Conditions c) {
         c.setUnknown(ConditionTypes.DEPLOYED, "AwaitingModel", "no model to deploy yet");
         c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "AwaitingModel", "no model to test yet");
-        return new Trained(null, Phase.Training, false);
+    }
+
+    /** The operator rolls out exactly what was pushed: images by digest, in the repository it pushed to. */
+    static String imageProblem(String image, PushTarget target) {
+        if (!DIGEST.matcher(image).find()) {
+            return "the packaging step reported " + image + ", not an image by digest (REPOSITORY@sha256:...)";
+        }
+        if (target != null && !image.startsWith(target.repository() + "@")) {
+            return "the packaging step reported " + image + ", outside repository " + target.repository();
+        }
+        return null;
     }
 
     private static void markModelReady(Recommender r, ModelVersion candidate, ModelVersion stable, Conditions c) {
         if (r.getSpec().model().artifact() != null) {
             c.remove(ConditionTypes.TRAINED);
+            c.remove(ConditionTypes.IMAGES_READY);
         } else if (stable != null && candidate.modelVersion().equals(stable.modelVersion())) {
             c.setTrue(ConditionTypes.TRAINED, "ModelReused", "the stable version's model " + candidate.modelVersion()
                     + " already matches the training spec");
+            c.setTrue(ConditionTypes.IMAGES_READY, "ImagesReused", candidate.image() + ", " + candidate.tfServingImage());
         } else {
+            c.setTrue(ConditionTypes.IMAGES_READY, "Pushed", candidate.image() + ", " + candidate.tfServingImage());
             ModelVersion.ModelMetrics m = candidate.metrics();
             c.setTrue(ConditionTypes.TRAINED, "Trained", "model " + candidate.modelVersion()
                     + (m == null || m.rmse() == null ? "" : String.format(Locale.ROOT, " (test RMSE %.4f, recall@10 %.4f)",
@@ -255,6 +386,7 @@ public final class Pipeline {
     private static String progressMessage(Phase busy, ModelVersion candidate) {
         return switch (busy) {
             case Training -> "training a model";
+            case Packaging -> "pushing the trained model's images";
             case Deploying -> "rolling out candidate version " + candidate.modelVersion();
             case Verifying -> "load-testing candidate version " + candidate.modelVersion();
             default -> busy.name();

@@ -54,14 +54,23 @@ public final class Plan {
         return status(r).stable();
     }
 
-    /** A training Job runs when the current spec needs a model that neither version already has. */
+    /**
+     * A training Job runs when the current spec needs a model that neither version already has (and exists
+     * until its result is in status, or until a failed push is retried).
+     */
     public static boolean trainingNeeded(Recommender r) {
         String t = trainingHash(r);
-        if (t == null || serving(r) || blocked(r) || candidate(r) != null) {
+        if (t == null || serving(r) || blocked(r) || candidate(r) != null || retryingPush(r)) {
             return false;
         }
         ModelVersion stable = stable(r);
         return stable == null || !t.equals(stable.trainingHash());
+    }
+
+    /** A training Job whose push failed is due for another attempt: it is deleted, then made again. */
+    public static boolean retryingPush(Recommender r) {
+        return Conditions.find(status(r).conditions(), ConditionTypes.IMAGES_READY)
+                .map(c -> Pipeline.RETRYING_PUSH.equals(c.getReason())).orElse(false);
     }
 
     /** The gate Job runs once the candidate's Deployment is available. */

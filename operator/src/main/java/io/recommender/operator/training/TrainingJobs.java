@@ -4,13 +4,20 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.TrainingSpec;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
+import io.recommender.operator.packaging.PushTarget;
+import io.recommender.operator.packaging.RegistryCredentials;
 import io.recommender.operator.serving.PodSecurity;
 import io.recommender.operator.serving.Resources;
 import io.recommender.operator.status.Plan;
@@ -19,19 +26,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training Job, as a pure function of a Recommender. Its name comes from the training spec's hash, so an
- * operator restarted mid-training finds the running Job instead of starting a second one.
+ * The training Job, as a pure function of a Recommender and where its images go. Two steps in one pod: {@code train}
+ * (an init container) writes the model bundle to /work/bundle, then {@code package} (the same image) verifies
+ * it, builds the recommender and TensorFlow Serving images on their bases, pushes them and reports their digests in
+ * its termination message. Its name comes from the training hash, so an operator restarted mid-training finds
+ * the running Job instead of starting a second one, and a retried push reuses the name.
  */
 public final class TrainingJobs {
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    public static final String TRAIN = "train";
+    public static final String PACKAGE = "package";
     static final int BACKOFF_LIMIT = 2;
     static final long DEADLINE_SECONDS = 6 * 3600;
     /** Finished Jobs are removed by the operator once their result is in status; this is the backstop. */
     static final int TTL_SECONDS = 3600;
+    static final String BUNDLE = "/work/bundle";
+    static final String REGISTRY_DIR = "/var/run/recommender/registry";
+    static final String DOCKER_CONFIG = REGISTRY_DIR + "/config.json";
+    /** package's exit codes: 2 a bad bundle or input, 3 the registry; neither gets better by running the pod again. */
+    static final List<Integer> PACKAGE_FINAL_EXIT_CODES = List.of(2, 3);
 
     private TrainingJobs() {}
 
-    public static Job job(Recommender r, OperatorConfig config) {
+    /** The recommender image's base: the Recommender's serving.image, else the operator's default. */
+    public static String runtimeBase(Recommender r, OperatorConfig config) {
+        ServingSpec s = r.getSpec().serving();
+        return s != null && s.image() != null ? s.image() : config.runtimeImage();
+    }
+
+    /** TensorFlow Serving's base: the Recommender's serving.tfServingImage, else the operator's default. */
+    public static String tfServingBase(Recommender r, OperatorConfig config) {
+        ServingSpec s = r.getSpec().serving();
+        return s != null && s.tfServingImage() != null ? s.tfServingImage() : config.tfServingImage();
+    }
+
+    public static Job job(Recommender r, OperatorConfig config, PushTarget target) {
         TrainingSpec t = r.getSpec().model().training();
         int gpus = t.gpus() == null ? 0 : t.gpus();
         ResourceRequirements resources = Resources.of(t.resources(), Map.of("cpu", "1", "memory", "2Gi"),
@@ -44,12 +73,35 @@ public final class TrainingJobs {
             tolerations.add(new TolerationBuilder().withKey(GPU_RESOURCE).withOperator("Exists")
                     .withEffect("NoSchedule").build());
         }
-        List<String> args = List.of("train", "--data", t.dataset(), "--out", "/work/bundle",
+        String image = t.image() != null ? t.image() : config.trainingImage();
+        List<String> trainArgs = List.of("train", "--data", t.dataset(), "--out", BUNDLE,
                 "--epochs", Integer.toString(t.epochs() == null ? 20 : t.epochs()),
                 "--embedding-size", Integer.toString(t.embeddingSize() == null ? 32 : t.embeddingSize()),
                 "--seed", Long.toString(t.seed() == null ? 42 : t.seed()),
-                "--device", gpus > 0 ? "gpu" : "cpu",
-                "--result-file", "/dev/termination-log");
+                "--device", gpus > 0 ? "gpu" : "cpu");
+        List<String> packageArgs = new ArrayList<>(List.of(PACKAGE, "--bundle", BUNDLE,
+                "--repository", target.repository(),
+                "--runtime-base", runtimeBase(r, config),
+                "--tfserving-base", tfServingBase(r, config)));
+        List<VolumeMount> packageMounts = new ArrayList<>(List.of(
+                new VolumeMountBuilder().withName("work").withMountPath("/work").withReadOnly(true).build(),
+                PodSecurity.tmpMount()));
+        List<Volume> volumes = new ArrayList<>(List.of(
+                new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build(), PodSecurity.tmpVolume()));
+        if (target.credentialsSecret() != null) {
+            packageArgs.addAll(List.of("--docker-config", DOCKER_CONFIG));
+            // A directory mount, not subPath: the kubelet then updates the file when the Secret is refreshed.
+            packageMounts.add(new VolumeMountBuilder().withName("registry").withMountPath(REGISTRY_DIR)
+                    .withReadOnly(true).build());
+            volumes.add(new VolumeBuilder().withName("registry").withNewSecret()
+                    .withSecretName(target.credentialsSecret())
+                    .addNewItem().withKey(RegistryCredentials.KEY).withPath("config.json").endItem()
+                    .endSecret().build());
+        }
+        if (target.insecure()) {
+            packageArgs.add("--insecure-registry");
+        }
+        packageArgs.addAll(List.of("--result-file", "/dev/termination-log"));
         return new JobBuilder()
                 .withNewMetadata().withName(Names.trainingJob(r, Plan.trainingHash(r)))
                 .withNamespace(r.getMetadata().getNamespace()).withLabels(Labels.of(r, Labels.TRAINING)).endMetadata()
@@ -57,6 +109,14 @@ public final class TrainingJobs {
                 .withBackoffLimit(BACKOFF_LIMIT)
                 .withActiveDeadlineSeconds(DEADLINE_SECONDS)
                 .withTtlSecondsAfterFinished(TTL_SECONDS)
+                .withNewPodFailurePolicy()
+                // The operator retries a refused push itself, with backoff; a bad bundle is not retried at all.
+                .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(PACKAGE).withOperator("In")
+                .withValues(PACKAGE_FINAL_EXIT_CODES).endOnExitCodes().endRule()
+                // An evicted or preempted pod is not the model's fault: run it again without counting it.
+                .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
+                .endOnPodCondition().endRule()
+                .endPodFailurePolicy()
                 .withNewTemplate()
                 .withNewMetadata().withLabels(Labels.of(r, Labels.TRAINING)).endMetadata()
                 .withNewSpec()
@@ -65,22 +125,34 @@ public final class TrainingJobs {
                 .withSecurityContext(PodSecurity.pod())
                 .withNodeSelector(t.nodeSelector())
                 .withTolerations(tolerations)
-                .addNewContainer()
-                .withName("train")
-                .withImage(t.image() != null ? t.image() : config.trainingImage())
+                .addNewInitContainer()
+                .withName(TRAIN)
+                .withImage(image)
                 .withImagePullPolicy("IfNotPresent")
-                .withArgs(args)
+                .withArgs(trainArgs)
                 .addNewEnv().withName("JAVA_TOOL_OPTIONS")
                 .withValue("-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=" + PodSecurity.TMP + "/javacpp")
                 .endEnv()
                 .withResources(resources)
-                .withTerminationMessagePolicy("File")
+                // A failed training's last log lines say why.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withSecurityContext(PodSecurity.container())
                 .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
                 .addToVolumeMounts(PodSecurity.tmpMount())
+                .endInitContainer()
+                .addNewContainer()
+                .withName(PACKAGE)
+                .withImage(image)
+                .withImagePullPolicy("IfNotPresent")
+                .withArgs(packageArgs)
+                .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxRAMPercentage=75 -Duser.home=" + PodSecurity.TMP)
+                .endEnv()
+                .withResources(Resources.of(null, Map.of("cpu", "500m", "memory", "1Gi"), Map.of("memory", "2Gi")))
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withSecurityContext(PodSecurity.container())
+                .withVolumeMounts(packageMounts)
                 .endContainer()
-                .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
-                .addToVolumes(PodSecurity.tmpVolume())
+                .withVolumes(volumes)
                 .endSpec()
                 .endTemplate()
                 .endSpec()

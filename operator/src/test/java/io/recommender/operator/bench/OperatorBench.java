@@ -47,7 +47,7 @@ public final class OperatorBench {
         ControlPlane.createNamespace(client, ns);
 
         JobResults gatePasses = job -> Labels.GATE.equals(job.getMetadata().getLabels().get(Labels.COMPONENT))
-                ? Optional.of(PASS) : Optional.empty();
+                ? Optional.of(new JobResults.Termination("load-test", 0, PASS)) : Optional.empty();
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new RecommenderReconciler(gatePasses, new EventRecorder(client), Clock.systemUTC()),
                 c -> c.settingNamespaces(ns));

@@ -12,7 +12,6 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
 import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.api.v1alpha1.Topology;
-import io.recommender.bundle.PackagedModel;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
@@ -160,14 +159,19 @@ class RecommenderOperatorIT {
     void trainingOnAGpuNodeFeedsTheCandidate() {
         Recommender created = create(Fixtures.training("movies", Topology.OnePod, 1));
         String jobName = Names.trainingJob(created, Plan.trainingHash(created));
-        h.results.set(jobName, new PackagedModel("recommender", 20261127100000L, Fixtures.IMAGE, Fixtures.TF_IMAGE,
-                0.835, 0.124, 0.18).toJson());
+        h.results.set(jobName, Fixtures.packaged(20261127100000L));
         gateReports("movies", PASS);
 
         await().atMost(WAIT).until(() -> find(Job.class, jobName) != null);
         Job job = find(Job.class, jobName);
-        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+        assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getResources().getLimits())
                 .containsKey(TrainingJobs.GPU_RESOURCE);
+        // The API server took the packaging step as built: pod failure policy, the push Secret mounted.
+        assertThat(job.getSpec().getPodFailurePolicy().getRules()).isNotEmpty();
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSequence("--repository", Fixtures.REPOSITORY);
+        assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+                .anyMatch(v -> v.getSecret() != null && "push-secret".equals(v.getSecret().getSecretName()));
 
         await().atMost(WAIT).until(() -> get("movies").getStatus() != null
                 && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
@@ -175,6 +179,12 @@ class RecommenderOperatorIT {
         assertThat(r.getStatus().stable().modelVersion()).isEqualTo("20261127100000");
         assertThat(r.getStatus().stable().metrics().rmse()).isEqualTo(0.835);
         assertThat(condition("movies", ConditionTypes.TRAINED)).isEqualTo("True/Trained");
+        assertThat(condition("movies", ConditionTypes.IMAGES_READY)).isEqualTo("True/Pushed");
+        // Exactly the pushed digests serve, pulled with the registry's Secret.
+        var pod = find(Deployment.class, "movies").getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers()).extracting(c -> c.getImage())
+                .containsExactlyInAnyOrder(Fixtures.PUSHED_IMAGE, Fixtures.PUSHED_TF_IMAGE);
+        assertThat(pod.getImagePullSecrets()).extracting(x -> x.getName()).containsExactly("push-secret");
         await().atMost(WAIT).until(() -> find(Job.class, jobName) == null);
     }
 
@@ -187,7 +197,7 @@ class RecommenderOperatorIT {
 
         h.stop();
         h.start();
-        h.results.set(jobName, new PackagedModel("recommender", 5, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.8, 0.1, 0.2).toJson());
+        h.results.set(jobName, Fixtures.packaged(5));
         gateReports("movies", PASS);
 
         await().atMost(WAIT).until(() -> get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);

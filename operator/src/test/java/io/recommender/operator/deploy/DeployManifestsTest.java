@@ -163,6 +163,8 @@ class DeployManifestsTest {
     void defaultImagesAreTheOperatorsOwnDefaults() {
         assertThat(env("RECOMMENDER_TRAINING_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_TRAINING_IMAGE);
         assertThat(env("RECOMMENDER_LOAD_TEST_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_LOAD_TEST_IMAGE);
+        assertThat(env("RECOMMENDER_RUNTIME_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_RUNTIME_IMAGE);
+        assertThat(env("RECOMMENDER_TFSERVING_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_TFSERVING_IMAGE);
     }
 
     @Test
@@ -185,14 +187,19 @@ class DeployManifestsTest {
     }
 
     @Test
-    void rbacHasNoWildcardsAndNoAccessToSecrets() {
+    void rbacHasNoWildcardsAndNeverGetsOrPatchesSecrets() {
         List<PolicyRule> rules = rendered.stream().flatMap(r -> r instanceof ClusterRole c ? c.getRules().stream()
                 : r instanceof Role role ? role.getRules().stream() : Stream.empty()).toList();
         assertThat(rules).isNotEmpty().allSatisfy(rule -> {
             assertThat(rule.getVerbs()).doesNotContain("*");
-            assertThat(rule.getResources()).doesNotContain("*", "secrets");
+            assertThat(rule.getResources()).doesNotContain("*");
             assertThat(rule.getApiGroups()).doesNotContain("*");
             assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+        });
+        // Secrets: only the operator's own registry credentials, through a labelled informer and its writes.
+        assertThat(rules).filteredOn(rule -> rule.getResources().contains("secrets")).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("secrets");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("list", "watch", "create", "update", "delete");
         });
     }
 

@@ -117,6 +117,11 @@ class OperatorDeploymentIT {
         "create poddisruptionbudgets.policy -n team-a",
         "list pods -n team-a",
         "create events -n team-a",
+        "list secrets -A",
+        "watch secrets -A",
+        "create secrets -n team-a",
+        "update secrets -n team-a",
+        "delete secrets -n team-a",
         "create leases.coordination.k8s.io -n recommender-system",
         "get leases.coordination.k8s.io/recommender-operator -n recommender-system",
         "update leases.coordination.k8s.io/recommender-operator -n recommender-system",
@@ -129,9 +134,7 @@ class OperatorDeploymentIT {
     @ParameterizedTest
     @ValueSource(strings = {
         "get secrets -n team-a",
-        "list secrets -A",
-        "watch secrets -A",
-        "create secrets -n team-a",
+        "patch secrets -n team-a",
         "get secrets -n recommender-system",
         "update recommenders.recommender.io -n team-a",
         "delete recommenders.recommender.io -n team-a",

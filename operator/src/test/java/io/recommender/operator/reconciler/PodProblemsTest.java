@@ -38,10 +38,24 @@ class PodProblemsTest {
     }
 
     @Test
-    void terminationMessageOfTheTerminatedContainer() {
-        assertThat(TerminationMessages.message(pod("train-1", "train", null, "{\"modelVersion\":1}")))
-                .contains("{\"modelVersion\":1}");
-        assertThat(TerminationMessages.message(pod("train-2", "train", null, " "))).isEmpty();
-        assertThat(TerminationMessages.message(pod("train-3", "train", "ErrImagePull", null))).isEmpty();
+    void terminationOfTheTerminatedContainer() {
+        assertThat(TerminationMessages.termination(pod("train-1", "package", null, "{\"modelVersion\":1}")))
+                .contains(new JobResults.Termination("package", 0, "{\"modelVersion\":1}"));
+        assertThat(TerminationMessages.termination(pod("train-2", "package", null, " ")))
+                .contains(new JobResults.Termination("package", 0, null));
+        assertThat(TerminationMessages.termination(pod("train-3", "package", "ErrImagePull", null))).isEmpty();
+    }
+
+    @Test
+    void aFailedInitContainerIsTheTerminationWhenTheMainOneNeverRan() {
+        Pod failedTraining = new PodBuilder().withNewMetadata().withName("train-4").endMetadata().withNewStatus()
+                .addNewInitContainerStatus().withName("train").withNewState().withNewTerminated().withExitCode(1)
+                .withMessage("ratings.csv line 7: rating is not a number\n").endTerminated().endState()
+                .endInitContainerStatus()
+                .addNewContainerStatus().withName("package").withNewState().withNewWaiting().withReason("PodInitializing")
+                .endWaiting().endState().endContainerStatus()
+                .endStatus().build();
+        assertThat(TerminationMessages.termination(failedTraining))
+                .contains(new JobResults.Termination("train", 1, "ratings.csv line 7: rating is not a number"));
     }
 }

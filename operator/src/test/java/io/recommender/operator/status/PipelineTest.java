@@ -10,6 +10,9 @@ import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.bundle.PackagedModel;
 import io.recommender.operator.Fixtures;
+import io.recommender.operator.packaging.PushTarget;
+import io.recommender.operator.packaging.RegistryException;
+import io.recommender.operator.packaging.RegistryState;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -223,5 +226,157 @@ class PipelineTest {
         }
         assertThat(r.getStatus().history()).hasSize(Pipeline.HISTORY);
         assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
+    }
+
+    static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
+
+    static Observation training(JobOutcome job, RegistryState registry) {
+        return new Observation(job, false, false, JobOutcome.ABSENT, null, registry);
+    }
+
+    static String message(RecommenderStatus s, String type) {
+        return Conditions.find(s.conditions(), type).orElseThrow().getMessage();
+    }
+
+    @Test
+    void trainedModelIsPackagedAndExactlyItsDigestsRollOut() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderStatus s = step(r, training(JobOutcome.RUNNING, REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("Unknown/AwaitingModel");
+
+        s = step(r, training(JobOutcome.PACKAGING, REGISTRY));
+        assertThat(s.phase()).isEqualTo(Phase.Packaging);
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/Trained");
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/Packaging");
+        assertThat(message(s, ConditionTypes.IMAGES_READY)).contains(Fixtures.REPOSITORY);
+        assertThat(condition(s, ConditionTypes.PROGRESSING)).isEqualTo("True/Packaging");
+
+        s = step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(20261127100000L)), REGISTRY));
+        assertThat(s.candidate().image()).isEqualTo(Fixtures.PUSHED_IMAGE);
+        assertThat(s.candidate().tfServingImage()).isEqualTo(Fixtures.PUSHED_TF_IMAGE);
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("True/Pushed");
+        assertThat(message(s, ConditionTypes.IMAGES_READY)).contains(Fixtures.PUSHED_IMAGE, Fixtures.PUSHED_TF_IMAGE);
+        assertThat(s.phase()).isEqualTo(Phase.Deploying);
+    }
+
+    @Test
+    void imagesNotByDigestOrElsewhereAreRefused() {
+        for (String image : new String[] {Fixtures.REPOSITORY + ":20261127100000-recommender",
+                "elsewhere.example.com/recs/movies@sha256:" + "c".repeat(64)}) {
+            Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+            String result = new PackagedModel("recommender", 3, image, Fixtures.PUSHED_TF_IMAGE, 0.8, 0.1, 0.2).toJson();
+            RecommenderStatus s = step(r, training(new JobOutcome.Succeeded(result), REGISTRY));
+            assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/InvalidPackagingResult");
+            assertThat(message(s, ConditionTypes.IMAGES_READY)).contains(image);
+            assertThat(s.candidate()).isNull();
+            assertThat(s.phase()).isEqualTo(Phase.Failed);
+        }
+    }
+
+    @Test
+    void unusableRegistryHoldsTrainingBackAndRetriesWithGrowingBackoff() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RegistryState denied = new RegistryState.Unavailable(RegistryException.ACCESS_DENIED,
+                "ecr:CreateRepository on repository recs/movies in eu-west-1: AccessDeniedException: not authorized");
+        Pipeline.Decision d = Pipeline.decide(r, training(JobOutcome.ABSENT, denied), T0);
+        r.setStatus(d.status());
+        assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryAccessDenied");
+        assertThat(message(d.status(), ConditionTypes.IMAGES_READY)).contains("CreateRepository");
+        assertThat(condition(d.status(), ConditionTypes.DEGRADED)).isEqualTo("True/RegistryAccessDenied");
+        assertThat(condition(d.status(), ConditionTypes.TRAINED)).isEqualTo("Unknown/AwaitingRegistry");
+        assertThat(condition(d.status(), ConditionTypes.PROGRESSING)).isEqualTo("False/RegistryAccessDenied");
+        assertThat(d.status().phase()).isEqualTo(Phase.Pending);
+        assertThat(d.wakeUp()).isEqualTo(T0.plus(Pipeline.MIN_BACKOFF));
+        assertThat(d.status().rejectedSpecHash()).isNull();
+
+        // Failing for 100 s: the next look is 100 s later; never more than the cap.
+        d = Pipeline.decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(100));
+        assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(200));
+        d = Pipeline.decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(3600));
+        assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(3600).plus(Pipeline.MAX_BACKOFF));
+
+        RecommenderStatus s = step(r, training(JobOutcome.ABSENT, REGISTRY));
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+        assertThat(s.phase()).isEqualTo(Phase.Training);
+    }
+
+    @Test
+    void registryOutageLeavesTheStableVersionServing() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(1)), REGISTRY));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT, null, REGISTRY));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS), null, REGISTRY));
+        assertThat(r.getStatus().stable().image()).isEqualTo(Fixtures.PUSHED_IMAGE);
+
+        RecommenderSpec s0 = r.getSpec();
+        var t = s0.model().training();
+        r.setSpec(new RecommenderSpec(new io.recommender.api.v1alpha1.ModelSource(new io.recommender.api.v1alpha1.TrainingSpec(
+                t.dataset(), 9, t.embeddingSize(), t.seed(), t.gpus(), null, null, null, null), null), s0.features(),
+                s0.topology(), s0.serving(), s0.slo(), s0.registry()));
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT, null,
+                new RegistryState.Unavailable(RegistryException.THROTTLED, "ecr:GetAuthorizationToken: still throttled")));
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryThrottled");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/RegistryThrottled");
+        assertThat(s.stable().image()).isEqualTo(Fixtures.PUSHED_IMAGE);
+    }
+
+    @Test
+    void refusedPushIsRetriedUnderTheSameJobNameAfterABackoff() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        Instant failedAt = T0.minusSeconds(5);
+        JobOutcome refused = new JobOutcome.Failed("Job movies-train-x failed: PodFailurePolicy",
+                "push of registry.example.com/recs/movies:7-recommender denied: unauthorized", "package", 3, failedAt);
+
+        Pipeline.Decision d = Pipeline.decide(r, training(refused, REGISTRY), T0);
+        r.setStatus(d.status());
+        assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
+        assertThat(message(d.status(), ConditionTypes.IMAGES_READY)).contains("denied: unauthorized");
+        assertThat(condition(d.status(), ConditionTypes.DEGRADED)).isEqualTo("True/RegistryPushFailed");
+        assertThat(d.wakeUp()).isEqualTo(failedAt.plus(Pipeline.MIN_BACKOFF));
+        assertThat(d.status().rejectedSpecHash()).isNull();
+        assertThat(Plan.trainingNeeded(r)).as("the failed Job stays until the retry").isTrue();
+
+        // Due: the failed Job is deleted, then made again under the same name.
+        d = Pipeline.decide(r, training(refused, REGISTRY), failedAt.plus(Pipeline.MIN_BACKOFF));
+        r.setStatus(d.status());
+        assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RetryingPush");
+        assertThat(Plan.trainingNeeded(r)).isFalse();
+        RecommenderStatus s = step(r, training(JobOutcome.ABSENT, REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
+        assertThat(Plan.trainingNeeded(r)).isTrue();
+        s = step(r, training(JobOutcome.RUNNING, REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
+
+        // The second failure, 100 s after ImagesReady turned False (at T0): the wait has grown to 100 s.
+        Instant second = T0.plusSeconds(100);
+        d = Pipeline.decide(r, training(new JobOutcome.Failed("failed", "unreachable", "package", 3, second), REGISTRY),
+                second);
+        assertThat(d.wakeUp()).isEqualTo(second.plusSeconds(100));
+
+        r.setStatus(d.status());
+        s = step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(8)), REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("True/Pushed");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
+    void badBundleFailsPackagingForGood() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderStatus s = step(r, training(new JobOutcome.Failed("failed", "items.bin: checksum mismatch",
+                "package", 2, T0), REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/PackagingFailed");
+        assertThat(message(s, ConditionTypes.IMAGES_READY)).contains("checksum mismatch");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        assertThat(Plan.trainingNeeded(r)).isFalse();
+    }
+
+    @Test
+    void artifactHasNoImagesCondition() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        RecommenderStatus s = step(r, NOTHING);
+        assertThat(Conditions.find(s.conditions(), ConditionTypes.IMAGES_READY)).isEmpty();
     }
 }

@@ -3,53 +3,167 @@ package io.recommender.operator.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.RegistrySpec;
+import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.OperatorConfig;
+import io.recommender.operator.naming.SpecHashes;
+import io.recommender.operator.packaging.PushTarget;
 import io.recommender.operator.status.Plan;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainingJobsTest {
-    static final OperatorConfig CONFIG = new OperatorConfig("trainer:1", "loadtest:1");
+    static final OperatorConfig CONFIG = new OperatorConfig("trainer:1", "loadtest:1", "mirror.example.com/runtime:1",
+            "mirror.example.com/tensorflow-serving:2", null);
+    static final PushTarget TARGET = new PushTarget(Fixtures.REPOSITORY, "push-secret", false);
+
+    static Container train(Job job) {
+        return job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+    }
+
+    static Container pack(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
 
     @Test
-    void cpuJobRunsTheTrainingCommandWithTheSpecsSettings() {
+    void cpuJobTrainsWithTheSpecsSettingsBeforePackaging() {
         Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
-        Job job = TrainingJobs.job(r, CONFIG);
+        Job job = TrainingJobs.job(r, CONFIG, TARGET);
 
         assertThat(job.getMetadata().getName()).isEqualTo("movies-train-" + Plan.trainingHash(r));
         assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isPositive();
         assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
-        Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container c = train(job);
+        assertThat(c.getName()).isEqualTo(TrainingJobs.TRAIN);
         assertThat(c.getImage()).isEqualTo("trainer:1");
         assertThat(c.getArgs()).containsSequence("--data", "bundled:ml-latest-small").containsSequence("--epochs", "5")
-                .containsSequence("--device", "cpu").containsSequence("--result-file", "/dev/termination-log");
+                .containsSequence("--device", "cpu").containsSequence("--out", "/work/bundle");
         assertThat(c.getResources().getLimits()).doesNotContainKey(TrainingJobs.GPU_RESOURCE);
         assertThat(job.getSpec().getTemplate().getSpec().getTolerations()).isEmpty();
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     }
 
     @Test
+    void packageStepPushesToTheRegistryWithTheMountedDockerConfig() {
+        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 0), CONFIG, TARGET);
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container p = pack(job);
+
+        assertThat(pod.getContainers()).singleElement();
+        assertThat(p.getName()).isEqualTo(TrainingJobs.PACKAGE);
+        assertThat(p.getImage()).isEqualTo(train(job).getImage());
+        assertThat(p.getArgs()).startsWith("package").containsSequence("--bundle", "/work/bundle")
+                .containsSequence("--repository", Fixtures.REPOSITORY)
+                .containsSequence("--runtime-base", "mirror.example.com/runtime:1")
+                .containsSequence("--tfserving-base", "mirror.example.com/tensorflow-serving:2")
+                .containsSequence("--docker-config", "/var/run/recommender/registry/config.json")
+                .containsSequence("--result-file", "/dev/termination-log")
+                .doesNotContain("--insecure-registry");
+        assertThat(p.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/var/run/recommender/registry");
+            assertThat(m.getReadOnly()).isTrue();
+            assertThat(m.getSubPath()).isNull();
+            assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(m.getName())).singleElement()
+                    .satisfies(v -> {
+                        assertThat(v.getSecret().getSecretName()).isEqualTo("push-secret");
+                        assertThat(v.getSecret().getItems()).singleElement().satisfies(i -> {
+                            assertThat(i.getKey()).isEqualTo(".dockerconfigjson");
+                            assertThat(i.getPath()).isEqualTo("config.json");
+                        });
+                    });
+        });
+        assertThat(p.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/work");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(p.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(p.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(p.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    }
+
+    @Test
+    void registryFailuresAndBadBundlesEndTheJobWithoutRetrainingInPlace() {
+        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 0), CONFIG, TARGET);
+        assertThat(job.getSpec().getPodFailurePolicy().getRules()).anySatisfy(rule -> {
+            assertThat(rule.getAction()).isEqualTo("FailJob");
+            assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(TrainingJobs.PACKAGE);
+            assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
+            assertThat(rule.getOnExitCodes().getValues()).containsExactlyInAnyOrder(2, 3);
+        });
+        assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    }
+
+    @Test
+    void anonymousInsecureRegistryGetsNoDockerConfig() {
+        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 0), CONFIG,
+                new PushTarget("127.0.0.1:5000/recs/movies", null, true));
+        assertThat(pack(job).getArgs()).contains("--insecure-registry").doesNotContain("--docker-config");
+        assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null);
+    }
+
+    @Test
+    void theRecommendersServingImagesAreTheBasesWhenSet() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderSpec s = r.getSpec();
+        r.setSpec(new RecommenderSpec(s.model(), s.features(), s.topology(), new ServingSpec(1, null, null, null,
+                "mine.example.com/runtime:7", "mine.example.com/serving:7", 8080), s.slo(), s.registry()));
+        assertThat(pack(TrainingJobs.job(r, CONFIG, TARGET)).getArgs())
+                .containsSequence("--runtime-base", "mine.example.com/runtime:7")
+                .containsSequence("--tfserving-base", "mine.example.com/serving:7");
+        // Other bases make other images: another Job.
+        assertThat(Plan.trainingHash(r)).isNotEqualTo(Plan.trainingHash(Fixtures.training("movies", Topology.OnePod, 0)));
+    }
+
+    @Test
     void gpuJobRequestsGpusAndToleratesGpuNodes() {
-        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 2), CONFIG);
-        Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 2), CONFIG, TARGET);
+        Container c = train(job);
         assertThat(c.getResources().getLimits()).containsEntry(TrainingJobs.GPU_RESOURCE, new Quantity("2"));
         assertThat(c.getArgs()).containsSequence("--device", "gpu");
+        assertThat(pack(job).getResources().getLimits()).doesNotContainKey(TrainingJobs.GPU_RESOURCE);
         assertThat(job.getSpec().getTemplate().getSpec().getTolerations())
                 .anyMatch(t -> t.getKey().equals(TrainingJobs.GPU_RESOURCE) && t.getEffect().equals("NoSchedule"));
     }
 
     @Test
-    void nameDependsOnTheTrainingSpecOnly() {
+    void nameDependsOnTheTrainingSpecAndWhereItsImagesGoOnly() {
         Recommender onePod = Fixtures.training("movies", Topology.OnePod, 0);
         Recommender twoPod = Fixtures.training("movies", Topology.TwoPod, 0);
-        assertThat(TrainingJobs.job(onePod, CONFIG).getMetadata().getName())
-                .isEqualTo(TrainingJobs.job(twoPod, CONFIG).getMetadata().getName());
-        assertThat(TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 1), CONFIG).getMetadata().getName())
-                .isNotEqualTo(TrainingJobs.job(onePod, CONFIG).getMetadata().getName());
+        assertThat(name(onePod)).isEqualTo(name(twoPod));
+        assertThat(name(Fixtures.training("movies", Topology.OnePod, 1))).isNotEqualTo(name(onePod));
+
+        RecommenderSpec s = onePod.getSpec();
+        Recommender ecr = Fixtures.recommender("movies", new RecommenderSpec(s.model(), s.features(), s.topology(),
+                s.serving(), s.slo(), new RegistrySpec(new RegistrySpec.Ecr("recs/movies", "eu-west-1", 10), null)));
+        Recommender keepFewer = Fixtures.recommender("movies", new RecommenderSpec(s.model(), s.features(), s.topology(),
+                s.serving(), s.slo(), new RegistrySpec(new RegistrySpec.Ecr("recs/movies", "eu-west-1", 3), null)));
+        assertThat(name(ecr)).isNotEqualTo(name(onePod)).isEqualTo(name(keepFewer));
+        assertThat(SpecHashes.training(ecr.getSpec())).hasSize(10);
+    }
+
+    static String name(Recommender r) {
+        return TrainingJobs.job(r, CONFIG, TARGET).getMetadata().getName();
+    }
+
+    @Test
+    void defaultBasesComeFromTheOperatorsEnvironment() {
+        OperatorConfig env = OperatorConfig.fromEnvironment(java.util.Map.of("RECOMMENDER_RUNTIME_IMAGE", "a/runtime:1",
+                "RECOMMENDER_TFSERVING_IMAGE", "a/serving:1", "RECOMMENDER_ECR_ENDPOINT", "http://127.0.0.1:5001"));
+        assertThat(List.of(env.runtimeImage(), env.tfServingImage(), env.ecrEndpoint().toString()))
+                .containsExactly("a/runtime:1", "a/serving:1", "http://127.0.0.1:5001");
+        OperatorConfig defaults = OperatorConfig.fromEnvironment(java.util.Map.of());
+        assertThat(defaults.runtimeImage()).isEqualTo(OperatorConfig.DEFAULT_RUNTIME_IMAGE);
+        assertThat(defaults.tfServingImage()).isEqualTo(OperatorConfig.DEFAULT_TFSERVING_IMAGE);
+        assertThat(defaults.ecrEndpoint()).isNull();
     }
 }
