@@ -95,7 +95,7 @@ public final class MotoServer implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.discarding());
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
