@@ -34,6 +34,9 @@ need_cmd go || { echo "setup: go (1.24 or newer) is required to build the test c
 apt_install openssl curl util-linux
 # A real OCI registry on loopback for image pushes in tests; htpasswd for its credentials.
 apt_install docker-registry apache2-utils
+# The real one-node cluster's packages (containerd, runc, CNI plugins, conntrack, ...; e2e-tests/node/README.md).
+# Nothing is started; its binaries are built by node.sh up when first needed.
+bash "$(dirname "$0")/../e2e-tests/node/install-deps.sh"
 
 mkdir -p "$CACHE"
 stamp="$PYTHON_ENV/.installed-$(printf '%s\n' "${PYTHON_PACKAGES[@]}" | sha256sum | cut -c1-16)"
