@@ -1,0 +1,88 @@
+package io.recommender.training.cli;
+
+import io.recommender.training.packaging.ImagePackager;
+import io.recommender.training.packaging.PackagingException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "package", mixinStandardHelpOptions = true,
+        description = "Verify a model bundle, then build and push (Jib, no Docker daemon) the recommender image "
+                + "(runtime base + bundle at " + ImagePackager.BUNDLE_DIR + ") and the TensorFlow Serving image "
+                + "(base + SavedModel at " + ImagePackager.MODELS_DIR + "/<name>/<version>), tagged "
+                + "<version>-recommender and <version>-tfserving. Exit codes: 0 pushed, 2 bad input, 3 registry problem.")
+final class PackageCommand implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, description = "model bundle directory written by train or import")
+    Path bundle;
+
+    @Option(names = "--repository", required = true,
+            description = "target repository without tag, e.g. 123.dkr.ecr.eu-west-1.amazonaws.com/recommenders/movies")
+    String repository;
+
+    @Option(names = "--runtime-base", required = true, description = "the recommender service image (without a bundle)")
+    String runtimeBase;
+
+    @Option(names = "--tfserving-base", required = true, description = "a tensorflow/serving image or a mirror of it")
+    String tfServingBase;
+
+    @Option(names = "--docker-config", description = "docker config JSON (a kubernetes.io/dockerconfigjson Secret's "
+            + ".dockerconfigjson): credentials for pulling the bases and pushing")
+    Path dockerConfig;
+
+    @Option(names = "--insecure-registry", description = "allow plain http (loopback test registries)")
+    boolean insecureRegistry;
+
+    @Option(names = "--result-file", required = true, description = "where the result goes (PackagedModel JSON; on "
+            + "failure a one-line reason); in a Kubernetes Job: /dev/termination-log")
+    Path resultFile;
+
+    @Option(names = "--cache-dir", description = "Jib's layer cache; default: <java.io.tmpdir>/jib-cache")
+    Path cacheDir;
+
+    @Option(names = "--push-attempts", defaultValue = "3",
+            description = "attempts per image for transient registry errors (${DEFAULT-VALUE})")
+    int attempts;
+
+    @Option(names = "--retry-backoff-ms", defaultValue = "2000",
+            description = "wait before the second attempt, doubled for each later one (${DEFAULT-VALUE})")
+    long backoffMs;
+
+    @Override
+    public Integer call() throws Exception {
+        Path cache = cacheDir != null ? cacheDir : Path.of(System.getProperty("java.io.tmpdir"), "jib-cache");
+        try {
+            ImagePackager.Result r = new ImagePackager(System.out).pack(new ImagePackager.Options(bundle, repository,
+                    runtimeBase, tfServingBase, dockerConfig, insecureRegistry, cache, attempts,
+                    Duration.ofMillis(backoffMs)));
+            String json = r.model().toJson();
+            writeResult(resultFile, json);
+            System.out.println(json);
+            return 0;
+        } catch (PackagingException e) {
+            System.err.println("error: " + e.getMessage());
+            writeResult(resultFile, e.getMessage());
+            return e.kind().exitCode;
+        } catch (RuntimeException e) {
+            // A bug rather than bad input; the reason still goes where the operator looks (exit code 1).
+            writeResult(resultFile, "packaging failed: " + e);
+            throw e;
+        }
+    }
+
+    /** Writes the result or a failure's one-line reason; a failure to do so is reported but not fatal. */
+    static void writeResult(Path file, String text) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(file, text.replace('\n', ' ') + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            System.err.println("error: cannot write --result-file " + file + ": " + e.getMessage());
+        }
+    }
+}
