@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * the SavedModel at {@code /models/<name>/<version>}, {@code MODEL_NAME} set). Each adds exactly one layer on
  * top of the unchanged base layers, so a new model version on the same bases uploads that layer, the config
  * and the manifest only. Builds are reproducible (fixed file times, Jib's sorted entries, the bundle's own
- * creation time), so a retried push of the same bundle yields the same digests, which immutable tags need.
+ * creation time), so a retried push of the same bundle yields the same digests and, as the registry already
+ * holds them, pushes no manifest at all: immutable tags (ECR) stay untouched.
  */
 public final class ImagePackager {
     /** Where runtime-image reads its bundle ({@code RECOMMENDER_BUNDLE_PATH}'s default). */
@@ -91,6 +92,9 @@ public final class ImagePackager {
             // Jib refuses to send credentials over plain http unless told; --insecure-registry is that consent.
             System.setProperty("sendCredentialsOverHttp", "true");
         }
+        // A retried Job pushes the same digests again; ECR's immutable tags refuse even an identical manifest under
+        // an existing tag, so Jib must skip an image whose manifest digest the repository already holds.
+        System.setProperty("jib.skipExistingImages", "true");
         Push push = new Push(o, credentials);
         Instant created = creationTime(m);
 
@@ -254,8 +258,9 @@ public final class ImagePackager {
                     long start = System.nanoTime();
                     JibContainer pushed = builder.containerize(containerizer);
                     String digest = pushed.getDigest().toString();
-                    log.printf(Locale.ROOT, "pushed %s:%s = %s@%s (%.1f s)%n", repositoryText, tag, repositoryText,
-                            digest, (System.nanoTime() - start) / 1e9);
+                    log.printf(Locale.ROOT, "%s %s:%s = %s@%s (%.1f s)%n",
+                            pushed.isImagePushed() ? "pushed" : "already in the registry:", repositoryText, tag,
+                            repositoryText, digest, (System.nanoTime() - start) / 1e9);
                     return new Pushed(tag, digest, repositoryText + "@" + digest);
                 } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
                     RegistryFailure failure = RegistryFailure.of(e, target, base);

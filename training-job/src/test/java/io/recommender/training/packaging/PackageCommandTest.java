@@ -125,6 +125,8 @@ class PackageCommandTest {
         assertThat(retry.exit()).as(retry.output()).isZero();
         assertThat(PackagedModel.fromJson(retry.result())).isEqualTo(v1);
         assertThat(LocalRegistry.uploadedBlobs(since(mark), "layers")).isEmpty();
+        assertThat(since(mark)).as("an immutable tag must not be pushed again").noneMatch(r -> r.method().equals("PUT"));
+        assertThat(retry.output()).contains("already in the registry");
 
         Path bundleV2 = new TrainingPipeline(new PrintStream(new ByteArrayOutputStream())).run(
                 new TrainingPipeline.Options(TrainedBundle.DATA, work.resolve("bundle-v2"), new TrainingConfig(1, 256,
