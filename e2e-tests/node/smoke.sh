@@ -52,8 +52,11 @@ loop_pid=""
 node_up=false
 cleanup() {
   local rc=$?
-  [[ -n "$loop_pid" ]] && kill "$loop_pid" 2> /dev/null
-  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2> /dev/null && wait "$registry_pid" 2> /dev/null
+  if [[ -n "$loop_pid" ]]; then kill "$loop_pid" 2> /dev/null || true; fi
+  if [[ -n "$registry_pid" ]]; then
+    kill "$registry_pid" 2> /dev/null || true
+    wait "$registry_pid" 2> /dev/null || true
+  fi
   if [[ "$node_up" == true && "${SMOKE_KEEP:-}" != 1 ]]; then
     "$node" down || rc=1
   fi
