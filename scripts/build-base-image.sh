@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Makes the runtime image's base without a Docker daemon or registry: a docker-save tarball with one layer
-# holding a jlink'ed JRE (the modules the service needs, jdk.incubator.vector included, plus a CDS archive),
-# the glibc/libstdc++ libraries the JRE and TensorFlow's native code link against (found with ldd on this
-# Debian host), and /etc/passwd and /etc/group entries for the non-root user 65532. Jib reads it as
-# tar://<out>. Idempotent: the result is cached under $RECOMMENDER_CACHE_DIR (default
-# ~/.cache/recommender-operator), keyed by this script, the JDK, the module list and the TensorFlow jar.
+# Makes the one base of all the project's images (recommender runtime, training/packaging job, load test,
+# operator) without a Docker daemon or registry: a docker-save tarball with one layer holding a jlink'ed JRE
+# (the union of the modules the programs need, plus a CDS archive), the glibc/libstdc++ libraries the JRE and
+# TensorFlow's native code link against (found with ldd on this Debian host), and /etc/passwd and /etc/group
+# entries for the non-root user 65532. Jib reads it as tar://<out>. One base for all means one shared layer:
+# a registry or node that has one project image has the base of every other. Idempotent: the result is cached
+# under $RECOMMENDER_CACHE_DIR (default ~/.cache/recommender-operator), keyed by this script, the JDK, the
+# module list and the TensorFlow jar.
 #
 # Usage: build-base-image.sh <out.tar> <tensorflow-core-native-<classifier>.jar>
 # Needs: a JDK 17 (jlink, jar), ldd (libc-bin), GNU tar, sha256sum. Runs as any user.
@@ -12,9 +14,11 @@ set -euo pipefail
 
 out="$1"
 tf_jar="$2"
-# What the service needs (checked by running it on this JRE): Micronaut and Netty want jdk.jfr and
+# Checked by running each program on this JRE. Runtime service: Micronaut and Netty want jdk.jfr and
 # jdk.unsupported, Micrometer jdk.management, logback java.xml, the retrieval kernel jdk.incubator.vector.
-modules="java.base,java.logging,java.management,java.naming,java.xml,java.sql,jdk.unsupported,jdk.management,jdk.jfr,jdk.crypto.ec,jdk.incubator.vector,jdk.zipfs"
+# Operator: java.net.http (fabric8's JDK HTTP client), jdk.httpserver (/healthz, /metrics), jdk.crypto.ec (TLS
+# to the API server).
+modules="java.base,java.logging,java.management,java.naming,java.net.http,java.xml,java.sql,jdk.unsupported,jdk.management,jdk.jfr,jdk.crypto.ec,jdk.httpserver,jdk.incubator.vector,jdk.zipfs"
 uid=65532
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 cache_root="${RECOMMENDER_CACHE_DIR:-$HOME/.cache/recommender-operator}/base-images"
@@ -79,13 +83,13 @@ cat > "$work/config.json" <<CONFIG
 {"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z",
  "config":{"User":"$uid:$uid","WorkingDir":"/","Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java","LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu"]},
  "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
- "history":[{"created":"1970-01-01T00:00:00Z","created_by":"runtime-image/scripts/build-base-image.sh ($modules)"}]}
+ "history":[{"created":"1970-01-01T00:00:00Z","created_by":"scripts/build-base-image.sh ($modules)"}]}
 CONFIG
 config_id="$(sha256sum "$work/config.json" | cut -d' ' -f1)"
 mkdir -p "$work/image/$diff_id"
 mv "$work/layer.tar" "$work/image/$diff_id/layer.tar"
 mv "$work/config.json" "$work/image/$config_id.json"
-printf '[{"Config":"%s.json","RepoTags":["recommender-runtime-base:%s"],"Layers":["%s/layer.tar"]}]\n' \
+printf '[{"Config":"%s.json","RepoTags":["recommender-base:%s"],"Layers":["%s/layer.tar"]}]\n' \
   "$config_id" "$key" "$diff_id" > "$work/image/manifest.json"
 mkdir -p "$(dirname "$cached")"
 # Entries named without "./": Jib refuses to unpack a base tarball that has them.
