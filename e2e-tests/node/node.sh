@@ -190,7 +190,9 @@ teardown() {
   # below anyway.
   grace=30 stop kube-apiserver
   stop etcd
-  rm -rf "$dir/etcd" "$dir/kubelet" "$dir/pod-logs" "$dir/cni" "$dir/containerd/state" "$dir/containerd/opt"
+  # Registries are per run (tests start them on free ports): a new up starts with none.
+  rm -rf "$dir/etcd" "$dir/kubelet" "$dir/pod-logs" "$dir/cni" "$dir/containerd/state" "$dir/containerd/opt" \
+    "$dir/containerd/certs.d"
 }
 
 fail() {
@@ -809,6 +811,7 @@ add_registry() {
   local addr="${1:-}" registry="${2:-${1:-}}"
   [[ "$addr" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || { log "registry address must be HOST:PORT, got '$addr'"; exit 2; }
   [[ "$registry" =~ ^[A-Za-z0-9.-]+(:[0-9]+)?$ ]] || { log "registry name must be HOST[:PORT], got '$registry'"; exit 2; }
+  running containerd || { log "not running (start it with: $0 up)"; exit 1; }
   mkdir -p "$dir/containerd/certs.d/$registry"
   cat > "$dir/containerd/certs.d/$registry/hosts.toml" << EOF
 server = "http://$addr"

@@ -130,6 +130,8 @@ docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
 registry_pid=$!
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/v2/" > /dev/null 2>&1 && break; sleep 0.1; done
 "$node" registry "127.0.0.1:$port" 2> /dev/null
+# The same registry as docker.io's mirror: how the cluster gets images named after public ones.
+"$node" registry "127.0.0.1:$port" docker.io 2> /dev/null
 # The pause image's docker-save tarball pushed as an OCI image with the registry API (no push tool here).
 pause_tar="$(ls -t "$cache"/node-images/pause-*.tar | head -n 1)"
 mkdir -p "$work/pause" && tar -xf "$pause_tar" -C "$work/pause"
@@ -161,6 +163,18 @@ spec:
   containers:
   - name: pause
     image: 127.0.0.1:$port/smoke/pause:1
+    imagePullPolicy: Always
+    securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: mirrored
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 65535}
+  containers:
+  - name: pause
+    image: smoke/pause:1
     imagePullPolicy: Always
     securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
 EOF
@@ -217,6 +231,9 @@ say "2 recommender pods ready $((SECONDS - began)) s after the Deployment was cr
 "$kubectl" -n "$ns" wait pod/pulled --for=condition=Ready --timeout=60s > /dev/null \
   || { "$kubectl" -n "$ns" describe pod pulled >&2; die "the pod of the registry image did not start"; }
 say "pod of 127.0.0.1:$port/smoke/pause:1 Running: pulled over http from the loopback registry"
+"$kubectl" -n "$ns" wait pod/mirrored --for=condition=Ready --timeout=60s > /dev/null \
+  || { "$kubectl" -n "$ns" describe pod mirrored >&2; die "the pod of smoke/pause:1 (docker.io, mirrored) did not start"; }
+say "pod of smoke/pause:1 Running: docker.io/smoke/pause:1 pulled from the loopback registry as docker.io's mirror"
 
 cluster_ip="$("$kubectl" -n "$ns" get service recommender -o jsonpath='{.spec.clusterIP}')"
 predict() { curl -fsS -m 5 -H 'Content-Type: application/json' -d "{\"uid\": $1}" "http://$cluster_ip/predict"; }
