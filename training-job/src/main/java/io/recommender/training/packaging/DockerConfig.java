@@ -16,7 +16,8 @@ import java.util.List;
  * message this command prints can carry them. Jib reads the credentials itself; this class never sends them.
  */
 final class DockerConfig {
-    private static final List<String> SECRET_FIELDS = List.of("auth", "password", "identitytoken", "registrytoken");
+    private static final List<String> SECRET_FIELDS = List.of("auth", "password", "identitytoken", "identityToken",
+            "registrytoken");
     /** Shorter strings could match ordinary words of a message; real secrets are far longer. */
     private static final int MIN_REDACTED_LENGTH = 4;
 
@@ -42,7 +43,15 @@ final class DockerConfig {
                     + " .dockerconfigjson)");
         }
         List<String> secrets = new ArrayList<>();
-        for (JsonNode entry : root.path("auths")) {
+        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) root.path("auths")::fields) {
+            JsonNode entry = e.getValue();
+            // Jib reads "auth" (base64 of user:password) or an identity token, as docker does; an entry with only
+            // username and password would silently push anonymously and fail later as an authentication error.
+            if (entry.path("auth").asText("").isEmpty() && entry.path("identitytoken").asText("").isEmpty()
+                    && entry.path("identityToken").asText("").isEmpty()) {
+                throw new PackagingException(Kind.BAD_INPUT, "--docker-config " + file + ": the entry for "
+                        + e.getKey() + " has no \"auth\" (base64 of user:password), which is what is read");
+            }
             for (String field : SECRET_FIELDS) {
                 String value = entry.path(field).asText("");
                 secrets.add(value);

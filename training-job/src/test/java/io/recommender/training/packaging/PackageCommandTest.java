@@ -237,6 +237,12 @@ class PackageCommandTest {
         Run badConfig = pack(bundleV1, registry.host() + "/recs", "--docker-config", notJson.toString());
         assertThat(badConfig.exit()).isEqualTo(2);
         assertThat(badConfig.result()).contains("--docker-config").contains("not valid JSON");
+
+        Path noAuth = Files.writeString(work.resolve("no-auth"),
+                "{\"auths\":{\"" + registry.host() + "\":{\"username\":\"u\",\"password\":\"p4ssw0rd-x\"}}}");
+        Run withoutAuth = pack(bundleV1, registry.host() + "/recs", "--docker-config", noAuth.toString());
+        assertThat(withoutAuth.exit()).isEqualTo(2);
+        assertThat(withoutAuth.result()).contains("has no \"auth\"").doesNotContain("p4ssw0rd-x");
     }
 
     // ---- helpers
