@@ -1,0 +1,256 @@
+package io.recommender.e2e.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import io.recommender.e2e.ControlPlane;
+import io.recommender.e2e.Kubectl;
+import io.recommender.e2e.Repo;
+import io.recommender.e2e.Waits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The end-to-end suite, on whatever cluster E2E_KUBECONFIG points at (kind, EKS, the project's single-node
+ * cluster): installs the CRD and the operator (kubectl apply -k operator/deploy, image E2E_OPERATOR_IMAGE),
+ * applies the one-pod example with a packaged model's images, waits for Ready, asks the recommender for
+ * recommendations through its Service, makes a new version that must meet the tight-SLO example's SLO and sees it
+ * refused while the promoted one keeps serving, runs the tight-SLO example itself, deletes and checks that the
+ * operator's objects are gone. Skipped, saying why, when E2E_KUBECONFIG is not set. See e2e-tests/README.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RecommenderE2eIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by=recommender-operator";
+
+    Duration timeout;
+    String namespace;
+    KubernetesClient client;
+    Kubectl kubectl;
+    Path work;
+    String recommenderImage;
+    String tfServingImage;
+
+    static String env(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    static String required(String name, String what) {
+        String value = env(name);
+        if (value == null) {
+            throw new IllegalStateException(name + " is not set: " + what + " (see e2e-tests/README.md)");
+        }
+        return value;
+    }
+
+    static final String SKIPPED = "E2E_KUBECONFIG is not set: the e2e suite needs a cluster (kind, EKS or the "
+            + "project's single-node cluster); set E2E_KUBECONFIG to its kubeconfig to run it (e2e-tests/README.md)";
+
+    /** Each test, so that every one is reported skipped with the reason. */
+    @BeforeEach
+    void clusterGiven() {
+        assumeTrue(env("E2E_KUBECONFIG") != null, SKIPPED);
+    }
+
+    @BeforeAll
+    void install() throws IOException {
+        String kubeconfig = env("E2E_KUBECONFIG");
+        if (kubeconfig == null) {
+            return;
+        }
+        String operatorImage = required("E2E_OPERATOR_IMAGE", "the operator image the cluster can pull");
+        recommenderImage = required("E2E_RECOMMENDER_IMAGE", "a packaged model's recommender image");
+        tfServingImage = required("E2E_TFSERVING_IMAGE", "the same model's TensorFlow Serving image");
+        timeout = Duration.ofMinutes(Long.parseLong(env("E2E_TIMEOUT_MINUTES") == null ? "15" : env("E2E_TIMEOUT_MINUTES")));
+        namespace = env("E2E_NAMESPACE") == null ? "e2e-" + UUID.randomUUID().toString().substring(0, 8) : env("E2E_NAMESPACE");
+        client = ControlPlane.client(Path.of(kubeconfig));
+        kubectl = new Kubectl(Kubectl.find(), Path.of(kubeconfig));
+        work = Path.of("target", "e2e", namespace).toAbsolutePath();
+        Files.createDirectories(work);
+
+        Path overlay = work.resolve("operator-overlay");
+        Files.createDirectories(overlay);
+        Files.writeString(overlay.resolve("kustomization.yaml"), overlay(overlay, operatorImage, RecommenderE2eIT::env));
+        kubectl.ok("apply", "-k", overlay.toString());
+        kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/recommenders.recommender.io");
+        kubectl.ok("rollout", "status", "deployment/recommender-operator", "-n", "recommender-system", "--timeout=5m");
+        kubectl.ok("create", "namespace", namespace);
+    }
+
+    /** kustomize overlay on operator/deploy: the operator image, and the default images when given. */
+    static String overlay(Path overlay, String operatorImage, java.util.function.UnaryOperator<String> env) {
+        StringBuilder k = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ")
+                .append(overlay.relativize(Repo.ROOT.resolve("operator/deploy"))).append("\nimages:\n")
+                .append("- name: ghcr.io/recommender-operator/operator\n");
+        int at = operatorImage.indexOf('@');
+        int colon = operatorImage.lastIndexOf(':');
+        if (at >= 0) {
+            k.append("  newName: ").append(operatorImage, 0, at).append("\n  digest: ").append(operatorImage.substring(at + 1));
+        } else if (colon > operatorImage.lastIndexOf('/')) {
+            k.append("  newName: ").append(operatorImage, 0, colon).append("\n  newTag: \"").append(operatorImage.substring(colon + 1)).append('"');
+        } else {
+            k.append("  newName: ").append(operatorImage);
+        }
+        k.append('\n');
+        StringBuilder envs = new StringBuilder();
+        for (String[] e : new String[][] {{"E2E_LOAD_TEST_IMAGE", "RECOMMENDER_LOAD_TEST_IMAGE"},
+                {"E2E_TRAINING_IMAGE", "RECOMMENDER_TRAINING_IMAGE"}}) {
+            if (env.apply(e[0]) != null) {
+                envs.append("            - name: ").append(e[1]).append("\n              value: \"").append(env.apply(e[0])).append("\"\n");
+            }
+        }
+        if (!envs.isEmpty()) {
+            k.append("patches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n")
+                    .append("      name: recommender-operator\n      namespace: recommender-system\n    spec:\n")
+                    .append("      template:\n        spec:\n          containers:\n          - name: operator\n            env:\n")
+                    .append(envs.toString().replace("            -", "          -").replace("              value", "            value")
+                            .indent(2).stripTrailing()).append('\n');
+        }
+        return k.toString();
+    }
+
+    @AfterAll
+    void cleanUp() {
+        if (kubectl == null) {
+            return;
+        }
+        kubectl.run("delete", "namespace", namespace, "--ignore-not-found", "--wait=false");
+        if ("true".equals(env("E2E_UNINSTALL"))) {
+            kubectl.run("delete", "-k", work.resolve("operator-overlay").toString(), "--ignore-not-found");
+        }
+        client.close();
+    }
+
+    /** An example with the model images the cluster can pull, written under target/ and applied from there. */
+    Path example(String file, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode r = (ObjectNode) YAML.readTree(Repo.EXAMPLES.resolve(file).toFile());
+        ObjectNode artifact = (ObjectNode) r.at("/spec/model/artifact");
+        artifact.put("image", recommenderImage).put("tfServingImage", tfServingImage);
+        edit.accept(r);
+        Path out = work.resolve(file);
+        YAML.writeValue(out.toFile(), r);
+        return out;
+    }
+
+    JsonNode get(String name) {
+        try {
+            return JSON.readTree(kubectl.ok("get", "recommender", name, "-n", namespace, "-o", "json"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String condition(JsonNode r, String type) {
+        for (JsonNode c : r.at("/status/conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("status").asText() + "/" + c.path("reason").asText() + ": " + c.path("message").asText();
+            }
+        }
+        return null;
+    }
+
+    /** Waits; a story of the Recommender (conditions, events, pods) goes with a timeout. */
+    JsonNode await(String name, String what, java.util.function.Predicate<JsonNode> done) {
+        try {
+            return Waits.until(timeout, name + " " + what, () -> get(name), done);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + kubectl.run("describe", "recommender", name, "-n", namespace).out()
+                    + kubectl.run("get", "pods,jobs,events", "-n", namespace, "-o", "wide").out(), e);
+        }
+    }
+
+    /** GET /v1/recommendations/{user} through the Service, port-forwarded. */
+    String recommendations(String service, int user) throws Exception {
+        int port = client.services().inNamespace(namespace).withName(service).get().getSpec().getPorts().get(0).getPort();
+        try (LocalPortForward forward = client.services().inNamespace(namespace).withName(service).portForward(port)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + forward.getLocalPort() + "/v1/recommendations/" + user))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET /v1/recommendations/%d: %s", user, response.body()).isEqualTo(200);
+            return response.body();
+        }
+    }
+
+    String stableImage(String name) {
+        Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        assertThat(d).as("stable Deployment " + name).isNotNull();
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    @Test
+    @Order(1)
+    void onePodExampleIsPromotedAndServes() throws Exception {
+        kubectl.ok("apply", "-n", namespace, "-f", example("onepod-artifact.yaml", r -> { }).toString());
+        JsonNode r = await("movies", "to be Ready", n -> "Ready".equals(n.at("/status/phase").asText())
+                || "Failed".equals(n.at("/status/phase").asText()));
+        assertThat(r.at("/status/phase").asText()).as(condition(r, "LatencyVerified")).isEqualTo("Ready");
+        assertThat(r.at("/status/lastLoadTest/verdict").asText()).isEqualTo("Passed");
+        JsonNode body = JSON.readTree(recommendations("movies", 1));
+        assertThat(body.isContainerNode() && !body.isEmpty()).as("recommendations: " + body).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void aVersionMissingTheTightSloIsRolledBackWhileTheStableOneServes() throws Exception {
+        String before = stableImage("movies");
+        JsonNode tight = YAML.readTree(Repo.EXAMPLES.resolve("tight-slo.yaml").toFile()).at("/spec/slo");
+        // A new version (the other topology) that must meet the tight-SLO example's SLO.
+        kubectl.ok("apply", "-n", namespace, "-f", example("onepod-artifact.yaml", r -> {
+            ((ObjectNode) r.path("spec")).put("topology", "TwoPod");
+            ((ObjectNode) r.path("spec")).set("slo", tight);
+        }).toString());
+        JsonNode r = await("movies", "to refuse the TwoPod version", n -> n.at("/status/observedGeneration").asLong() == n.at("/metadata/generation").asLong()
+                && String.valueOf(condition(n, "Degraded")).startsWith("True/VersionRejected"));
+        assertThat(condition(r, "LatencyVerified")).startsWith("False/SloNotMet");
+        assertThat(condition(r, "Ready")).startsWith("True/Serving");
+        assertThat(r.at("/status/stable/topology").asText()).isEqualTo("OnePod");
+        assertThat(stableImage("movies")).isEqualTo(before);
+        Waits.until(timeout, "the refused candidate to be removed",
+                () -> client.apps().deployments().inNamespace(namespace).withName("movies-candidate").get(), d -> d == null);
+        assertThat(JSON.readTree(recommendations("movies", 2)).isEmpty()).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void tightSloExampleFailsAndPromotesNothing() throws Exception {
+        kubectl.ok("apply", "-n", namespace, "-f", example("tight-slo.yaml", r -> { }).toString());
+        JsonNode r = await("movies-tight-slo", "to fail the gate", n -> "Failed".equals(n.at("/status/phase").asText()));
+        assertThat(condition(r, "Degraded")).startsWith("True/VersionRejected");
+        assertThat(r.at("/status/stable").isMissingNode()).isTrue();
+        assertThat(client.apps().deployments().inNamespace(namespace).withName("movies-tight-slo").get()).isNull();
+    }
+
+    @Test
+    @Order(4)
+    void deletingRecommendersRemovesWhatTheOperatorMade() {
+        kubectl.ok("delete", "recommenders", "--all", "-n", namespace, "--timeout=5m");
+        Waits.until(timeout, "the operator's objects in " + namespace + " to be gone",
+                () -> kubectl.ok("get", "deployments,services,jobs,configmaps,horizontalpodautoscalers,poddisruptionbudgets",
+                        "-n", namespace, "-l", MANAGED_BY, "-o", "name"), String::isBlank);
+    }
+}
