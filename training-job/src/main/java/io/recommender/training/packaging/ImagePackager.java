@@ -141,14 +141,15 @@ public final class ImagePackager {
 
     /** The bundle exactly as the manifest lists it (and the manifest), read-only for any user, e.g. uid 65532. */
     static FileEntriesLayer bundleLayer(Path bundle, Manifest m) {
-        FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(BUNDLE_LAYER);
         AbsoluteUnixPath root = AbsoluteUnixPath.get(BUNDLE_DIR);
+        FileEntriesLayer.Builder layer = directories(FileEntriesLayer.builder().setName(BUNDLE_LAYER), bundle, root,
+                m.files().keySet());
         layer.addEntry(bundle.resolve(BundleLayout.MANIFEST), root.resolve(BundleLayout.MANIFEST), FILE_MODE,
                 FILE_TIME);
         for (String file : m.files().keySet()) {
             layer.addEntry(bundle.resolve(file), root.resolve(file), FILE_MODE, FILE_TIME);
         }
-        return withDirectories(layer, root, m.files().keySet().stream().toList()).build();
+        return layer.build();
     }
 
     /** The bundle's SavedModel files at {@code /models/<name>/<version>/}, the layout TensorFlow Serving scans. */
@@ -156,32 +157,32 @@ public final class ImagePackager {
         String prefix = BundleLayout.SAVED_MODEL_ROOT + "/" + m.modelName() + "/" + m.modelVersion() + "/";
         AbsoluteUnixPath root = AbsoluteUnixPath.get(MODELS_DIR).resolve(m.modelName())
                 .resolve(Long.toString(m.modelVersion()));
-        FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(SAVED_MODEL_LAYER);
         List<String> files = m.files().keySet().stream().filter(f -> f.startsWith(prefix))
                 .map(f -> f.substring(prefix.length())).toList();
+        FileEntriesLayer.Builder layer = directories(FileEntriesLayer.builder().setName(SAVED_MODEL_LAYER), bundle,
+                root, files);
         for (String file : files) {
             layer.addEntry(bundle.resolve(prefix + file), root.resolve(file), FILE_MODE, FILE_TIME);
         }
-        return withDirectories(layer, root, files).build();
+        return layer.build();
     }
 
     /**
-     * Directory entries for {@code root} and every folder under it, so they get our fixed mode and time rather
-     * than whatever the staging directory had (bundle writers stage in 0700 directories).
+     * Directory entries for {@code root} and every folder under it, with our fixed mode and time. They must come
+     * before the files: Jib adds a file's missing parents itself (0755) and keeps the first entry for a path.
      */
-    private static FileEntriesLayer.Builder withDirectories(FileEntriesLayer.Builder layer, AbsoluteUnixPath root,
-            List<String> files) {
+    private static FileEntriesLayer.Builder directories(FileEntriesLayer.Builder layer, Path bundle,
+            AbsoluteUnixPath root, java.util.Collection<String> files) {
         java.util.SortedSet<String> dirs = new java.util.TreeSet<>();
         for (String f : files) {
             for (int i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) {
                 dirs.add(f.substring(0, i));
             }
         }
-        // Jib needs a source path for a directory entry; any existing directory will do, only its type matters.
-        Path anyDir = Path.of(System.getProperty("java.io.tmpdir"));
-        layer.addEntry(anyDir, root, DIR_MODE, FILE_TIME);
+        // Jib needs a source path for a directory entry; only its type is used, mode and time are ours.
+        layer.addEntry(bundle, root, DIR_MODE, FILE_TIME);
         for (String d : dirs) {
-            layer.addEntry(anyDir, root.resolve(d), DIR_MODE, FILE_TIME);
+            layer.addEntry(bundle, root.resolve(d), DIR_MODE, FILE_TIME);
         }
         return layer;
     }

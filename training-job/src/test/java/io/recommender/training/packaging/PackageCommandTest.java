@@ -91,12 +91,19 @@ class PackageCommandTest {
         assertThat(env(config)).containsEntry("RECOMMENDER_BUNDLE_PATH", ImagePackager.BUNDLE_DIR);
         assertThat(config.path("config").path("Entrypoint").get(0).asText()).isEqualTo("/opt/java/bin/java");
 
-        Map<String, TarFile> bundleLayer = untar(client.blob("recs", layers.get(layers.size() - 1)));
+        Map<String, Integer> dirs = new TreeMap<>();
+        Map<String, TarFile> bundleLayer = untar(client.blob("recs", layers.get(layers.size() - 1)), dirs);
         Path unpacked = extract(bundleLayer, "opt/recommender/bundle/", work.resolve("pulled-bundle"));
         ModelBundle pulled = ModelBundle.open(unpacked);
         assertThat(pulled.manifest()).isEqualTo(source);
         assertThat(files(unpacked)).isEqualTo(files(bundleV1));
-        assertThat(bundleLayer.values()).allSatisfy(f -> assertThat(f.mode() & 0444).as(f.name()).isEqualTo(0444));
+        assertThat(bundleLayer.values()).allSatisfy(f -> assertThat(f.mode() & 07777).as(f.name()).isEqualTo(0444));
+        assertThat(dirs).containsKeys("opt/recommender/bundle", "opt/recommender/bundle/saved_model/recommender/1");
+        dirs.forEach((d, mode) -> {
+            if (d.startsWith("opt/recommender/bundle")) {
+                assertThat(mode).as(d).isEqualTo(0555);
+            }
+        });
 
         // TF Serving image: the SavedModel at /models/<name>/<version>, MODEL_NAME set, the base's user kept.
         RegistryClient.Manifest tf = checkedManifest("recs", "1-tfserving", result.tfServingImage());
@@ -324,6 +331,10 @@ class PackageCommandTest {
     }
 
     private static Map<String, TarFile> untar(byte[] gzippedTar) throws IOException {
+        return untar(gzippedTar, new TreeMap<>());
+    }
+
+    private static Map<String, TarFile> untar(byte[] gzippedTar, Map<String, Integer> directories) throws IOException {
         Map<String, TarFile> files = new TreeMap<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
                 new GZIPInputStream(new ByteArrayInputStream(gzippedTar)))) {
@@ -331,6 +342,8 @@ class PackageCommandTest {
                 String name = e.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
                 if (e.isFile()) {
                     files.put(name, new TarFile(name, e.getMode(), tar.readAllBytes()));
+                } else if (e.isDirectory()) {
+                    directories.put(name.replaceFirst("/$", ""), e.getMode() & 07777);
                 }
             }
         }
