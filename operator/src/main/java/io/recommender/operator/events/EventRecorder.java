@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class EventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private static final Set<String> BAD_WHEN_FALSE = Set.of(ConditionTypes.READY, ConditionTypes.TRAINED,
-            ConditionTypes.LATENCY_VERIFIED);
+            ConditionTypes.LATENCY_VERIFIED, ConditionTypes.GPU_CAPACITY);
 
     private final KubernetesClient client;
 
@@ -47,7 +47,8 @@ public final class EventRecorder {
         return ConditionTypes.DEGRADED.equals(c.getType()) && "True".equals(c.getStatus())
                 || "False".equals(c.getStatus()) && (ConditionTypes.TRAINED.equals(c.getType())
                         && !"TrainingInProgress".equals(c.getReason())
-                        || ConditionTypes.LATENCY_VERIFIED.equals(c.getType()));
+                        || ConditionTypes.LATENCY_VERIFIED.equals(c.getType())
+                        || ConditionTypes.GPU_CAPACITY.equals(c.getType()) && !"ScalingUp".equals(c.getReason()));
     }
 
     void emit(Recommender r, String type, String reason, String message) {

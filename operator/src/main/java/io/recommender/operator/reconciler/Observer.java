@@ -14,6 +14,7 @@ import io.recommender.operator.naming.Role;
 import io.recommender.operator.status.JobOutcome;
 import io.recommender.operator.status.Observation;
 import io.recommender.operator.status.Plan;
+import io.recommender.operator.gpu.GpuState;
 import io.recommender.operator.packaging.RegistryState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class Observer {
         this.results = results;
     }
 
-    Observation observe(Recommender r, Context<Recommender> context, RegistryState registry) {
+    Observation observe(Recommender r, Context<Recommender> context, RegistryState registry, GpuState gpu) {
         String training = r.getSpec().model().training() == null ? null : Names.trainingJob(r, Plan.trainingHash(r));
         String gate = Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r));
         ModelVersion candidate = Plan.candidate(r);
@@ -46,18 +47,30 @@ final class Observer {
                         .inNamespace(r.getMetadata().getNamespace())
                         .withLabel(Labels.INSTANCE, r.getMetadata().getName())
                         .withLabel(Labels.ROLE, Role.CANDIDATE.label()).list().getItems()),
-                registry);
+                registry, gpu);
     }
 
     /** Waiting reasons that need a person: the pod will not start by itself (listed only while not ready). */
     static final Set<String> STUCK = Set.of("ErrImagePull", "ImagePullBackOff",
             "InvalidImageName", "CreateContainerConfigError", "CrashLoopBackOff");
 
-    /** The first stuck container of the candidate's pods, as "pod/container: reason: message", or null. */
+    /**
+     * The first pod no node can take, as "pod: Unschedulable: the scheduler's message", or the first stuck
+     * container, as "pod/container: reason: message"; null when nothing is stuck. Candidate and training pods alike.
+     */
     static String problem(List<Pod> pods) {
         for (Pod p : pods) {
             if (p.getStatus() == null) {
                 continue;
+            }
+            if (p.getStatus().getConditions() != null) {
+                for (var c : p.getStatus().getConditions()) {
+                    if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                            && UNSCHEDULABLE.equals(c.getReason())) {
+                        return p.getMetadata().getName() + ": " + UNSCHEDULABLE
+                                + (c.getMessage() == null ? "" : ": " + c.getMessage());
+                    }
+                }
             }
             List<ContainerStatus> statuses = new ArrayList<>();
             if (p.getStatus().getInitContainerStatuses() != null) {
@@ -75,6 +88,16 @@ final class Observer {
             }
         }
         return null;
+    }
+
+    static final String UNSCHEDULABLE = "Unschedulable";
+
+    /** The node a pod that has not finished was scheduled to, or null when none is. */
+    static String scheduledNode(List<Pod> pods) {
+        return pods.stream().filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null
+                        && (p.getStatus() == null || !"Succeeded".equals(p.getStatus().getPhase())
+                                && !"Failed".equals(p.getStatus().getPhase())))
+                .map(p -> p.getSpec().getNodeName()).findFirst().orElse(null);
     }
 
     private JobOutcome outcome(Optional<Job> job) {

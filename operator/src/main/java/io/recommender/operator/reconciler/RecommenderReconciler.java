@@ -51,6 +51,14 @@ import io.recommender.operator.status.Pipeline;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.aws.EcrRegistry;
+import io.recommender.operator.aws.EksNodeGroups;
+import io.recommender.operator.gpu.ConfigMapScaledGroups;
+import io.recommender.operator.gpu.GpuCapacity;
+import io.recommender.operator.gpu.GpuPod;
+import io.recommender.operator.gpu.GpuState;
+import io.recommender.operator.status.Plan;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Optional;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.packaging.RegistryAccess;
 import io.recommender.operator.reconciler.RegistryDependents.RegistryCredentialsSecret;
@@ -108,18 +116,31 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     private final EventRecorder events;
     private final Clock clock;
     private final RegistryAccess registry;
+    private final GpuCapacity gpuCapacity;
 
-    /** With ECR reached through the operator's default AWS identity. */
+    /** With ECR and EKS reached through the operator's default AWS identity. */
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock) {
         this(results, events, clock, new RegistryAccess(EcrRegistry.withDefaultCredentials(
-                OperatorConfig.current().ecrEndpoint())));
+                OperatorConfig.current().ecrEndpoint())), gpuCapacity(OperatorConfig.current().eks()));
     }
 
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, RegistryAccess registry) {
+        this(results, events, clock, registry, GpuCapacity.disabled());
+    }
+
+    public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, RegistryAccess registry,
+            GpuCapacity gpuCapacity) {
         this.observer = new Observer(results);
         this.events = events;
         this.clock = clock;
         this.registry = registry;
+        this.gpuCapacity = gpuCapacity;
+    }
+
+    /** GPU node groups scaled from zero on EKS (RECOMMENDER_EKS_CLUSTER); elsewhere only reported. */
+    public static GpuCapacity gpuCapacity(OperatorConfig.Eks eks) {
+        return eks == null ? GpuCapacity.disabled() : new GpuCapacity(EksNodeGroups.withDefaultCredentials(
+                eks.cluster(), eks.region(), eks.endpoint()), new ConfigMapScaledGroups(eks.namespace(), eks.cluster()));
     }
 
     @Override
@@ -155,7 +176,10 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         if (access.freshLogin() != null) {
             dependents.put(LOGIN, new RegistryDependents.FreshLogin(access.freshLogin(), now));
         }
-        Pipeline.Decision decision = Pipeline.decide(r, observer.observe(r, context, access.state()), now);
+        List<GpuPod> gpuPods = activeGpuPods(context);
+        GpuCapacity.Outcome gpu = gpuCapacity(r, context, gpuPods, now);
+        Pipeline.Decision decision = Pipeline.decide(r, observer.observe(r, context, access.state(),
+                gpu == null ? null : gpu.state()), now);
         RecommenderStatus next = decision.status();
         r.setStatus(next);
         dependents.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
@@ -166,8 +190,11 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
             events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
             control = UpdateControl.patchStatus(r);
         }
-        // Credential refreshes and registry retries happen on time, whether or not an event comes.
-        Instant wakeUp = earliest(access.wakeUp(), decision.wakeUp());
+        // GPU node groups the operator scaled go back once no training needs them, whichever Recommender ends last.
+        Instant releaseRetry = gpuCapacity.enabled() ? gpuCapacity.release(context.getClient(), gpuPods, now) : null;
+        // Credential refreshes, registry retries and GPU capacity looks happen on time, whether or not an event comes.
+        Instant wakeUp = earliest(earliest(access.wakeUp(), decision.wakeUp()),
+                earliest(gpu == null ? null : gpu.wakeUp(), releaseRetry));
         if (wakeUp != null) {
             control.rescheduleAfter(Duration.between(now, wakeUp).compareTo(MIN_WAKE_UP) < 0 ? MIN_WAKE_UP
                     : Duration.between(now, wakeUp));
@@ -176,6 +203,47 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     }
 
     static final Duration MIN_WAKE_UP = Duration.ofSeconds(1);
+    /** The label the Job controller puts on a Job's pods. */
+    static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+
+    /**
+     * The GpuCapacity of a Recommender whose GPU training Job has not finished: Available once its pod has a node,
+     * else what {@link GpuCapacity} makes of the wait; null for any other Recommender.
+     */
+    private GpuCapacity.Outcome gpuCapacity(Recommender r, Context<Recommender> context, List<GpuPod> active,
+            Instant now) {
+        var training = r.getSpec().model().training();
+        if (training == null || training.gpus() == null || training.gpus() == 0 || !Plan.trainingNeeded(r)) {
+            return null;
+        }
+        String name = Names.trainingJob(r, Plan.trainingHash(r));
+        Optional<GpuPod> pod = context.getSecondaryResourcesAsStream(Job.class)
+                .filter(j -> name.equals(j.getMetadata().getName())).findFirst().flatMap(GpuPod::of);
+        if (pod.isEmpty()) {
+            return null;
+        }
+        List<Pod> pods = context.getClient().pods().inNamespace(r.getMetadata().getNamespace())
+                .withLabel(JOB_NAME_LABEL, name).list().getItems();
+        String node = Observer.scheduledNode(pods);
+        if (node != null) {
+            return new GpuCapacity.Outcome(new GpuState("True", GpuState.AVAILABLE, "the training pod has node "
+                    + node), null);
+        }
+        return gpuCapacity.check(context.getClient(), pod.get(), Observer.problem(pods), active, now);
+    }
+
+    /** Every unfinished GPU training Job the operator manages, whichever Recommender it belongs to. */
+    @SuppressWarnings("unchecked")
+    private List<GpuPod> activeGpuPods(Context<Recommender> context) {
+        if (!gpuCapacity.enabled()) {
+            return List.of();
+        }
+        var jobs = (InformerEventSource<Job, Recommender>) context.eventSourceRetriever()
+                .getEventSourceFor(Job.class, JOBS);
+        return jobs.list(j -> j.getMetadata().getLabels() != null
+                        && Labels.TRAINING.equals(j.getMetadata().getLabels().get(Labels.COMPONENT)))
+                .map(GpuPod::of).flatMap(Optional::stream).toList();
+    }
 
     private static Instant earliest(Instant a, Instant b) {
         return a == null ? b : b == null || a.isBefore(b) ? a : b;

@@ -12,6 +12,7 @@ import io.recommender.bundle.PackagedModel;
 import io.recommender.loadtest.report.LoadTestReport;
 import io.recommender.loadtest.report.ReportJson;
 import java.io.IOException;
+import io.recommender.operator.gpu.GpuState;
 import io.recommender.operator.packaging.PushTarget;
 import io.recommender.operator.packaging.RegistryState;
 import java.time.Duration;
@@ -118,6 +119,12 @@ public final class Pipeline {
         }
 
         boolean blockedNow = hash.equals(rejected) && java.util.Objects.equals(retryToken, token);
+        GpuState gpu = seen.gpu();
+        if (gpu != null) {
+            c.set(ConditionTypes.GPU_CAPACITY, gpu.status(), gpu.reason(), gpu.message());
+        } else {
+            c.remove(ConditionTypes.GPU_CAPACITY);
+        }
         if (stable != null && seen.stableReady()) {
             c.setTrue(ConditionTypes.READY, "Serving", "version " + stable.modelVersion() + " serves traffic");
         } else if (stable != null) {
@@ -148,6 +155,8 @@ public final class Pipeline {
         } else if (registryProblem != null) {
             c.setTrue(ConditionTypes.DEGRADED, registryProblem,
                     Conditions.find(c.list(), ConditionTypes.IMAGES_READY).map(x -> x.getMessage()).orElse(registryProblem));
+        } else if (gpu != null && gpu.needsAction()) {
+            c.setTrue(ConditionTypes.DEGRADED, gpu.reason(), gpu.message());
         } else if (candidate != null && !seen.candidateReady() && seen.candidateProblem() != null) {
             c.setTrue(ConditionTypes.DEGRADED, "CandidateFailing", seen.candidateProblem());
         } else {
@@ -282,8 +291,9 @@ public final class Pipeline {
             awaitModel(c);
             return new Trained(null, Phase.Packaging, false);
         }
-        c.setFalse(ConditionTypes.TRAINED, "TrainingInProgress", job instanceof JobOutcome.Running
-                ? "the training Job is running" : "starting the training Job");
+        c.setFalse(ConditionTypes.TRAINED, "TrainingInProgress", !(job instanceof JobOutcome.Running)
+                ? "starting the training Job" : seen.gpu() != null && !"True".equals(seen.gpu().status())
+                ? "the training Job waits for a GPU node (" + seen.gpu().reason() + ")" : "the training Job is running");
         var images = Conditions.find(c.list(), ConditionTypes.IMAGES_READY);
         if (images.isPresent() && (PUSH_FAILED.equals(images.get().getReason())
                 || RETRYING_PUSH.equals(images.get().getReason()))) {

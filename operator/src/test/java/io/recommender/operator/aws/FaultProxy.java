@@ -19,9 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP proxy in front of moto that records each AWS JSON call (its X-Amz-Target operation and when it
- * came) and can answer an operation with an AWS error a given number of times before letting it through, as
- * ECR does when it throttles. moto cannot throttle; this shows what the SDK makes of it.
+ * A real HTTP proxy in front of moto that records each AWS call (its operation and when it came) and can answer an
+ * operation with an AWS error a given number of times before letting it through, as ECR and EKS do when they
+ * throttle. moto cannot throttle; this shows what the SDK makes of it. Operations are named from X-Amz-Target (the
+ * JSON protocol, e.g. ECR) or, for REST APIs such as EKS, by the {@code operations} function of method and path.
  */
 public final class FaultProxy implements AutoCloseable {
     /** Headers java.net.http sets itself. */
@@ -39,8 +40,16 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
+    private final java.util.function.BiFunction<String, String, String> operations;
+
     public FaultProxy(URI target) throws IOException {
+        this(target, (method, path) -> path);
+    }
+
+    /** @param operations a REST API's operation name from the request's method and path */
+    public FaultProxy(URI target, java.util.function.BiFunction<String, String, String> operations) throws IOException {
         this.target = target;
+        this.operations = operations;
         server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
@@ -76,7 +85,7 @@ public final class FaultProxy implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String amzTarget = ex.getRequestHeaders().getFirst("X-Amz-Target");
-            String operation = amzTarget == null ? ex.getRequestURI().getPath()
+            String operation = amzTarget == null ? operations.apply(ex.getRequestMethod(), ex.getRequestURI().getPath())
                     : amzTarget.substring(amzTarget.lastIndexOf('.') + 1);
             calls.add(new Call(operation, System.nanoTime()));
             byte[] body = ex.getRequestBody().readAllBytes();
