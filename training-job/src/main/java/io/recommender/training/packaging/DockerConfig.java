@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A docker config file ({@code .dockerconfigjson}) checked before any push, and the secrets in it, so that no
@@ -43,7 +45,8 @@ final class DockerConfig {
                     + " .dockerconfigjson)");
         }
         List<String> secrets = new ArrayList<>();
-        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) root.path("auths")::fields) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("auths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
             JsonNode entry = e.getValue();
             // Jib reads "auth" (base64 of user:password) or an identity token, as docker does; an entry with only
             // username and password would silently push anonymously and fail later as an authentication error.

@@ -28,8 +28,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
@@ -121,7 +124,7 @@ public final class ImagePackager {
         return new Result(model, recommenderImage, tfServingImage);
     }
 
-    /** The bundle must pass the same verification runtime-image applies at startup before anything is pushed. */
+    /** model-bundle's verifying reader (format, every checksum, table shapes) before anything is pushed. */
     static Manifest verify(Path bundle) throws PackagingException {
         if (bundle == null) {
             throw new PackagingException(Kind.BAD_INPUT, "--bundle is required");
@@ -172,8 +175,8 @@ public final class ImagePackager {
      * before the files: Jib adds a file's missing parents itself (0755) and keeps the first entry for a path.
      */
     private static FileEntriesLayer.Builder directories(FileEntriesLayer.Builder layer, Path bundle,
-            AbsoluteUnixPath root, java.util.Collection<String> files) {
-        java.util.SortedSet<String> dirs = new java.util.TreeSet<>();
+            AbsoluteUnixPath root, Collection<String> files) {
+        SortedSet<String> dirs = new TreeSet<>();
         for (String f : files) {
             for (int i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) {
                 dirs.add(f.substring(0, i));
