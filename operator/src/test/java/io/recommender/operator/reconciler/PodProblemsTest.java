@@ -38,6 +38,24 @@ class PodProblemsTest {
     }
 
     @Test
+    void aPodNoNodeCanTakeIsNamedWithTheSchedulersReasonAndOnlyAScheduledPodHasANode() {
+        Pod pending = new PodBuilder().withNewMetadata().withName("movies-train-x").endMetadata()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient nvidia.com/gpu")
+                .endCondition().endStatus().build();
+        assertThat(Observer.problem(List.of(pending)))
+                .isEqualTo("movies-train-x: Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu");
+        assertThat(Observer.scheduledNode(List.of(pending))).isNull();
+
+        Pod running = new PodBuilder().withNewMetadata().withName("movies-train-y").endMetadata()
+                .withNewSpec().withNodeName("ip-10-0-1-5").endSpec().withNewStatus().withPhase("Pending").endStatus().build();
+        Pod failed = new PodBuilder(running).editSpec().withNodeName("ip-10-0-1-6").endSpec().editStatus()
+                .withPhase("Failed").endStatus().build();
+        assertThat(Observer.scheduledNode(List.of(failed, pending, running))).isEqualTo("ip-10-0-1-5");
+        assertThat(Observer.scheduledNode(List.of(failed))).isNull();
+    }
+
+    @Test
     void terminationOfTheTerminatedContainer() {
         assertThat(TerminationMessages.termination(pod("train-1", "package", null, "{\"modelVersion\":1}")))
                 .contains(new JobResults.Termination("package", 0, "{\"modelVersion\":1}"));
