@@ -134,7 +134,7 @@ class EksctlConfigTest {
         Set<String> needed = Set.of("ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutLifecyclePolicy",
                 "ecr:PutImageScanningConfiguration", "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
                 "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
-                "eks:DescribeCluster", "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:ListNodegroups");
+                "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:ListNodegroups");
         List<String> granted = new ArrayList<>();
         for (String file : List.of("ecr-push.json", "eks-nodegroups.json")) {
             JsonNode policy = JSON.readTree(DIR.resolve("iam").resolve(file).toFile());
