@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.eks.model.Cluster;
  * {@code eks:DescribeCluster} (the caller's identity, not the operator's).
  *
  * <pre>
- * java -cp "$(cat operator/target/classpath.txt):operator/target/classes" io.recommender.operator.aws.EksKubeconfig \
- *     --cluster recommenders --region eu-west-1 --out ~/.kube/recommenders.yaml
+ * mvn -B -q -pl operator exec:java -Dexec.mainClass=io.recommender.operator.aws.EksKubeconfig \
+ *     -Dexec.args="--cluster recommenders --region eu-west-1 --out /tmp/eks.kubeconfig"
+ * # in the operator image: java -cp @/app/jib-classpath-file io.recommender.operator.aws.EksKubeconfig --cluster ...
  * </pre>
  *
  * Options: --cluster (required), --region (else AWS_REGION / AWS_DEFAULT_REGION), --out (default: standard
