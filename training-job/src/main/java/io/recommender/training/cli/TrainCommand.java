@@ -2,6 +2,8 @@ package io.recommender.training.cli;
 
 import io.recommender.bundle.Manifest;
 import io.recommender.bundle.PackagedModel;
+import io.recommender.training.data.DatasetSource;
+import io.recommender.training.data.ResolvedDataset;
 import io.recommender.training.model.Device;
 import io.recommender.training.model.TrainedModel;
 import io.recommender.training.model.TrainingConfig;
@@ -23,11 +25,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train on a MovieLens directory (movies.csv, ratings.csv), evaluate on a held-out split, "
+        description = "Train on MovieLens data (movies.csv, ratings.csv), evaluate on a held-out split, "
                 + "and write a model bundle.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "MovieLens directory with movies.csv and ratings.csv")
-    Path data;
+    @Option(names = "--data", required = true, description = "MovieLens data (movies.csv, ratings.csv): a directory, "
+            + "bundled:<name> ($RECOMMENDER_DATASETS/<name>), an http(s):// URL of a zip or of the folder holding the "
+            + "two CSVs, or s3://bucket/prefix (the two CSVs under it, or a .zip key)")
+    String data;
+
+    @Option(names = "--download-dir", defaultValue = "${sys:java.io.tmpdir}", description = "where an http(s):// or "
+            + "s3:// dataset is downloaded to, in a folder deleted after the run (${DEFAULT-VALUE})")
+    Path downloadDir;
 
     @Option(names = "--out", required = true, description = "bundle directory to write (replaced atomically)")
     Path out;
@@ -97,8 +105,11 @@ final class TrainCommand implements Callable<Integer> {
                 retrievalWeight, negatives, retrievalScale, patience, seed, device);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
-        TrainingResult result = new TrainingPipeline(o).run(new TrainingPipeline.Options(data, out, config,
-                testFraction, validationFraction, exportSplit, modelName, version));
+        TrainingResult result;
+        try (ResolvedDataset dataset = DatasetSource.standard(o).resolve(data, downloadDir)) {
+            result = new TrainingPipeline(o).run(new TrainingPipeline.Options(dataset.directory(), out, config,
+                    testFraction, validationFraction, exportSplit, modelName, version));
+        }
         printReport(o, result, sampleUser);
         if (resultFile != null) {
             Manifest.Metrics x = result.manifest().metrics();

@@ -2,6 +2,7 @@ package io.recommender.training.cli;
 
 import io.recommender.bundle.BundleException;
 import io.recommender.training.data.DataFormatException;
+import io.recommender.training.data.DatasetException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public final class TrainingJobCommand {
 
     /** One line that says what is wrong; a stack trace only for what is a bug. */
     static String message(Throwable e) {
-        if (e instanceof DataFormatException || e instanceof BundleException || e instanceof IllegalArgumentException
+        if (e instanceof DataFormatException || e instanceof DatasetException || e instanceof BundleException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException) {
             return e.getMessage();
         }
