@@ -117,7 +117,7 @@ public final class HttpDownloader {
                 throw new Transient("no answer within " + seconds(responseTimeout));
             }
             if (cause instanceof ConnectException) {
-                throw new Transient("cannot connect" + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
+                throw new Transient("cannot connect (" + detail(cause) + ")");
             }
             FileBody b = body.get();
             throw new Transient((cause instanceof IOException io ? reason(io) : String.valueOf(cause))
@@ -269,6 +269,22 @@ public final class HttpDownloader {
                 out = null;
             }
         }
+    }
+
+    /**
+     * The JDK's connect failures often carry no message, only a cause: an unresolvable host, or (a refused
+     * connection) a closed channel.
+     */
+    private static String detail(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c.getMessage();
+            }
+        }
+        return "refused or unreachable";
     }
 
     private static String reason(IOException e) {
