@@ -132,7 +132,7 @@ class EksctlConfigTest {
     @Test
     void iamPoliciesAreValidAndLeastPrivilege() throws IOException {
         Set<String> needed = Set.of("ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutLifecyclePolicy",
-                "ecr:PutImageScanningConfiguration", "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                "ecr:GetLifecyclePolicy", "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
                 "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
                 "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:ListNodegroups");
         List<String> granted = new ArrayList<>();
