@@ -40,6 +40,12 @@ import java.util.Map;
 public final class ServingObjects {
     public static final int HTTP_PORT = 8080;
     public static final int TF_SERVING_REST_PORT = 8501;
+    /**
+     * TensorFlow Serving outlives a leaving recommender's drain (its RECOMMENDER_DRAIN_SECONDS, 10 by default):
+     * the recommender keeps answering, and calling the model server, for that long after SIGTERM, and TensorFlow
+     * Serving itself stops at once on SIGTERM. A preStop sleep (no binary needed) holds that off.
+     */
+    static final long TF_SERVING_STOP_DELAY_SECONDS = 15;
     public static final String TF_SERVING_URL = "TF_SERVING_URL";
 
     private ServingObjects() {}
@@ -127,6 +133,8 @@ public final class ServingObjects {
                 .withArgs("--rest_api_port=" + TF_SERVING_REST_PORT, "--model_name=" + v.modelName(),
                         "--model_base_path=/models/" + v.modelName())
                 .addNewPort().withName("tf-rest").withContainerPort(TF_SERVING_REST_PORT).endPort()
+                .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds(TF_SERVING_STOP_DELAY_SECONDS).endSleep()
+                .endPreStop().endLifecycle()
                 .withReadinessProbe(httpProbe("/v1/models/" + v.modelName(), "tf-rest", 2))
                 .withResources(Resources.of(s == null ? null : s.tfServingResources(),
                         Map.of("cpu", "250m", "memory", "512Mi"), Map.of("memory", "1Gi")))

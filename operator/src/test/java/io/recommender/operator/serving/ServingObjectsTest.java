@@ -37,6 +37,9 @@ class ServingObjectsTest {
         Container tfs = d.getSpec().getTemplate().getSpec().getContainers().get(1);
         assertThat(tfs.getImage()).isEqualTo(Fixtures.TF_IMAGE);
         assertThat(tfs.getArgs()).contains("--model_name=movies", "--model_base_path=/models/movies");
+        // The model server outlives the recommender's drain: it stops only after a preStop sleep.
+        assertThat(tfs.getLifecycle().getPreStop().getSleep().getSeconds())
+                .isGreaterThan(10L).isEqualTo(ServingObjects.TF_SERVING_STOP_DELAY_SECONDS);
         assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.SPEC_HASH, "abc123")
                 .containsEntry(Labels.ROLE, "stable");
         assertThat(d.getSpec().getSelector().getMatchLabels()).doesNotContainKey(Labels.SPEC_HASH);
