@@ -24,7 +24,8 @@ java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)"
 cache_root="${RECOMMENDER_CACHE_DIR:-$HOME/.cache/recommender-operator}/base-images"
 
 [ -f "$tf_jar" ] || { echo "build-base-image: no TensorFlow native jar at $tf_jar" >&2; exit 1; }
-key="$( { cat "$0"; "$java_home/bin/java" -version 2>&1; echo "$modules"; basename "$tf_jar"; stat -c %s "$tf_jar"; } \
+# The jar's content, not its name: modules copy it under names of their own.
+key="$( { cat "$0"; "$java_home/bin/java" -version 2>&1; echo "$modules"; sha256sum < "$tf_jar"; } \
   | sha256sum | cut -c1-16)"
 cached="$cache_root/$key/base-image.tar"
 mkdir -p "$(dirname "$out")"
