@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The real-cluster tier: the e2e suite (e2e-tests, RecommenderE2eIT) on this machine's one-node cluster.
+# Starts the node, a plain-http docker-registry on the node's bridge address (so that pods push to it and the
+# node pulls from it), pushes the project's images there (the Jib tarballs that `mvn package -Pimage` writes:
+# operator, recommender runtime, training job, load test, and the TF Serving stand-in in place of
+# tensorflow/serving, which cannot be pulled here), runs the suite with those images, and stops what it started.
+#
+#   e2e.sh            build missing image tarballs, then run the suite
+#   E2E_KEEP=1 e2e.sh leave the node and the registry running afterwards (for a look with kubectl)
+#
+# Exit status: the suite's.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+node=e2e-tests/node/node.sh
+cache="${RECOMMENDER_CACHE:-$HOME/.cache/recommender-operator}"
+state="$cache/e2e-registry"
+bridge_ip=198.19.200.1
+# The project's version: the first <version> of the root pom (it has no parent).
+version="$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)"
+
+log() { echo "e2e: $*" >&2; }
+
+declare -A tarballs=(
+  [recommender-operator]=operator/target/operator-image.tar
+  [recommender-runtime]=runtime-image/target/runtime-image.tar
+  [recommender-training-job]=training-job/target/training-job-image.tar
+  [recommender-load-test]=load-test/target/load-test-image.tar
+  [recommender-tfserving-standin]=tfserving-standin/target/tfserving-standin-image.tar
+)
+missing=()
+for name in "${!tarballs[@]}"; do
+  [[ -f "${tarballs[$name]}" ]] || missing+=("${tarballs[$name]%%/*}")
+done
+if ((${#missing[@]})); then
+  log "building images: ${missing[*]}"
+  mvn -B -q -ntp -pl "$(IFS=,; echo "${missing[*]}")" -am package -Pimage -DskipTests
+fi
+
+registry_pid=""
+cleanup() {
+  if [[ "${E2E_KEEP:-}" == 1 ]]; then
+    log "left running: the node ($node down) and the registry (pid $registry_pid)"
+    return
+  fi
+  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  bash "$node" down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+kubeconfig="$(bash "$node" up)"
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("'$bridge_ip'", 0)); print(s.getsockname()[1])')"
+mkdir -p "$state/storage"
+cat > "$state/config.yml" <<CONFIG
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $state/storage
+  delete:
+    enabled: true
+http:
+  addr: $bridge_ip:$port
+CONFIG
+docker-registry serve "$state/config.yml" > "$state/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://$bridge_ip:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fsS "http://$bridge_ip:$port/v2/" >/dev/null || { log "the registry did not start:"; tail -20 "$state/registry.log" >&2; exit 1; }
+bash "$node" registry "$bridge_ip:$port" 2>/dev/null
+registry="$bridge_ip:$port"
+log "registry $registry"
+
+declare -A pushed=()
+for name in "${!tarballs[@]}"; do
+  pushed[$name]="$(bash e2e-tests/node/push-image.sh "${tarballs[$name]}" "$registry/$name:$version")"
+  log "pushed ${pushed[$name]}"
+done
+
+export E2E_KUBECONFIG="$kubeconfig"
+export E2E_REGISTRY="$registry"
+export E2E_OPERATOR_IMAGE="${pushed[recommender-operator]}"
+export E2E_TRAINING_IMAGE="${pushed[recommender-training-job]}"
+export E2E_LOAD_TEST_IMAGE="${pushed[recommender-load-test]}"
+export E2E_RUNTIME_IMAGE="${pushed[recommender-runtime]}"
+export E2E_TFSERVING_BASE_IMAGE="${pushed[recommender-tfserving-standin]}"
+export E2E_UNINSTALL=true
+export E2E_SMALL_NODE=true
+mvn -B -ntp -pl e2e-tests verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=RecommenderE2eIT "$@"

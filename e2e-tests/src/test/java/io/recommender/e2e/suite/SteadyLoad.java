@@ -1,0 +1,86 @@
+package io.recommender.e2e.suite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.recommender.e2e.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Users' traffic during a rollout: the project's load generator in a pod of its own, requesting a steady rate
+ * through the stable Service for a fixed time (E2E_STEADY_LOAD_SECONDS, default 180), its report read back from
+ * the pod's termination message. Every failed request counts: no error budget.
+ */
+final class SteadyLoad {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+
+    /** What the load saw: requests sent, failed, and the report's verdict reason. */
+    record Result(long requests, long failures, String reason) {}
+
+    private SteadyLoad(KubernetesClient client, String namespace, String name) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+    }
+
+    static SteadyLoad start(KubernetesClient client, String namespace, String name, String image, String service,
+            int port) {
+        String seconds = System.getenv().getOrDefault("E2E_STEADY_LOAD_SECONDS", "180");
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
+                .addNewContainer().withName("load").withImage(image).withImagePullPolicy("IfNotPresent")
+                .withArgs(List.of("--target", "http://" + service + "." + namespace + ".svc:" + port, "--rps", "20",
+                        "--users", "2", "--duration", seconds + "s", "--max-error-rate", "0",
+                        "--termination-log", "/dev/termination-log"))
+                .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false).withNewCapabilities().addToDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec().build();
+        client.pods().inNamespace(namespace).resource(pod).create();
+        SteadyLoad load = new SteadyLoad(client, namespace, name);
+        Waits.until(Duration.ofMinutes(3), "the steady load " + name + " to start", load::state,
+                s -> s != null && (s.getState().getRunning() != null || s.getState().getTerminated() != null));
+        return load;
+    }
+
+    private ContainerStatus state() {
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        return pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses().isEmpty()
+                ? null : pod.getStatus().getContainerStatuses().get(0);
+    }
+
+    boolean running() {
+        ContainerStatus s = state();
+        return s != null && s.getState().getRunning() != null;
+    }
+
+    /** Waits for the load to end and reads its report. */
+    Result finish(Duration timeout) {
+        ContainerStatus s = Waits.until(timeout, "the steady load " + name + " to finish", this::state,
+                x -> x != null && x.getState().getTerminated() != null);
+        String message = s.getState().getTerminated().getMessage();
+        if (message == null || message.isBlank()) {
+            throw new AssertionError("the steady load " + name + " wrote no report: "
+                    + client.pods().inNamespace(namespace).withName(name).getLog());
+        }
+        try {
+            JsonNode report = JSON.readTree(message);
+            return new Result(report.path("requests").asLong(), report.path("failures").asLong(),
+                    report.at("/verdict/reason").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the steady load's report is not JSON: " + message, e);
+        }
+    }
+}
