@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The project's one test command: installs what is missing, then builds every module and runs all tests.
+# The project's one test command: installs what is missing, builds every module and its container image, runs
+# all tests, then the real-cluster tier: the e2e suite on a one-node Kubernetes cluster of this machine
+# (e2e-tests/node/e2e.sh). RECOMMENDER_SKIP_REAL_CLUSTER=1 leaves that tier out (a quicker local loop; CI runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -7,4 +9,8 @@ export RECOMMENDER_PYTHON="${RECOMMENDER_CACHE:-$HOME/.cache/recommender-operato
 # The operator's *IT tests share one control plane; stop it whatever happens to the build.
 trap 'bash e2e-tests/cluster/control-plane.sh down >/dev/null 2>&1 || true' EXIT
 bash e2e-tests/cluster/control-plane.sh up >/dev/null
-mvn -B -ntp verify "$@"
+mvn -B -ntp verify -Pimage "$@"
+bash e2e-tests/cluster/control-plane.sh down >/dev/null
+if [[ "${RECOMMENDER_SKIP_REAL_CLUSTER:-}" != 1 ]]; then
+    bash e2e-tests/node/e2e.sh
+fi
