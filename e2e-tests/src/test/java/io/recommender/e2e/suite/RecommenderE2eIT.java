@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.recommender.e2e.ControlPlane;
 import io.recommender.e2e.Kubectl;
 import io.recommender.e2e.Repo;
@@ -22,7 +26,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * cluster): installs the CRD and the operator (kubectl apply -k operator/deploy, image E2E_OPERATOR_IMAGE).
  * With E2E_REGISTRY (a registry the cluster's pods can push to and its nodes pull from), the CPU training
  * example trains for real, is packaged into images pushed there and rolled out by digest, passes the latency
- * gate and serves; its images then stand for E2E_RECOMMENDER_IMAGE / E2E_TFSERVING_IMAGE. Then the one-pod
+ * gate and serves, with the operator's pods killed mid-training and mid-gate and no Job run twice; its images then stand for E2E_RECOMMENDER_IMAGE / E2E_TFSERVING_IMAGE. Then the one-pod
  * example with those images is promoted and serves; a new version in the other topology is promoted under
  * steady load through the stable Service, and one that must meet the tight-SLO example's SLO is refused under
  * the same load, with no failed request either time; the tight-SLO example itself fails and promotes nothing;
@@ -268,8 +275,41 @@ class RecommenderE2eIT {
         fitNode(r);
         Path file = work.resolve("training-cpu-oci.yaml");
         YAML.writeValue(file.toFile(), r);
-        kubectl.ok("apply", "-n", namespace, "-f", file.toString());
+        Map<String, Set<String>> jobs = new ConcurrentHashMap<>();
+        try (Watch watch = client.batch().v1().jobs().inNamespace(namespace)
+                .withLabel("app.kubernetes.io/instance", "movies-cpu").watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Job job) {
+                        jobs.computeIfAbsent(job.getMetadata().getLabels().get("app.kubernetes.io/component"),
+                                k -> ConcurrentHashMap.newKeySet()).add(job.getMetadata().getUid());
+                    }
 
+                    @Override
+                    public void onClose(WatcherException cause) {
+                        // The test closes the watch itself; a watch lost early shows as a missing Job below.
+                    }
+                })) {
+            kubectl.ok("apply", "-n", namespace, "-f", file.toString());
+            // The operator killed mid-training and mid-gate: its successor picks the pipeline up where it was.
+            killOperatorWhileRunning("training");
+            killOperatorWhileRunning("latency-gate");
+            trainedModelServes(registry);
+        }
+        assertThat(jobs.get("training")).as("training Jobs (by uid)").hasSize(1);
+        assertThat(jobs.get("latency-gate")).as("gate Jobs (by uid)").hasSize(1);
+    }
+
+    /** Waits for movies-cpu's Job of that component to have a running pod, then deletes every operator pod. */
+    void killOperatorWhileRunning(String component) {
+        Waits.until(timeout, "a running " + component + " pod", () -> client.pods().inNamespace(namespace)
+                .withLabel("app.kubernetes.io/instance", "movies-cpu").withLabel("app.kubernetes.io/component", component)
+                .list().getItems(), pods -> pods.stream().anyMatch(p -> "Running".equals(p.getStatus().getPhase())
+                        || p.getStatus().getInitContainerStatuses().stream().anyMatch(c -> c.getState().getRunning() != null)));
+        kubectl.ok("delete", "pods", "-n", "recommender-system", "-l", "app.kubernetes.io/name=recommender-operator",
+                "--wait=false");
+    }
+
+    void trainedModelServes(String registry) throws Exception {
         JsonNode done = await("movies-cpu", "to train, package, pass the gate and be Ready",
                 n -> "Ready".equals(n.at("/status/phase").asText()) || "Failed".equals(n.at("/status/phase").asText()));
         assertThat(done.at("/status/phase").asText()).as(condition(done, "Degraded")).isEqualTo("Ready");
