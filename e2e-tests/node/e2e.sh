@@ -84,4 +84,6 @@ export E2E_RUNTIME_IMAGE="${pushed[recommender-runtime]}"
 export E2E_TFSERVING_BASE_IMAGE="${pushed[recommender-tfserving-standin]}"
 export E2E_UNINSTALL=true
 export E2E_SMALL_NODE=true
+# Long enough to outlast a rollout and its gate on this node (about 75 s), short enough for CI.
+export E2E_STEADY_LOAD_SECONDS="${E2E_STEADY_LOAD_SECONDS:-120}"
 mvn -B -ntp -pl e2e-tests verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=RecommenderE2eIT "$@"
