@@ -42,10 +42,11 @@ cleanup() {
     log "left running: the node ($node down) and the registry (pid $registry_pid)"
     return
   fi
-  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  # wait reports the killed registry's 143: not this script's outcome.
+  if [[ -n "$registry_pid" ]]; then kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null || true; fi
   bash "$node" down >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
+trap 'rc=$?; cleanup; exit $rc' EXIT
 
 kubeconfig="$(bash "$node" up)"
 
