@@ -26,10 +26,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -276,10 +278,15 @@ class RecommenderE2eIT {
         Path file = work.resolve("training-cpu-oci.yaml");
         YAML.writeValue(file.toFile(), r);
         Map<String, Set<String>> jobs = new ConcurrentHashMap<>();
+        List<String> jobHistory = new CopyOnWriteArrayList<>();
         try (Watch watch = client.batch().v1().jobs().inNamespace(namespace)
                 .withLabel("app.kubernetes.io/instance", "movies-cpu").watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, Job job) {
+                        if (action != Action.MODIFIED) {
+                            jobHistory.add(java.time.Instant.now() + " " + action + " " + job.getMetadata().getName()
+                                    + " " + job.getMetadata().getUid());
+                        }
                         jobs.computeIfAbsent(job.getMetadata().getLabels().get("app.kubernetes.io/component"),
                                 k -> ConcurrentHashMap.newKeySet()).add(job.getMetadata().getUid());
                     }
@@ -295,8 +302,10 @@ class RecommenderE2eIT {
             killOperatorWhileRunning("latency-gate");
             trainedModelServes(registry);
         }
-        assertThat(jobs.get("training")).as("training Jobs (by uid)").hasSize(1);
-        assertThat(jobs.get("latency-gate")).as("gate Jobs (by uid)").hasSize(1);
+        String story = String.join("\n", jobHistory) + "\n" + kubectl.run("get", "events", "-n", namespace,
+                "--sort-by=.lastTimestamp").out();
+        assertThat(jobs.get("training")).as("training Jobs (by uid)\n" + story).hasSize(1);
+        assertThat(jobs.get("latency-gate")).as("gate Jobs (by uid)\n" + story).hasSize(1);
     }
 
     /** Waits for movies-cpu's Job of that component to have a running pod, then deletes every operator pod. */
