@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what is missing, builds every module and its container image, runs
-# all tests, then the real-cluster tier: the e2e suite on a one-node Kubernetes cluster of this machine
-# (e2e-tests/node/e2e.sh). RECOMMENDER_SKIP_REAL_CLUSTER=1 leaves that tier out (a quicker local loop; CI runs it).
+# all tests, then the real-cluster tier on a one-node Kubernetes cluster of this machine: the node's smoke test
+# and the e2e suite (e2e-tests/node/smoke.sh, e2e.sh). RECOMMENDER_SKIP_REAL_CLUSTER=1 leaves that tier out (a quicker local loop; CI runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,5 +13,8 @@ bash e2e-tests/cluster/control-plane.sh up >/dev/null
 mvn -B -ntp install -Pimage "$@"
 bash e2e-tests/cluster/control-plane.sh down >/dev/null
 if [[ "${RECOMMENDER_SKIP_REAL_CLUSTER:-}" != 1 ]]; then
+    # The node itself first: a component that fails to start, pods from a registry, Services, DNS, a replica
+    # killed under load, and nothing left behind by down.
+    bash e2e-tests/node/smoke.sh
     bash e2e-tests/node/e2e.sh
 fi

@@ -8,6 +8,8 @@
 #   3. latency percentiles of POST /predict at a constant 1,000 requests/s (open loop, ConstantRateLoad), on
 #      both services;
 #   4. heap in use at steady state of the cached service (after the load, and live after a full GC).
+# BENCH_PIN=1 pins the services to CPU 0 and every client (wrk, ConstantRateLoad) to CPU 1 (taskset), so that
+# client and service do not take turns on the same core.
 # Usage: runtime-image/bench/service-bench.sh [bundle-dir]   (default: the ml-latest-small bundle trained by
 # the training job into runtime-image/target/real-bundle). Installs wrk (apt) if missing. Results are printed
 # and kept in runtime-image/target/bench/service.txt.
@@ -17,6 +19,11 @@ repo="$(cd "$module/.." && pwd)"
 port="${BENCH_PORT:-18090}"
 cold_port=$((port + 1))
 duration="${BENCH_SECONDS:-20}"
+server_cpu=() client_cpu=()
+if [[ "${BENCH_PIN:-}" == 1 ]]; then
+  server_cpu=(taskset -c 0)
+  client_cpu=(taskset -c 1)
+fi
 out="$module/target/bench"
 mkdir -p "$out"
 exec > >(tee "$out/service.txt") 2>&1
@@ -33,14 +40,14 @@ if [ ! -f "$bundle/manifest.json" ]; then
     > "$out/train.log" 2>&1
 fi
 users="$(jq -r '.counts.users // empty' "$bundle/manifest.json")"
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); pinned: ${BENCH_PIN:-no}; machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bundle: $bundle ($(jq -r '.modelName + " version " + (.modelVersion|tostring)' "$bundle/manifest.json"))"
 
 # start_service PORT LOG [VAR=VALUE...]: the service jar with the bench JVM flags, in the background; sets
 # started to its pid (not echoed: a command substitution would make it a grandchild the trap cannot wait for).
 start_service() {
   env RECOMMENDER_BUNDLE_PATH="$bundle" PORT="$1" TF_CPP_MIN_LOG_LEVEL=1 "${@:3}" \
-    java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Drecommender.bench.hello-world=true \
+    "${server_cpu[@]}" java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Drecommender.bench.hello-world=true \
     -jar "$module/target/runtime-image.jar" > "$2" 2>&1 &
   started=$!
 }
@@ -74,19 +81,19 @@ LUA
 rps() { sed -n 's/^Requests\/sec: *//p'; }
 echo "warm-up: 20 s of each endpoint (the first /predict requests fill the cache)"
 for _ in 1 2; do
-  wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
-  wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
-  wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$cold_port" > /dev/null
+  "${client_cpu[@]}" wrk -t1 -c16 -d10s "http://127.0.0.1:$port/hello" > /dev/null
+  "${client_cpu[@]}" wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$port" > /dev/null
+  "${client_cpu[@]}" wrk -t1 -c16 -d10s -s "$out/predict.lua" "http://127.0.0.1:$cold_port" > /dev/null
 done
 
 cache_gets() { curl -s "http://127.0.0.1:$port/metrics" | awk -v r="$1" '$0 ~ "^recommender_result_cache_gets_total.*result=\"" r "\"" {printf "%d", $NF}'; }
 echo "result cache after warm-up: $(cache_gets hit) hits, $(cache_gets miss) misses"
-echo "maximum throughput (wrk -t1 -c16 -d${duration}s, alternating; cold = /predict on the uncached service):"
+echo "maximum throughput ("${client_cpu[@]}" wrk -t1 -c16 -d${duration}s, alternating; cold = /predict on the uncached service):"
 ratio() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
 for round in 1 2; do
-  hello=$(wrk -t1 -c16 -d"${duration}s" "http://127.0.0.1:$port/hello" | rps)
-  predict=$(wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$port" | rps)
-  cold_predict=$(wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$cold_port" | rps)
+  hello=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" "http://127.0.0.1:$port/hello" | rps)
+  predict=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$port" | rps)
+  cold_predict=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/predict.lua" "http://127.0.0.1:$cold_port" | rps)
   echo "  round $round: hello-world $hello req/s, /predict $predict req/s (ratio $(ratio "$predict" "$hello")), cold /predict $cold_predict req/s (ratio $(ratio "$cold_predict" "$hello"))"
 done
 
@@ -105,7 +112,7 @@ for run in hello:$port predict:$port cold-predict:$cold_port; do
   endpoint=${name#cold-}
   target=${run#*:}
   buckets "/$endpoint" "$target" > "$out/before.txt"
-  java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
+  "${client_cpu[@]}" java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
     io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$target" 1000 30 1 "${users:-610}" "$endpoint" \
     | sed "s/^/  $name: /"
   buckets "/$endpoint" "$target" > "$out/after.txt"

@@ -17,10 +17,18 @@ import io.recommender.operator.training.TrainingJobs;
 
 /**
  * Jobs are created and deleted, never updated: a Job's pod template is immutable, and a changed spec makes a
- * new Job under a new name anyway.
+ * new Job under a new name anyway. A Job whose result this reconcile has just read is kept until the status
+ * recording that result is written: the workflow runs before the status patch, and an operator stopped in
+ * between would otherwise find neither the result nor the Job, and run the step again.
  */
 public final class JobDependents {
     private JobDependents() {}
+
+    /** The Recommender with the status it was read with, before this reconcile's decision. */
+    static Recommender persisted(Recommender r, Context<Recommender> context) {
+        return context.managedWorkflowAndDependentResourceContext()
+                .get(RecommenderReconciler.PERSISTED, Recommender.class).orElse(r);
+    }
 
     public abstract static class CreateOnlyJob extends KubernetesDependentResource<Job, Recommender>
             implements Creator<Job, Recommender>, GarbageCollected<Recommender> {
@@ -69,11 +77,14 @@ public final class JobDependents {
         @Override
         public boolean isMet(io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource<Job, Recommender> d,
                 Recommender r, Context<Recommender> context) {
+            boolean exists = d.getSecondaryResource(r, context).isPresent();
+            if (exists && Plan.trainingNeeded(persisted(r, context))) {
+                return true;
+            }
             // Made only once the registry takes pushes; a running Job is never deleted for the registry's sake.
-            return Plan.trainingNeeded(r) && (d.getSecondaryResource(r, context).isPresent()
-                    || context.managedWorkflowAndDependentResourceContext()
-                            .get(RecommenderReconciler.REGISTRY, RegistryState.class)
-                            .filter(RegistryState.Ready.class::isInstance).isPresent());
+            return Plan.trainingNeeded(r) && (exists || context.managedWorkflowAndDependentResourceContext()
+                    .get(RecommenderReconciler.REGISTRY, RegistryState.class)
+                    .filter(RegistryState.Ready.class::isInstance).isPresent());
         }
     }
 
@@ -81,7 +92,8 @@ public final class JobDependents {
         @Override
         public boolean isMet(io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource<Job, Recommender> d,
                 Recommender r, Context<Recommender> context) {
-            return Plan.gateNeeded(r);
+            return Plan.gateNeeded(r)
+                    || (d.getSecondaryResource(r, context).isPresent() && Plan.gateNeeded(persisted(r, context)));
         }
     }
 }

@@ -98,6 +98,8 @@ import java.util.Objects;
 })
 public class RecommenderReconciler implements Reconciler<Recommender> {
     public static final String NAME = "recommender";
+    /** Workflow context key: the Recommender as read, before this reconcile's status (see JobDependents). */
+    static final String PERSISTED = "persisted";
     static final String DEPLOYMENTS = "deployments";
     static final String SERVICES = "services";
     static final String CONFIG_MAPS = "configmaps";
@@ -163,6 +165,15 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                 .withName(name).withLabelSelector(MANAGED).build(), context);
     }
 
+    /** The Recommender with the status it was read with: what a restarted operator would start from. */
+    private static Recommender persisted(Recommender r, RecommenderStatus status) {
+        Recommender copy = new Recommender();
+        copy.setMetadata(r.getMetadata());
+        copy.setSpec(r.getSpec());
+        copy.setStatus(status);
+        return copy;
+    }
+
     @Override
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
         Instant now = clock.instant();
@@ -173,6 +184,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         RegistryAccess.Outcome access = registry.check(r, cached, now);
         var dependents = context.managedWorkflowAndDependentResourceContext();
         dependents.put(REGISTRY, access.state());
+        dependents.put(PERSISTED, persisted(r, before));
         if (access.freshLogin() != null) {
             dependents.put(LOGIN, new RegistryDependents.FreshLogin(access.freshLogin(), now));
         }
