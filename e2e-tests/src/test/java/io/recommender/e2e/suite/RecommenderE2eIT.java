@@ -243,16 +243,29 @@ class RecommenderE2eIT {
         }
     }
 
-    /** GET /v1/recommendations/{user} through the Service, port-forwarded. */
-    String recommendations(String service, int user) throws Exception {
-        int port = client.services().inNamespace(namespace).withName(service).get().getSpec().getPorts().get(0).getPort();
-        try (LocalPortForward forward = client.services().inNamespace(namespace).withName(service).portForward(port)) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + forward.getLocalPort() + "/v1/recommendations/" + user))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET /v1/recommendations/%d: %s", user, response.body()).isEqualTo(200);
-            return response.body();
-        }
+    /**
+     * GET /v1/recommendations/{user} through the Service, port-forwarded. Retried for a while: right after a
+     * promotion the forward may land on a pod that is still starting or already leaving.
+     */
+    String recommendations(String service, int user) {
+        return Waits.until(Duration.ofMinutes(2), "GET /v1/recommendations/" + user + " through " + service, () -> {
+            int port = client.services().inNamespace(namespace).withName(service).get().getSpec().getPorts().get(0).getPort();
+            try (LocalPortForward forward = client.services().inNamespace(namespace).withName(service).portForward(port)) {
+                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + forward.getLocalPort() + "/v1/recommendations/" + user))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("GET /v1/recommendations/" + user + ": " + response.statusCode()
+                            + " " + response.body());
+                }
+                return response.body();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, body -> body != null);
     }
 
     String stableImage(String name) {
