@@ -192,7 +192,9 @@ class RecommenderOperatorIT {
     void restartedOperatorFindsTheRunningTrainingJob() {
         Recommender created = create(Fixtures.training("movies", Topology.OnePod, 0));
         String jobName = Names.trainingJob(created, Plan.trainingHash(created));
-        await().atMost(WAIT).until(() -> find(Job.class, jobName) != null);
+        // Stopped once the status says training runs: a stop before that write would rightly announce it again.
+        await().atMost(WAIT).until(() -> find(Job.class, jobName) != null && get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Training);
         String uid = find(Job.class, jobName).getMetadata().getUid();
 
         h.stop();
