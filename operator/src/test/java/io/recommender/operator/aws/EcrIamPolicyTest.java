@@ -2,8 +2,6 @@ package io.recommender.operator.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -33,15 +31,7 @@ class EcrIamPolicyTest {
         }
         assertThat(needed).contains("ecr:CreateRepository", "ecr:GetAuthorizationToken");
 
-        Set<String> granted = new TreeSet<>();
-        for (JsonNode statement : new ObjectMapper().readTree(POLICY.toFile()).path("Statement")) {
-            JsonNode action = statement.path("Action");
-            if (action.isArray()) {
-                action.forEach(a -> granted.add(a.asText()));
-            } else {
-                granted.add(action.asText());
-            }
-        }
+        Set<String> granted = IamPolicies.granted(POLICY);
         assertThat(granted).as(POLICY + " against the calls in " + ADAPTER).isEqualTo(needed);
     }
 }
