@@ -5,8 +5,10 @@
 # generator, wrk) is pinned to CPU 1, so "from one core" is literal. Two measurements, each repeated RUNS times with
 # the two tools interleaved:
 #   1. throughput: as many requests as each tool can make with CONNS connections (our --rps 0);
-#   2. latency at the same load: wrk paced to about RATE requests/s by a per-connection pause (wrk has no rate option),
-#      then our generator at the rate wrk actually reached with the same connections; p99 side by side.
+#   2. latency at the same load: wrk paced to about RATE requests/s by a per-connection pause after each answer (wrk
+#      has no rate option), then our generator with the same pause and connections; p99 side by side.
+#      Like for like: our generator pauses as long after each answer (--wait), over the same connections, as wrk's
+#      connections do; once with each engine (event-loop, the default, and locust4j's thread per user).
 # Our generator runs WARMUP seconds unmeasured before each measured DURATION (JVM JIT compilation); wrk, native,
 # needs none, and finds nginx already warm.
 # Prints a Markdown report on stdout; progress goes to stderr.
@@ -61,9 +63,9 @@ for _ in $(seq 50); do
 done
 curl -fs -X POST "$target/predict" -d '{"uid": 1}' >/dev/null
 
-ours() { # rps -> writes the report JSON on stdout
-    taskset -c 1 java -jar "$jar" --target "$target" --endpoint predict --rps "$1" --users "$CONNS" \
-        --duration "${DURATION}s" --warmup "${WARMUP}s" --max-error-rate 0 2>/dev/null
+ours() { # engine, pause after each answer in ms -> writes the report JSON on stdout
+    taskset -c 1 java -jar "$jar" --target "$target" --endpoint predict --rps 0 --users "$CONNS" \
+        --engine "$1" --wait "${2}ms" --duration "${DURATION}s" --warmup "${WARMUP}s" --max-error-rate 0 2>/dev/null
 }
 wrk_run() { # per-connection pause in ms -> wrk's output
     WRK_DELAY_MS="$1" taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$here/paced.lua" \
@@ -71,16 +73,15 @@ wrk_run() { # per-connection pause in ms -> wrk's output
 }
 
 results="$work/results.jsonl"
+pause_ms=$(( CONNS * 1000 / RATE ))
 for run in $(seq "$RUNS"); do
     echo "run $run/$RUNS: throughput" >&2
-    ours 0 | python3 "$here/summarize.py" ours-max >> "$results"
+    ours event-loop 0 | python3 "$here/summarize.py" ours-max >> "$results"
     wrk_run 0 | python3 "$here/summarize.py" wrk-max >> "$results"
-    echo "run $run/$RUNS: latency at about $RATE rps" >&2
-    pause_ms=$(( CONNS * 1000 / RATE ))
-    wrk_run "$pause_ms" | python3 "$here/summarize.py" wrk-paced > "$work/wrk-paced.json"
-    cat "$work/wrk-paced.json" >> "$results"
-    wrk_rate=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["rps"]))' "$work/wrk-paced.json")
-    ours "$wrk_rate" | python3 "$here/summarize.py" ours-paced >> "$results"
+    echo "run $run/$RUNS: latency at about $RATE rps ($CONNS connections, $pause_ms ms after each answer)" >&2
+    wrk_run "$pause_ms" | python3 "$here/summarize.py" wrk-paced >> "$results"
+    ours event-loop "$pause_ms" | python3 "$here/summarize.py" ours-paced >> "$results"
+    ours locust4j "$pause_ms" | python3 "$here/summarize.py" ours-locust4j-paced >> "$results"
 done
 
 python3 "$here/summarize.py" --report "$results" "$DURATION" "$WARMUP" "$CONNS" "$RATE" "$RUNS"

@@ -1,6 +1,7 @@
 package io.recommender.loadtest.cli;
 
 import io.recommender.loadtest.generator.Endpoint;
+import io.recommender.loadtest.generator.Engine;
 import io.recommender.loadtest.generator.LoadGenerator;
 import io.recommender.loadtest.generator.LoadReports;
 import io.recommender.loadtest.generator.UserIdMix;
@@ -68,6 +69,16 @@ public final class LoadTestCommand implements Callable<Integer> {
         description = "Load this long before the measured duration, unmeasured (JIT, caches, connections)."
             + " Default: ${DEFAULT-VALUE}")
     private Duration warmup;
+
+    @Option(names = "--wait", defaultValue = "0s", converter = DurationConverter.class,
+        description = "Each user's pause after an answer before its next request (Locust's constant wait time)."
+            + " Default: ${DEFAULT-VALUE}")
+    private Duration pause;
+
+    @Option(names = "--engine", defaultValue = "event-loop",
+        description = "event-loop (all users on one Netty I/O thread; answers timed as they are read) or locust4j"
+            + " (a thread per user running a locust4j task). Default: ${DEFAULT-VALUE}")
+    private String engine;
 
     @Option(names = "--request-timeout", defaultValue = "5s", converter = DurationConverter.class,
         description = "A request failing to connect, or to get its answer's next bytes, this long fails."
@@ -144,7 +155,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         try {
             slo = new SloSpec(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
             config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration, warmup,
-                requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed);
+                requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed, pause, Engine.fromCliName(engine));
             master = locustMaster == null ? null : MasterAddress.parse(locustMaster);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -46,7 +46,7 @@ final class EvenRateLimiter extends AbstractRateLimiter {
      */
     @Override
     public boolean acquire() {
-        long slot = takeSlot();
+        long slot = takeSlot(System.nanoTime());
         while (true) {
             if (stopped || Thread.currentThread().isInterrupted()) {
                 return true;
@@ -59,10 +59,14 @@ final class EvenRateLimiter extends AbstractRateLimiter {
         }
     }
 
-    private long takeSlot() {
+    /**
+     * Takes the next free slot, not before {@code earliestNanos} (a {@link System#nanoTime()}), without waiting for
+     * it: for callers that schedule their own wake-up, as the event-loop engine does.
+     */
+    long takeSlot(long earliestNanos) {
         while (true) {
             long next = nextSlot.get();
-            long slot = Math.max(next, System.nanoTime());
+            long slot = Math.max(next, earliestNanos);
             if (nextSlot.compareAndSet(next, slot + intervalNanos)) {
                 return slot;
             }

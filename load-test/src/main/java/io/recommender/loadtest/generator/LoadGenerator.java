@@ -16,13 +16,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a load standalone, without a Locust master: {@code users} threads each run a locust4j task in a loop, paced by
- * a shared locust4j rate limiter ({@link EvenRateLimiter}), until the duration is up or a stop is asked for.
+ * Runs a load standalone, without a Locust master, until the duration is up or a stop is asked for: {@code users}
+ * simulated users, each with at most one request in flight, paced together by an {@link EvenRateLimiter} and each
+ * pausing {@link Config#pause} between its requests (Locust's {@code wait_time = constant(...)}). Two engines run the
+ * users ({@link Engine}): one Netty event loop for all of them (the default, which times answers exactly), or one
+ * thread each running a locust4j task.
  *
  * <p>locust4j 1.0.14 runs tasks only under its {@code Runner}, which waits for a master's spawn message and reports
  * stats to that master every 3 s, resetting them each time; its only master-less entry, {@code Locust.dryRun}, runs
@@ -53,9 +57,19 @@ public final class LoadGenerator {
      * @param requestTimeout a request that takes longer (to connect, or between bytes of the answer) fails
      * @param mix            which user ids to ask about
      * @param seed           seeds the user ids, for repeatable runs
+     * @param pause          each user's pause after an answer before its next request (as a Locust user's constant
+     *                       wait time, or wrk's per-connection delay); zero for none
+     * @param engine         what runs the users
      */
     public record Config(URI target, Endpoint endpoint, int users, double rps, Duration duration, Duration warmup,
-                         Duration requestTimeout, UserIdMix mix, long seed) {
+                         Duration requestTimeout, UserIdMix mix, long seed, Duration pause, Engine engine) {
+
+        /** Users without pauses, on the default engine. */
+        public Config(URI target, Endpoint endpoint, int users, double rps, Duration duration, Duration warmup,
+                      Duration requestTimeout, UserIdMix mix, long seed) {
+            this(target, endpoint, users, rps, duration, warmup, requestTimeout, mix, seed, Duration.ZERO,
+                Engine.EVENT_LOOP);
+        }
 
         public Config {
             Objects.requireNonNull(target, "target");
@@ -64,6 +78,8 @@ public final class LoadGenerator {
             Objects.requireNonNull(warmup, "warmup");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             Objects.requireNonNull(mix, "mix");
+            Objects.requireNonNull(pause, "pause");
+            Objects.requireNonNull(engine, "engine");
             if (!"http".equals(target.getScheme()) || target.getHost() == null) {
                 throw new IllegalArgumentException("the target must be an http:// URL with a host: " + target);
             }
@@ -78,6 +94,9 @@ public final class LoadGenerator {
             }
             if (warmup.isNegative()) {
                 throw new IllegalArgumentException("the warm-up must not be negative: " + warmup);
+            }
+            if (pause.isNegative()) {
+                throw new IllegalArgumentException("the pause between requests must not be negative: " + pause);
             }
             if (requestTimeout.toMillis() < 1) {
                 throw new IllegalArgumentException("the request timeout must be at least 1 ms: " + requestTimeout);
@@ -136,8 +155,11 @@ public final class LoadGenerator {
             if (abortReason != null) {
                 return Result.aborted(abortReason);
             }
-            return load(client, config, listener, stopRequested, timelineSeconds);
+            if (config.engine() == Engine.LOCUST4J) {
+                return load(client, config, listener, stopRequested, timelineSeconds);
+            }
         }
+        return EventLoopEngine.load(config, listener, stopRequested, timelineSeconds);
     }
 
     /**
@@ -205,7 +227,8 @@ public final class LoadGenerator {
                 RequestStats stats = new RequestStats(measureFrom, timelineSeconds);
                 RecommenderTask task = new RecommenderTask(client, config.endpoint(), config.mix(), seeds.split(),
                     measureFrom, stats, listener);
-                Thread user = new Thread(() -> loop(task, limiter, end, stopRequested), "loadtest-user-" + i);
+                Thread user = new Thread(() -> loop(task, limiter, config.pause().toNanos(), end, stopRequested),
+                    "loadtest-user-" + i);
                 // A user stuck past every deadline must not keep the JVM alive; it is still joined below.
                 user.setDaemon(true);
                 perUser.add(stats);
@@ -225,7 +248,8 @@ public final class LoadGenerator {
         return new Result(total, startedAt, elapsedSeconds, null);
     }
 
-    private static void loop(RecommenderTask task, AbstractRateLimiter limiter, long end, BooleanSupplier stop) {
+    private static void loop(RecommenderTask task, AbstractRateLimiter limiter, long waitNanos, long end,
+                             BooleanSupplier stop) {
         try {
             task.onStart();
             while (System.nanoTime() < end && !stop.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
@@ -237,11 +261,24 @@ public final class LoadGenerator {
                     break;
                 }
                 task.execute();
+                if (waitNanos > 0) {
+                    pause(waitNanos, end, stop);
+                }
             }
         } catch (Exception e) {
             LOG.error("a load user stopped on an unexpected error", e);
         } finally {
             task.onStop();
+        }
+    }
+
+    /** A user's wait between requests, cut short by the end of the load or a stop. */
+    private static void pause(long waitNanos, long end, BooleanSupplier stop) {
+        long until = Math.min(System.nanoTime() + waitNanos, end);
+        long left;
+        while ((left = until - System.nanoTime()) > 0 && !stop.getAsBoolean()
+            && !Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(Math.min(left, EvenRateLimiter.STOP_CHECK));
         }
     }
 

@@ -196,7 +196,7 @@ public final class Locust2Worker {
             // No warm-up of its own: the master decides what its stats cover (its --reset-stats).
             LoadGenerator.Config config = new LoadGenerator.Config(target(job.get("host")), template.endpoint(),
                 (int) Math.min(Integer.MAX_VALUE, users), template.rps(), template.duration(), Duration.ZERO,
-                template.requestTimeout(), template.mix(), template.seed());
+                template.requestTimeout(), template.mix(), template.seed(), template.pause(), template.engine());
             current = new Run(config, stats);
         }
         send("spawning_complete", Map.of("user_classes_count", userClassesCount, "user_count", users));

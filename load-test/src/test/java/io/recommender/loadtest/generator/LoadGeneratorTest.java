@@ -16,6 +16,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The load generator against a real HTTP server on loopback. */
 class LoadGeneratorTest {
@@ -23,10 +25,10 @@ class LoadGeneratorTest {
     private static final SloSpec P95_20MS = new SloSpec(null, null, 20.0, null, 0.01, null);
     private static final SloSpec GENEROUS = new SloSpec(null, null, 5000.0, 5000.0, 0.01, null);
 
-    private static LoadGenerator.Config config(URI target, int users, double rps, Duration duration,
+    private static LoadGenerator.Config config(Engine engine, URI target, int users, double rps, Duration duration,
                                                Duration requestTimeout, double unknownFraction) {
         return new LoadGenerator.Config(target, Endpoint.PREDICT, users, rps, duration, Duration.ZERO, requestTimeout,
-            new UserIdMix(1, 610, unknownFraction), 1);
+            new UserIdMix(1, 610, unknownFraction), 1, Duration.ZERO, engine);
     }
 
     private static LoadTestReport runAndReport(LoadGenerator.Config config, SloSpec slo) {
@@ -44,11 +46,12 @@ class LoadGeneratorTest {
         assertThat(left).as("threads left running").isEmpty();
     }
 
-    @Test
-    void aFastTargetPassesAtTheAskedRate() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aFastTargetPassesAtTheAskedRate(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 5))) {
-            LoadGenerator.Config config = config(target.uri(), 4, 100, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                0.1);
+            LoadGenerator.Config config = config(engine, target.uri(), 4, 100, Duration.ofSeconds(2),
+                Duration.ofSeconds(2), 0.1);
             LoadTestReport report = runAndReport(config, GENEROUS);
 
             assertThat(report.verdict().passed()).as(report.verdict().reason()).isTrue();
@@ -64,11 +67,13 @@ class LoadGeneratorTest {
         }
     }
 
-    @Test
-    void warmUpRequestsAreMadeButNotMeasured() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void warmUpRequestsAreMadeButNotMeasured(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 2))) {
             LoadGenerator.Config config = new LoadGenerator.Config(target.uri(), Endpoint.PREDICT, 2, 100,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), new UserIdMix(1, 610, 0.1), 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), new UserIdMix(1, 610, 0.1), 1,
+                Duration.ZERO, engine);
             LoadTestReport report = runAndReport(config, GENEROUS);
 
             // 100 rps for 1 s measured: at most 101 permits fall in it; the warm-up second's (and the preflight) are on
@@ -82,11 +87,12 @@ class LoadGeneratorTest {
         }
     }
 
-    @Test
-    void aSlowTargetFailsNamingThePercentileAndItsThreshold() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aSlowTargetFailsNamingThePercentileAndItsThreshold(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 60))) {
             LoadTestReport report = runAndReport(
-                config(target.uri(), 4, 0, Duration.ofMillis(1500), Duration.ofSeconds(2), 0.1), P95_20MS);
+                config(engine, target.uri(), 4, 0, Duration.ofMillis(1500), Duration.ofSeconds(2), 0.1), P95_20MS);
 
             assertThat(report.verdict().passed()).isFalse();
             assertThat(report.latencyMs().p95()).isGreaterThanOrEqualTo(60);
@@ -100,11 +106,13 @@ class LoadGeneratorTest {
      * against the target's own timing of the same requests (the client's time encloses the server's, so each
      * client percentile is at least the server's, and not far above it on loopback).
      */
-    @Test
-    void percentilesAgreeWithTheRawSamplesAndWithTheServersTiming() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void percentilesAgreeWithTheRawSamplesAndWithTheServersTiming(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> userId % 10 == 0 ? 40 : 10))) {
             Queue<Long> samples = new ConcurrentLinkedQueue<>();
-            LoadGenerator.Config config = config(target.uri(), 8, 0, Duration.ofSeconds(2), Duration.ofSeconds(2), 0);
+            LoadGenerator.Config config = config(engine, target.uri(), 8, 0, Duration.ofSeconds(2),
+                Duration.ofSeconds(2), 0);
             LoadGenerator.Result result = LoadGenerator.run(config,
                 (userId, start, nanos, error) -> samples.add(nanos));
             LoadTestReport report = LoadReports.build(config, result, GENEROUS);
@@ -143,11 +151,12 @@ class LoadGeneratorTest {
         return sortedBuckets.get((int) Math.min(sortedBuckets.size() - 1, (long) (sortedBuckets.size() * percent)));
     }
 
-    @Test
-    void aTargetAnswering500sFailsOnItsErrorRate() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aTargetAnswering500sFailsOnItsErrorRate(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.status(500))) {
             LoadTestReport report = runAndReport(
-                config(target.uri(), 2, 50, Duration.ofSeconds(1), Duration.ofSeconds(2), 0.1), GENEROUS);
+                config(engine, target.uri(), 2, 50, Duration.ofSeconds(1), Duration.ofSeconds(2), 0.1), GENEROUS);
 
             assertThat(report.requests()).isPositive();
             assertThat(report.failures()).isEqualTo(report.requests());
@@ -158,9 +167,10 @@ class LoadGeneratorTest {
         }
     }
 
-    @Test
-    void anUnreachableTargetFailsAtOnce() throws IOException {
-        LoadGenerator.Config config = config(TestTarget.nothingListening(), 4, 100, Duration.ofSeconds(30),
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void anUnreachableTargetFailsAtOnce(Engine engine) throws IOException {
+        LoadGenerator.Config config = config(engine, TestTarget.nothingListening(), 4, 100, Duration.ofSeconds(30),
             Duration.ofSeconds(2), 0.1);
         long start = System.nanoTime();
         LoadTestReport report = runAndReport(config, GENEROUS);
@@ -172,10 +182,11 @@ class LoadGeneratorTest {
         assertThat(report.requests()).isZero();
     }
 
-    @Test
-    void aTargetThatNeverAnswersFailsAfterOneRequestTimeout() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aTargetThatNeverAnswersFailsAfterOneRequestTimeout(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.hangAfter(0))) {
-            LoadGenerator.Config config = config(target.uri(), 4, 100, Duration.ofSeconds(30),
+            LoadGenerator.Config config = config(engine, target.uri(), 4, 100, Duration.ofSeconds(30),
                 Duration.ofMillis(500), 0.1);
             long start = System.nanoTime();
             LoadTestReport report = runAndReport(config, GENEROUS);
@@ -186,10 +197,11 @@ class LoadGeneratorTest {
         }
     }
 
-    @Test
-    void aTargetTricklingItsFirstAnswerFailsAfterTheRequestTimeoutAndGrace() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aTargetTricklingItsFirstAnswerFailsAfterTheRequestTimeoutAndGrace(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.trickleAfter(0, 100))) {
-            LoadGenerator.Config config = config(target.uri(), 2, 100, Duration.ofSeconds(30),
+            LoadGenerator.Config config = config(engine, target.uri(), 2, 100, Duration.ofSeconds(30),
                 Duration.ofMillis(500), 0.1);
             long start = System.nanoTime();
             LoadTestReport report = runAndReport(config, GENEROUS);
@@ -201,11 +213,12 @@ class LoadGeneratorTest {
         }
     }
 
-    @Test
-    void aTargetHangingMidRunTimesOutAndTheRunEndsInTime() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aTargetHangingMidRunTimesOutAndTheRunEndsInTime(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.hangAfter(1))) {
-            LoadGenerator.Config config = config(target.uri(), 4, 0, Duration.ofSeconds(1), Duration.ofMillis(700),
-                0.1);
+            LoadGenerator.Config config = config(engine, target.uri(), 4, 0, Duration.ofSeconds(1),
+                Duration.ofMillis(700), 0.1);
             long start = System.nanoTime();
             LoadTestReport report = runAndReport(config, GENEROUS);
 
@@ -217,11 +230,12 @@ class LoadGeneratorTest {
         }
     }
 
-    @Test
-    void aTargetTricklingItsAnswersIsCutOffAfterTheLoad() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aTargetTricklingItsAnswersIsCutOffAfterTheLoad(Engine engine) throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.trickleAfter(1, 100))) {
-            LoadGenerator.Config config = config(target.uri(), 3, 0, Duration.ofSeconds(1), Duration.ofMillis(500),
-                0.1);
+            LoadGenerator.Config config = config(engine, target.uri(), 3, 0, Duration.ofSeconds(1),
+                Duration.ofMillis(500), 0.1);
             long start = System.nanoTime();
             LoadTestReport report = runAndReport(config, GENEROUS);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -232,6 +246,56 @@ class LoadGeneratorTest {
             assertThat(report.requests()).isEqualTo(3);
             assertThat(report.failures()).isEqualTo(3);
             assertThat(report.verdict().passed()).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void usersPauseBetweenTheirRequests(Engine engine) throws IOException {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 0))) {
+            LoadGenerator.Config config = new LoadGenerator.Config(target.uri(), Endpoint.PREDICT, 2, 0,
+                Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(2), new UserIdMix(1, 610, 0.1), 1,
+                Duration.ofMillis(100), engine);
+            LoadTestReport report = runAndReport(config, GENEROUS);
+
+            // Two users, each at most one request per 100 ms pause in 1 s: 11 each at the very most.
+            assertThat(report.requests()).isBetween(2L, 22L);
+            assertThat(report.failures()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aTargetClosingEveryConnectionIsLoadedOverNewOnes(Engine engine) throws IOException {
+        try (TestTarget target = new TestTarget((n, userId, exchange) -> {
+            exchange.getResponseHeaders().add("Connection", "close");
+            TestTarget.ok(exchange);
+        })) {
+            LoadTestReport report = runAndReport(
+                config(engine, target.uri(), 2, 100, Duration.ofSeconds(1), Duration.ofSeconds(2), 0.1), GENEROUS);
+
+            assertThat(report.requests()).isGreaterThan(10);
+            assertThat(report.failures()).isZero();
+        }
+    }
+
+    @Test
+    void anOversizedAnswerFailsWithoutBeingBuffered() throws IOException {
+        byte[] huge = new byte[EventLoopEngine.MAX_ANSWER_BYTES + 1];
+        try (TestTarget target = new TestTarget((n, userId, exchange) -> {
+            if (n == 1) {
+                TestTarget.ok(exchange);
+                return;
+            }
+            exchange.sendResponseHeaders(200, huge.length);
+            exchange.getResponseBody().write(huge);
+        })) {
+            LoadTestReport report = runAndReport(config(Engine.EVENT_LOOP, target.uri(), 1, 20, Duration.ofMillis(500),
+                Duration.ofSeconds(2), 0.1), GENEROUS);
+
+            assertThat(report.requests()).isPositive();
+            assertThat(report.errors()).containsExactly(
+                new LoadTestReport.ErrorCount("answer larger than 1048576 bytes", report.requests()));
         }
     }
 }
