@@ -5,10 +5,11 @@
 #      alternating, wrk from a second process on loopback), and their ratio; /predict also on a second
 #      service started with the result cache off (RECOMMENDER_RESULT_CACHE=false), the cold path, against the
 #      same hello-world figure;
-#   3. latency percentiles of POST /predict at a constant 1,000 requests/s (open loop, ConstantRateLoad), on
-#      both services;
+#   3. latency percentiles of POST /predict at 1,000 requests/s, on both services, measured by the project's load
+#      generator (load-test, event-loop engine: 50 users sharing one evenly spaced rate); hello-world at about the
+#      same rate by wrk paced with a pause per connection, as the floor this machine puts under any request;
 #   4. heap in use at steady state of the cached service (after the load, and live after a full GC).
-# BENCH_PIN=1 pins the services to CPU 0 and every client (wrk, ConstantRateLoad) to CPU 1 (taskset), so that
+# BENCH_PIN=1 pins the services to CPU 0 and every client (wrk, load-test) to CPU 1 (taskset), so that
 # client and service do not take turns on the same core.
 # Usage: runtime-image/bench/service-bench.sh [bundle-dir]   (default: the ml-latest-small bundle trained by
 # the training job into runtime-image/target/real-bundle). Installs wrk (apt) if missing. Results are printed
@@ -30,9 +31,7 @@ exec > >(tee "$out/service.txt") 2>&1
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cd "$repo"
-mvn -B -q -pl runtime-image -am package -DskipTests
-mvn -B -q -pl runtime-image dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$module/target/bench-classpath.txt"
+mvn -B -q -pl runtime-image,load-test -am package -DskipTests
 
 bundle="${1:-$module/target/real-bundle/ml-latest-small}"
 if [ ! -f "$bundle/manifest.json" ]; then
@@ -97,8 +96,7 @@ for round in 1 2; do
   echo "  round $round: hello-world $hello req/s, /predict $predict req/s (ratio $(ratio "$predict" "$hello")), cold /predict $cold_predict req/s (ratio $(ratio "$cold_predict" "$hello"))"
 done
 
-echo "constant 1000 req/s for 30 s each (open loop, latency from each request's due time); hello-world first"
-echo "as the baseline of what this machine adds to any request:"
+echo "latency at 1,000 requests/s, 30 s measured after 5 s of warm-up (in-server figures include the warm-up):"
 # The service's own histogram of the same requests (time inside the server only), from scrapes before and
 # after: the smallest bucket bound holding the given share of them.
 buckets() { curl -s "http://127.0.0.1:$2/metrics" | grep "^http_server_requests_seconds_bucket{.*status=\"200\",uri=\"$1\""; }
@@ -107,17 +105,26 @@ server_quantile() {
     {match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); n[++i] = le; c[le] = $NF - before[le]}
     END {total = c["+Inf"]; for (j = 1; j <= i; j++) if (c[n[j]] >= q * total) {printf "<= %.2f ms", n[j] * 1000; exit}}' "$1" "$2"
 }
-for run in hello:$port predict:$port cold-predict:$cold_port; do
+for run in predict:$port cold-predict:$cold_port; do
   name=${run%:*}
-  endpoint=${name#cold-}
   target=${run#*:}
-  buckets "/$endpoint" "$target" > "$out/before.txt"
-  "${client_cpu[@]}" java -cp "$module/target/test-classes:$(cat "$module/target/bench-classpath.txt")" \
-    io.recommender.runtime.bench.ConstantRateLoad "http://127.0.0.1:$target" 1000 30 1 "${users:-610}" "$endpoint" \
-    | sed "s/^/  $name: /"
-  buckets "/$endpoint" "$target" > "$out/after.txt"
+  buckets /predict "$target" > "$out/before.txt"
+  # Exit status 1 is a missed --p99-ms 2, reported below like a met one.
+  "${client_cpu[@]}" java -jar load-test/target/load-test.jar --target "http://127.0.0.1:$target" --endpoint predict \
+    --rps 1000 --users 50 --duration 30s --warmup 5s --known-users "1-${users:-610}" --unknown-fraction 0 \
+    --p99-ms 2 --max-error-rate 0 2>/dev/null > "$out/$name-report.json" || true
+  buckets /predict "$target" > "$out/after.txt"
+  jq -r --arg name "$name" '"  \($name): \(.requests) requests, \(.rps | floor)/s, \(.failures) failed; p50 \(.preciseLatencyMs.p50) ms, p90 \(.preciseLatencyMs.p90) ms, p99 \(.preciseLatencyMs.p99) ms, max \(.preciseLatencyMs.max) ms; \(.verdict.reason)"' "$out/$name-report.json"
   echo "  $name inside the server: p50 $(server_quantile "$out/before.txt" "$out/after.txt" 0.5), p99 $(server_quantile "$out/before.txt" "$out/after.txt" 0.99) (histogram bucket bounds); load average $(cut -d' ' -f1 /proc/loadavg)"
 done
+cat > "$out/paced.lua" <<'LUA'
+function delay()
+  return 9
+end
+LUA
+# wrk has no rate option: 10 connections, each pausing 9 ms after an answer, offer about 1,000 requests/s.
+"${client_cpu[@]}" wrk -t1 -c10 -d30s --latency -s "$out/paced.lua" "http://127.0.0.1:$port/hello" > "$out/hello-paced.txt"
+echo "  hello-world (wrk paced): $(sed -n 's/^Requests\/sec: *//p' "$out/hello-paced.txt")/s; p50 $(awk '$1 == "50%" {print $2}' "$out/hello-paced.txt"), p99 $(awk '$1 == "99%" {print $2}' "$out/hello-paced.txt")"
 
 heap() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f MiB", s / 1048576}'; }
 echo "heap in use at steady state: $(heap) after the load; $(jcmd $service GC.run >/dev/null; sleep 1; heap) live after a full GC"
