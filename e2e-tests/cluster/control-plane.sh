@@ -370,16 +370,22 @@ up() {
 
   # No leader election: there is one of each, and a lease left by a stopped run would hold
   # the next start back for its 15 s duration.
+  # Client rate limits off (kwokctl's own "disable QPS limits" values) and more workers per controller: with
+  # 100 and 50 requests/s and 5 workers, the controller-manager and the scheduler, not the
+  # API server or the operator, set the pace of many Recommenders at once (docs/benchmarks.md, issue #5).
   start kube-controller-manager --kubeconfig="$kcfg/controller-manager.kubeconfig" \
     --authentication-kubeconfig="$kcfg/controller-manager.kubeconfig" --authorization-kubeconfig="$kcfg/controller-manager.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false --profiling=false \
     --use-service-account-credentials=true --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
     --service-cluster-ip-range="$service_cidr" --allocate-node-cidrs=true --cluster-cidr="$cluster_cidr" --node-cidr-mask-size=24 \
-    --kube-api-qps=100 --kube-api-burst=200
+    --kube-api-qps=5000 --kube-api-burst=10000 \
+    --concurrent-deployment-syncs=20 --concurrent-replicaset-syncs=20 --concurrent-job-syncs=20 \
+    --concurrent-service-endpoint-syncs=20 --concurrent-endpoint-syncs=20
   start kube-scheduler --kubeconfig="$kcfg/scheduler.kubeconfig" \
     --authentication-kubeconfig="$kcfg/scheduler.kubeconfig" --authorization-kubeconfig="$kcfg/scheduler.kubeconfig" \
-    --bind-address=127.0.0.1 --secure-port="$scheduler_port" --leader-elect=false --profiling=false
+    --bind-address=127.0.0.1 --secure-port="$scheduler_port" --leader-elect=false --profiling=false \
+    --kube-api-qps=5000 --kube-api-burst=10000
   # --config: without it kwok also reads ~/.kwok/kwok.yaml, which belongs to whoever runs it.
   printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n' > "$dir/kwok.yaml"
   # Node leases: without them the node-lifecycle controller takes the nodes for dead after its grace period
