@@ -14,6 +14,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -102,7 +105,7 @@ final class EventLoopEngine {
             Thread thread = new FastThreadLocalThread(runnable, "loadtest-io");
             thread.setDaemon(true);
             return thread;
-        }, NioIoHandler.newFactory());
+        }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
         this.allStopped = new DefaultPromise<>(loop);
         URI target = config.target();
@@ -112,7 +115,7 @@ final class EventLoopEngine {
         this.pathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.bootstrap = new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                 config.requestTimeout().toMillis()))
