@@ -1,11 +1,9 @@
 package io.recommender.operator;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,11 +39,15 @@ public final class OperatorMain {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
-        KubernetesClient client = clientBuilder(null).build();
+        // The client's defaults: its JDK HTTP/2 transport multiplexes every request on one connection and has no
+        // per-host limit (maxConcurrentRequestsPerHost applies to the OkHttp transport only).
+        KubernetesClient client = new KubernetesClientBuilder().build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String leaseNamespace = env.getOrDefault("POD_NAMESPACE", client.getNamespace() == null ? "default" : client.getNamespace());
 
-        Operator operator = new Operator(o -> configure(o).withKubernetesClient(client)
+        // The SDK's defaults (50 reconciles and 50 dependents at once): 200 of each made 100 Recommenders slower,
+        // 71.8 s against 51.8 s, with more conflicting writes (docs/benchmarks.md, issue #5).
+        Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build())
                 .withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, leaseNamespace)));
         Set<String> namespaces = namespaces(env.get("WATCH_NAMESPACES"));
@@ -79,24 +81,6 @@ public final class OperatorMain {
         }
         LOG.info("recommender operator started; namespaces {}; health and metrics on :{}",
                 namespaces.isEmpty() ? "all" : namespaces, port);
-    }
-
-    /**
-     * The operator's API client, shared with the benchmark; null config: the client's own discovery (in-cluster or
-     * kubeconfig). The client's defaults stay: its JDK HTTP/2 transport multiplexes every request on one connection
-     * and has no per-host limit of its own (maxConcurrentRequestsPerHost applies to the OkHttp transport only).
-     */
-    public static KubernetesClientBuilder clientBuilder(Config config) {
-        return config == null ? new KubernetesClientBuilder() : new KubernetesClientBuilder().withConfig(config);
-    }
-
-    /**
-     * The operator's SDK settings, shared with the benchmark so that it measures what runs. The SDK's defaults (50
-     * reconciles and 50 dependents at once) stay: 200 of each made 100 Recommenders slower, 71.8 s against 51.8 s,
-     * with more conflicting writes (docs/benchmarks.md, issue #5).
-     */
-    public static ConfigurationServiceOverrider configure(ConfigurationServiceOverrider o) {
-        return o;
     }
 
     static Set<String> namespaces(String value) {

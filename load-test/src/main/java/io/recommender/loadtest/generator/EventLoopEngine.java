@@ -38,7 +38,6 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.recommender.loadtest.stats.RequestStats;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
@@ -203,8 +202,9 @@ final class EventLoopEngine {
         return request;
     }
 
+    /** As {@link TargetClient#describe}, so that equal failures count together whichever engine saw them. */
     private String describe(Throwable failure) {
-        if (failure instanceof ConnectException) {
+        if (failure instanceof IOException io && TargetClient.isUnreachable(io)) {
             return "connection failed: " + failure.getMessage();
         }
         if (failure instanceof TooLongFrameException) {

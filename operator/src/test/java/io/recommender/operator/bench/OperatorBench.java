@@ -3,7 +3,6 @@ package io.recommender.operator.bench;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -19,7 +18,6 @@ import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
-import io.recommender.operator.OperatorMain;
 import io.recommender.operator.cluster.ControlPlane;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.naming.Labels;
@@ -27,7 +25,6 @@ import io.recommender.operator.reconciler.JobResults;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +78,7 @@ public final class OperatorBench {
         KubernetesClient client = ControlPlane.client();
         RequestCounter requests = new RequestCounter();
         ReconcileCounter reconciles = new ReconcileCounter();
-        KubernetesClient operatorClient = OperatorMain.clientBuilder(
-                Config.fromKubeconfig(Files.readString(ControlPlane.kubeconfig())))
+        KubernetesClient operatorClient = ControlPlane.clientBuilder()
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-requests", requests)).build();
         ControlPlane.installCrd(client);
         String ns = "bench-" + UUID.randomUUID().toString().substring(0, 6);
@@ -91,7 +87,7 @@ public final class OperatorBench {
 
         JobResults gatePasses = job -> Labels.GATE.equals(job.getMetadata().getLabels().get(Labels.COMPONENT))
                 ? Optional.of(new JobResults.Termination("load-test", 0, PASS)) : Optional.empty();
-        Operator operator = new Operator(o -> OperatorMain.configure(o).withKubernetesClient(operatorClient)
+        Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient)
                 .withCloseClientOnStop(false).withMetrics(reconciles));
         operator.register(new RecommenderReconciler(gatePasses, new EventRecorder(operatorClient), Clock.systemUTC()),
                 c -> c.settingNamespaces(ns));

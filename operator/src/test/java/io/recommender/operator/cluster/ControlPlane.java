@@ -64,9 +64,13 @@ public final class ControlPlane {
     }
 
     public static KubernetesClient client() {
+        return clientBuilder().build();
+    }
+
+    /** A client builder for this control plane, for a client with settings of its own. */
+    public static KubernetesClientBuilder clientBuilder() {
         try {
-            return new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig()))).build();
+            return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
