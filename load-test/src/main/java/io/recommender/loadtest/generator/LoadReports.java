@@ -1,10 +1,10 @@
 package io.recommender.loadtest.generator;
 
-import io.recommender.loadtest.report.LoadTestReport;
+import io.recommender.contracts.loadtest.LoadTestReport;
 import io.recommender.loadtest.slo.Observation;
 import io.recommender.loadtest.slo.SloEvaluator;
-import io.recommender.loadtest.slo.SloSpec;
-import io.recommender.loadtest.slo.Verdict;
+import io.recommender.contracts.loadtest.LatencyTargets;
+import io.recommender.contracts.loadtest.Verdict;
 import io.recommender.loadtest.stats.Histogram;
 import io.recommender.loadtest.stats.RequestStats;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class LoadReports {
     private LoadReports() {
     }
 
-    public static LoadTestReport build(LoadGenerator.Config config, LoadGenerator.Result result, SloSpec slo) {
+    public static LoadTestReport build(LoadGenerator.Config config, LoadGenerator.Result result, LatencyTargets slo) {
         RequestStats stats = result.stats();
         Histogram locust = stats.locustMillis();
         LoadTestReport.Latency latency = new LoadTestReport.Latency(

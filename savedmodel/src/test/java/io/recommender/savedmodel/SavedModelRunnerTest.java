@@ -1,4 +1,4 @@
-package io.recommender.tfserving.model;
+package io.recommender.savedmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.recommender.loadtest.report;
+package io.recommender.contracts.loadtest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

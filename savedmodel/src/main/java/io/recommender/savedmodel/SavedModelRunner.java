@@ -1,4 +1,4 @@
-package io.recommender.tfserving.model;
+package io.recommender.savedmodel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

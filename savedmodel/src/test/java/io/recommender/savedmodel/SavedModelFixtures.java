@@ -1,4 +1,4 @@
-package io.recommender.tfserving.model;
+package io.recommender.savedmodel;
 
 import io.recommender.bundle.BundleLayout;
 import java.io.IOException;

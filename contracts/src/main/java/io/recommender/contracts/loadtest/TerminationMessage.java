@@ -1,6 +1,5 @@
-package io.recommender.loadtest.report;
+package io.recommender.contracts.loadtest;
 
-import io.recommender.loadtest.slo.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -1,4 +1,4 @@
-package io.recommender.tfserving.model;
+package io.recommender.savedmodel;
 
 /** The caller's input does not fit the signature: the caller's fault, not the model's. */
 public class ModelInputException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package io.recommender.loadtest.report;
+package io.recommender.contracts.loadtest;
 
 import java.util.Locale;
 

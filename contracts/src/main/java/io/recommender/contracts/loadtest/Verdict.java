@@ -1,4 +1,4 @@
-package io.recommender.loadtest.slo;
+package io.recommender.contracts.loadtest;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.recommender.operator.gate;
+package io.recommender.api.gate;
 
 import io.recommender.api.v1alpha1.SloSpec;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.recommender.operator.gate;
+package io.recommender.api.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,7 @@
-package io.recommender.loadtest.report;
+package io.recommender.contracts.loadtest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.recommender.loadtest.slo.SloSpec;
-import io.recommender.loadtest.slo.Verdict;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +48,7 @@ public record LoadTestReport(
     double errorRate,
     Latency latencyMs,
     Latency preciseLatencyMs,
-    SloSpec slo,
+    LatencyTargets slo,
     Verdict verdict,
     List<ErrorCount> errors,
     Map<String, Long> responseTimesMs,

@@ -1,4 +1,4 @@
-package io.recommender.tfserving.model;
+package io.recommender.savedmodel;
 
 /** A SavedModel that cannot be loaded or run as a float32 [batch, width] signature; the message says why. */
 public class SavedModelException extends RuntimeException {

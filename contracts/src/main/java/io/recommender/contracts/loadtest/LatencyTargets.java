@@ -1,4 +1,4 @@
-package io.recommender.loadtest.slo;
+package io.recommender.contracts.loadtest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -17,9 +17,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SloSpec(Double p50Ms, Double p90Ms, Double p95Ms, Double p99Ms, double maxErrorRate, Double minRps) {
+public record LatencyTargets(Double p50Ms, Double p90Ms, Double p95Ms, Double p99Ms, double maxErrorRate, Double minRps) {
 
-    public SloSpec {
+    public LatencyTargets {
         requireNonNegative("p50Ms", p50Ms);
         requireNonNegative("p90Ms", p90Ms);
         requireNonNegative("p95Ms", p95Ms);

@@ -1,9 +1,8 @@
-package io.recommender.loadtest.report;
+package io.recommender.contracts.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.recommender.loadtest.slo.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
