@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  * which is exactly what the uncached search answers, without the embedding or the scan.
  */
 @Singleton
-public class Recommender {
+public class RecommendationService {
     /**
      * What to answer; {@code rows[0..count)} best first. The arrays may be longer than {@code count} and
      * shared with the result cache: read them, never modify them.
@@ -37,7 +37,7 @@ public class Recommender {
     private final Counter cacheMisses;
     private final Counter cacheEvictions;
 
-    public Recommender(ModelService models, RecommenderConfig config, MeterRegistry registry) {
+    public RecommendationService(ModelService models, RecommenderConfig config, MeterRegistry registry) {
         this.models = models;
         this.source = models.source();
         this.unknownUser = config.unknownUser();
