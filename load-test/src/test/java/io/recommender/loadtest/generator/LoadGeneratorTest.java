@@ -281,7 +281,7 @@ class LoadGeneratorTest {
 
     @Test
     void anOversizedAnswerFailsWithoutBeingBuffered() throws IOException {
-        byte[] huge = new byte[EventLoopEngine.MAX_ANSWER_BYTES + 1];
+        byte[] huge = new byte[NettyTarget.MAX_ANSWER_BYTES + 1];
         try (TestTarget target = new TestTarget((n, userId, exchange) -> {
             if (n == 1) {
                 TestTarget.ok(exchange);
