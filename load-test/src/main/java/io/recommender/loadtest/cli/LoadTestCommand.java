@@ -11,7 +11,7 @@ import io.recommender.loadtest.report.LoadTestReport;
 import io.recommender.loadtest.report.ReportJson;
 import io.recommender.loadtest.report.ReportSummary;
 import io.recommender.loadtest.report.TerminationMessage;
-import io.recommender.loadtest.slo.SloSpec;
+import io.recommender.loadtest.slo.SloThresholds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -153,11 +153,11 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SloSpec slo;
+        SloThresholds slo;
         LoadGenerator.Config config;
         MasterAddress master;
         try {
-            slo = new SloSpec(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
+            slo = new SloThresholds(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
             config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration, warmup,
                 requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed, pause, Engine.fromCliName(engine));
             master = locustMaster == null ? null : MasterAddress.parse(locustMaster);
@@ -196,7 +196,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
 
     /** Follows a Locust master; the report covers the last load it started. */
-    private LoadTestReport underLocustMaster(MasterAddress master, LoadGenerator.Config config, SloSpec slo) {
+    private LoadTestReport underLocustMaster(MasterAddress master, LoadGenerator.Config config, SloThresholds slo) {
         String host = master.host();
         int port = master.port();
         err.printf(Locale.ROOT, "load-test: joining the Locust master at %s:%d%n", host, port);

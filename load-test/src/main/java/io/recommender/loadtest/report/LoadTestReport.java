@@ -2,7 +2,7 @@ package io.recommender.loadtest.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.recommender.loadtest.slo.SloSpec;
+import io.recommender.loadtest.slo.SloThresholds;
 import io.recommender.loadtest.slo.Verdict;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ public record LoadTestReport(
     double errorRate,
     Latency latencyMs,
     Latency preciseLatencyMs,
-    SloSpec slo,
+    SloThresholds slo,
     Verdict verdict,
     List<ErrorCount> errors,
     Map<String, Long> responseTimesMs,
