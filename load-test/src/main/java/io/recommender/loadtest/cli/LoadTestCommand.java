@@ -145,8 +145,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Netty's leak detector captures a stack trace for one buffer in 128: that request's time, in the measured
-        // tail (p99 0.64-0.82 ms with it, 0.45-0.61 ms without, against wrk's 0.53-0.58; docs/benchmarks.md).
+        // Netty's leak detector captures a stack trace for one buffer in 128, on the I/O thread: that request's time
+        // lands in the measured tail (docs/benchmarks.md).
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         System.exit(new CommandLine(new LoadTestCommand()).execute(args));
     }
