@@ -48,7 +48,7 @@ public record LoadTestReport(
     double errorRate,
     Latency latencyMs,
     Latency preciseLatencyMs,
-    LatencyTargets slo,
+    SloThresholds slo,
     Verdict verdict,
     List<ErrorCount> errors,
     Map<String, Long> responseTimesMs,

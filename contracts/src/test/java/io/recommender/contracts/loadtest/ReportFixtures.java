@@ -30,6 +30,6 @@ final class ReportFixtures {
             60_000, 1_200, 999.8, 0.02,
             new LoadTestReport.Latency(12, 30, 41, 88, 512.25, 14.5),
             new LoadTestReport.Latency(11.9, 30.2, 41.3, 87.6, 512.25, 14.5),
-            new LatencyTargets(null, null, 25.0, 50.0, 0.01, null), verdict, errors, histogram, timeline, null);
+            new SloThresholds(null, null, 25.0, 50.0, 0.01, null), verdict, errors, histogram, timeline, null);
     }
 }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The latency and error targets a candidate must meet under load, as a Recommender resource states them. A null
- * latency target is not checked.
+ * The latency, error and throughput thresholds a candidate must meet under load, as a Recommender resource's SLO
+ * states them. A null threshold is not checked. Named apart from the resource's own {@code SloSpec} (the CRD's
+ * schema, in recommender-api), which the operator turns into this program's options.
  *
  * @param p50Ms        highest acceptable median latency, in milliseconds
  * @param p90Ms        highest acceptable 90th percentile latency, in milliseconds
@@ -17,9 +18,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LatencyTargets(Double p50Ms, Double p90Ms, Double p95Ms, Double p99Ms, double maxErrorRate, Double minRps) {
+public record SloThresholds(Double p50Ms, Double p90Ms, Double p95Ms, Double p99Ms, double maxErrorRate,
+                            Double minRps) {
 
-    public LatencyTargets {
+    public SloThresholds {
         requireNonNegative("p50Ms", p50Ms);
         requireNonNegative("p90Ms", p90Ms);
         requireNonNegative("p95Ms", p95Ms);

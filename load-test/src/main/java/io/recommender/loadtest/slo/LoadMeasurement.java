@@ -2,7 +2,8 @@ package io.recommender.loadtest.slo;
 
 /**
  * What a load test measured, reduced to the figures an SLO is judged on. Percentiles are Locust's (whole
- * milliseconds below 100 ms, see {@code LocustBuckets}).
+ * milliseconds below 100 ms, see {@code LocustBuckets}). Not the operator's {@code Observation}, what the
+ * reconciler saw of its objects.
  *
  * @param requests          requests sent, failed ones included
  * @param failures          requests that failed
@@ -15,10 +16,10 @@ package io.recommender.loadtest.slo;
  * @param commonestErrorCount how often it occurred
  * @param abortReason       why the load test could not be run as asked (e.g. the target is unreachable), or null
  */
-public record Observation(long requests, long failures, double rps, double p50Ms, double p90Ms, double p95Ms,
-                          double p99Ms, String commonestError, long commonestErrorCount, String abortReason) {
+public record LoadMeasurement(long requests, long failures, double rps, double p50Ms, double p90Ms, double p95Ms,
+                              double p99Ms, String commonestError, long commonestErrorCount, String abortReason) {
 
-    public Observation {
+    public LoadMeasurement {
         if (requests < 0 || failures < 0 || failures > requests) {
             throw new IllegalArgumentException(
                 "need 0 <= failures <= requests, got failures " + failures + " of " + requests);
