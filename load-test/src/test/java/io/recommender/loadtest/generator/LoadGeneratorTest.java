@@ -258,8 +258,10 @@ class LoadGeneratorTest {
                 Duration.ofMillis(100), engine);
             LoadTestReport report = runAndReport(config, GENEROUS);
 
-            // Two users, each at most one request per 100 ms pause in 1 s: 11 each at the very most.
-            assertThat(report.requests()).isBetween(2L, 22L);
+            // Two users, each at most one request per 100 ms pause in 1 s: 11 each at the very most. The lower
+            // bound only says the load ran: on a starved machine (seen at load average 20) a user may not get its
+            // first request into the one-second window.
+            assertThat(report.requests()).isBetween(1L, 22L);
             assertThat(report.failures()).isZero();
         }
     }
