@@ -229,33 +229,27 @@ public final class LettuceUserStateStore implements UserStateStore {
     }
 
     static String[] replaceArgs(UserState s) {
-        List<String> stats = new ArrayList<>();
-        stats.add("n");
-        stats.add(Integer.toString(s.count()));
-        stats.add("s");
-        stats.add(Long.toString(s.sumHalfStars()));
-        stats.add("t");
-        stats.add(Long.toString(s.lastUpdate()));
+        List<String> args = new ArrayList<>(8 + 4 * Genres.COUNT);
+        StringBuilder history = new StringBuilder(s.items().size() * 20);
+        for (RatedItem item : s.items()) {
+            history.append(item.movieId()).append(',').append(item.halfStars()).append(',').append(item.time()).append(';');
+        }
+        args.add(history.toString());
+        args.add("n");
+        args.add(Integer.toString(s.count()));
+        args.add("s");
+        args.add(Long.toString(s.sumHalfStars()));
+        args.add("t");
+        args.add(Long.toString(s.lastUpdate()));
         for (int g = 0; g < Genres.COUNT; g++) {
             if (s.genreCount(g) > 0) {
-                stats.add("gn:" + g);
-                stats.add(Integer.toString(s.genreCount(g)));
-                stats.add("gs:" + g);
-                stats.add(Long.toString(s.genreSumHalfStars(g)));
+                args.add("gn:" + g);
+                args.add(Integer.toString(s.genreCount(g)));
+                args.add("gs:" + g);
+                args.add(Long.toString(s.genreSumHalfStars(g)));
             }
         }
-        String[] args = new String[1 + stats.size() + 3 * s.items().size()];
-        args[0] = Integer.toString(stats.size() / 2);
-        int i = 1;
-        for (String v : stats) {
-            args[i++] = v;
-        }
-        for (RatedItem item : s.items()) {
-            args[i++] = Integer.toString(item.movieId());
-            args[i++] = Integer.toString(item.halfStars());
-            args[i++] = Long.toString(item.time());
-        }
-        return args;
+        return args.toArray(String[]::new);
     }
 
     @Override

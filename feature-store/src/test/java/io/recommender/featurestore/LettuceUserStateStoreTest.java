@@ -22,7 +22,7 @@ class LettuceUserStateStoreTest {
     static void start() throws Exception {
         RedisServer.assumeInstalled();
         redis = RedisServer.launch();
-        store = LettuceUserStateStore.connect(RedisSettings.of(redis.url(), "t:").withTimeout(Duration.ofMillis(200)));
+        store = LettuceUserStateStore.connect(RedisSettings.of(redis.url(), "t:").withTimeout(Duration.ofSeconds(5)));
     }
 
     @AfterAll
@@ -58,7 +58,7 @@ class LettuceUserStateStoreTest {
     @Test
     void aFullHistoryIsTrimmedLikeTheReplay() throws Exception {
         try (LettuceUserStateStore small = LettuceUserStateStore.connect(
-                RedisSettings.of(redis.url(), "t:").withMaxHistory(3).withTimeout(Duration.ofMillis(200)))) {
+                RedisSettings.of(redis.url(), "t:").withMaxHistory(3).withTimeout(Duration.ofSeconds(5)))) {
             List<Event> events = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 events.add(new Event(1, 100 + i, 1 + i, 50 - i * 3 + (i % 2) * 40, 1 << (i % 19)));
@@ -152,7 +152,7 @@ class LettuceUserStateStoreTest {
     void theStreamIsBounded() throws Exception {
         RedisSettings s = RedisSettings.of(redis.url(), "t:");
         try (LettuceUserStateStore bounded = LettuceUserStateStore.connect(new RedisSettings(s.url(), s.prefix(),
-                Duration.ofMillis(500), s.connectTimeout(), s.maxHistory(), 100))) {
+                Duration.ofSeconds(5), s.connectTimeout(), s.maxHistory(), 100))) {
             List<Event> events = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 events.add(new Event(i % 7, i, 5, i, 0));
@@ -166,7 +166,7 @@ class LettuceUserStateStoreTest {
     void aReadOnlyReplicaRefusesAndSaysSo() throws Exception {
         try (RedisServer replica = RedisServer.launch("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
                 LettuceUserStateStore ro = LettuceUserStateStore.connect(RedisSettings.of(replica.url(), "t:")
-                        .withTimeout(Duration.ofMillis(500)))) {
+                        .withTimeout(Duration.ofSeconds(5)))) {
             assertThatThrownBy(() -> ro.record(List.of(new Event(1, 1, 4, 10, 1))))
                     .isInstanceOfSatisfying(FeatureStoreException.class,
                             e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.READ_ONLY))
@@ -183,7 +183,7 @@ class LettuceUserStateStoreTest {
                             e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CONFIGURATION))
                     .hasMessageNotContaining("wrong");
             try (LettuceUserStateStore ok = LettuceUserStateStore.connect(RedisSettings.of(
-                    "redis://:s3cret@127.0.0.1:" + secured.port() + "/2", "t:").withTimeout(Duration.ofMillis(500)))) {
+                    "redis://:s3cret@127.0.0.1:" + secured.port() + "/2", "t:").withTimeout(Duration.ofSeconds(5)))) {
                 ok.record(List.of(new Event(1, 1, 4, 10, 1)));
                 assertThat(ok.read(1).count()).isEqualTo(1);
             }

@@ -60,7 +60,7 @@ class MovieLensReplayTest {
         assertThat(ratings).hasSize(100_836);
         assertThat(replayed).hasSize(610);
         try (LettuceUserStateStore store = LettuceUserStateStore.connect(
-                RedisSettings.of(url, "ml:").withTimeout(Duration.ofSeconds(5)))) {
+                RedisSettings.of(url, "ml:").withTimeout(Duration.ofSeconds(30)))) {
             long t0 = System.nanoTime();
             long written = store.writeAll(replayed.values());
             double seconds = (System.nanoTime() - t0) / 1e9;
