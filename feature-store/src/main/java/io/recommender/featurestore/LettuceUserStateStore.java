@@ -431,7 +431,7 @@ public final class LettuceUserStateStore implements UserStateStore {
         }
         if (msg.startsWith("READONLY") || msg.startsWith("OOM") || msg.startsWith("MISCONF")) {
             return new FeatureStoreException(FeatureStoreException.Kind.READ_ONLY,
-                    doing + ": Redis refuses writes (" + msg + ")", e);
+                    doing + ": Redis refuses writes, as a read-only replica or a full server does (" + msg + ")", e);
         }
         if (msg.startsWith("CORRUPT") || msg.startsWith("WRONGTYPE") || msg.contains("CORRUPT ")) {
             return new FeatureStoreException(FeatureStoreException.Kind.CORRUPT,
