@@ -110,8 +110,8 @@ public class EventsController {
     private HttpResponse<ErrorBody> unavailable(FeatureStoreException e) {
         log(e);
         return HttpResponse.<ErrorBody>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", RETRY_AFTER_SECONDS)
-                .body(new ErrorBody("the feature store cannot take events now and nothing was stored; send them "
-                        + "again later (" + reason(e) + ")", null));
+                .body(new ErrorBody("the feature store could not store every event, so none is acknowledged; "
+                        + "sending them again later is safe (" + reason(e) + ")", null));
     }
 
     private Event event(JsonNode node, String path, LoadedModel model, long now) throws Invalid {

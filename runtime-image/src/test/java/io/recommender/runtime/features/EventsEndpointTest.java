@@ -232,7 +232,7 @@ class EventsEndpointTest implements TestPropertyProvider {
         HttpResponse<String> r = post("{\"userId\": 3, \"movieId\": " + movies[2] + ", \"rating\": 3}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("1");
-        assertThat(r.body()).contains("nothing was stored");
+        assertThat(r.body()).contains("none is acknowledged");
         redis.start();
         writeCatalog();
         long deadline = System.currentTimeMillis() + 15_000;
