@@ -42,7 +42,7 @@ class MaterializeCommandTest {
             String out = run("materialize", "--data", data.toString(), "--redis", redis.url(), "--prefix", "ml:");
             System.out.print(out);
             assertThat(out).contains("materialized 610 users, 100836 ratings (100836 in histories), 9742 movies")
-                    .contains("ratings/s");
+                    .contains("ratings/s: read and replay");
             String digest = redis.cli("DEBUG", "DIGEST");
             String keys = redis.cli("DBSIZE");
             assertThat(keys.trim()).isEqualTo(String.valueOf(610 * 3 + 1));
