@@ -31,7 +31,12 @@ need_cmd java || { echo "setup: java (17) is required" >&2; exit 1; }
 need_cmd mvn || apt_install maven
 need_cmd python3 || { echo "setup: python3 is required" >&2; exit 1; }
 need_cmd go || { echo "setup: go (1.24 or newer) is required to build the test control plane" >&2; exit 1; }
-apt_install openssl curl util-linux
+# redis-server (and redis-cli): the feature store's tests start their own on free loopback ports (one node, a
+# three-node cluster, a replica); the package's own service on 6379 is not wanted, so it is stopped if it started.
+apt_install openssl curl util-linux redis-server
+if [[ -f /run/redis/redis-server.pid && -x /etc/init.d/redis-server ]]; then
+    /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+fi
 # A real OCI registry on loopback for image pushes in tests; htpasswd for its credentials.
 apt_install docker-registry apache2-utils
 # The real one-node cluster's packages (containerd, runc, CNI plugins, conntrack, ...; e2e-tests/node/README.md).

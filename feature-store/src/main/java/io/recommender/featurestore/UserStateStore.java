@@ -1,0 +1,33 @@
+package io.recommender.featurestore;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** The feature store's operations on users' raw state. Failures throw {@link FeatureStoreException}. */
+public interface UserStateStore extends AutoCloseable {
+    /** A user's whole state in one round trip; {@link UserState#empty} for a user with none. */
+    UserState read(int userId);
+
+    /**
+     * Applies each event atomically (one Lua script call per event, all sent without waiting in between) and
+     * appends it to the events stream; returns, per event, whether it changed the state (false: stale). Throws
+     * unless every event was stored: then none is acknowledged, and sending them again is safe (a repeated
+     * rating replaces itself).
+     */
+    List<Boolean> record(List<Event> events);
+
+    /** Replaces the states of these users in bulk, pipelined; returns the ratings written. */
+    long writeAll(Collection<UserState> states);
+
+    /** Replaces the movie catalog (movie id -> {@link Genres} mask). */
+    void writeCatalog(Map<Integer, Integer> genresByMovie);
+
+    /** The movie catalog; empty when none was written. */
+    Map<Integer, Integer> readCatalog();
+
+    KeyLayout keys();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,224 @@
+package io.recommender.featurestore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recommender.featurestore.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Lettuce store against a real single-node redis-server. */
+class LettuceUserStateStoreTest {
+    private static RedisServer redis;
+    private static LettuceUserStateStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RedisServer.assumeInstalled();
+        redis = RedisServer.launch();
+        store = LettuceUserStateStore.connect(RedisSettings.of(redis.url(), "t:").withTimeout(Duration.ofSeconds(5)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (store != null) {
+            store.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void flush() {
+        redis.cli("FLUSHALL");
+    }
+
+    @Test
+    void eventsAreAppliedAsTheReplayDoesAndReadBackInOneCall() {
+        List<Event> events = List.of(new Event(3, 10, 8, 1000, 0b101), new Event(3, 11, 5, 1001, 0b1),
+                new Event(3, 10, 2, 1002, 0b101), new Event(3, 10, 9, 900, 0b101), new Event(4, 10, 10, 5, 0b101));
+        assertThat(store.record(events)).containsExactly(true, true, true, false, true);
+        Map<Integer, UserState> expected = UserStates.replay(events);
+        assertThat(store.read(3)).isEqualTo(expected.get(3));
+        assertThat(store.read(4)).isEqualTo(expected.get(4));
+        assertThat(store.read(3).count()).isEqualTo(2);
+        assertThat(store.read(3).sumHalfStars()).isEqualTo(7);
+        assertThat(store.read(99)).isEqualTo(UserState.empty(99));
+        assertThat(redis.cli("XLEN", "t:{events}").trim()).isEqualTo("5");
+        assertThat(redis.cli("HGETALL", "t:{u:3}:s")).contains("gn:0", "gs:2");
+    }
+
+    @Test
+    void aFullHistoryIsTrimmedLikeTheReplay() throws Exception {
+        try (LettuceUserStateStore small = LettuceUserStateStore.connect(
+                RedisSettings.of(redis.url(), "t:").withMaxHistory(3).withTimeout(Duration.ofSeconds(5)))) {
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                events.add(new Event(1, 100 + i, 1 + i, 50 - i * 3 + (i % 2) * 40, 1 << (i % 19)));
+            }
+            small.record(events);
+            assertThat(small.read(1)).isEqualTo(UserStates.replay(events, 3).get(1));
+            assertThat(small.read(1).items()).hasSize(3);
+        }
+    }
+
+    @Test
+    void theBulkLoadWritesTheReplayedStatesAndTwiceGivesTheSameKeys() {
+        List<Event> events = List.of(new Event(1, 1, 4, 10, 3), new Event(1, 2, 6, 11, 0), new Event(2, 1, 10, 12, 3));
+        Map<Integer, UserState> states = UserStates.replay(events);
+        assertThat(store.writeAll(states.values())).isEqualTo(3);
+        String first = dump();
+        store.writeAll(states.values());
+        assertThat(dump()).isEqualTo(first);
+        assertThat(store.read(1)).isEqualTo(states.get(1));
+        assertThat(store.read(2)).isEqualTo(states.get(2));
+        // The bulk load leaves exactly the keys and fields live events would have made.
+        String bulk = dump();
+        redis.cli("FLUSHALL");
+        store.record(events);
+        redis.cli("DEL", "t:{events}");
+        assertThat(dump()).isEqualTo(bulk);
+    }
+
+    private static String dump() {
+        StringBuilder b = new StringBuilder();
+        for (String key : redis.cli("--scan").lines().sorted().toList()) {
+            String type = redis.cli("TYPE", key).trim();
+            b.append(key).append(' ').append(type).append(": ");
+            b.append(switch (type) {
+                case "hash" -> pairs(redis.cli("HGETALL", key).lines().toList()).toString();
+                case "zset" -> redis.cli("ZRANGE", key, "0", "-1", "WITHSCORES").lines().toList().toString();
+                default -> type;
+            });
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A hash's fields in field order (their storage order is not part of the state). */
+    private static Map<String, String> pairs(List<String> flat) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            out.put(flat.get(i), flat.get(i + 1));
+        }
+        return out;
+    }
+
+    @Test
+    void theCatalogRoundTrips() {
+        store.writeCatalog(Map.of(1, 3, 2, 0, 193609, 1 << 18));
+        assertThat(store.readCatalog()).isEqualTo(Map.of(1, 3, 2, 0, 193609, 1 << 18));
+        redis.cli("HSET", "t:{catalog}:genres", "x", "y");
+        assertThatThrownBy(store::readCatalog).isInstanceOf(FeatureStoreException.class)
+                .hasMessageContaining("not a movie id");
+    }
+
+    @Test
+    void aCorruptValueWrittenBySomeoneElseIsReportedAndNothingIsHalfWritten() {
+        store.record(List.of(new Event(5, 1, 4, 10, 1)));
+        redis.cli("HSET", "t:{u:5}:s", "gs:0", "lots");
+        String before = dump();
+        assertThatThrownBy(() -> store.record(List.of(new Event(5, 2, 4, 11, 1))))
+                .isInstanceOfSatisfying(FeatureStoreException.class,
+                        e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT))
+                .hasMessageContaining("t:{u:5}:s field gs:0 is not an integer");
+        redis.cli("DEL", "t:{events}");
+        assertThat(dump()).isEqualTo(before.replaceAll("(?m)^t:\\{events}.*\\n", ""));
+        assertThatThrownBy(() -> store.read(5)).isInstanceOf(FeatureStoreException.class)
+                .hasMessageContaining("'lots' is not an integer");
+
+        redis.cli("SET", "t:{u:6}:h", "oops");
+        assertThatThrownBy(() -> store.record(List.of(new Event(6, 2, 4, 11, 1))))
+                .hasMessageContaining("t:{u:6}:h is a string, not a zset");
+        assertThatThrownBy(() -> store.read(6)).isInstanceOfSatisfying(FeatureStoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT));
+    }
+
+    @Test
+    void aMissingScriptIsSentAgain() {
+        redis.cli("SCRIPT", "FLUSH");
+        store.record(List.of(new Event(8, 1, 4, 10, 1)));
+        assertThat(store.read(8).count()).isEqualTo(1);
+    }
+
+    @Test
+    void theStreamIsBounded() throws Exception {
+        RedisSettings s = RedisSettings.of(redis.url(), "t:");
+        try (LettuceUserStateStore bounded = LettuceUserStateStore.connect(new RedisSettings(s.url(), s.prefix(),
+                Duration.ofSeconds(5), s.connectTimeout(), s.maxHistory(), 100))) {
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                events.add(new Event(i % 7, i, 5, i, 0));
+            }
+            bounded.record(events);
+            assertThat(Integer.parseInt(redis.cli("XLEN", "t:{events}").trim())).isBetween(100, 300);
+        }
+    }
+
+    @Test
+    void aReadOnlyReplicaRefusesAndSaysSo() throws Exception {
+        try (RedisServer replica = RedisServer.launch("--replicaof", "127.0.0.1", Integer.toString(redis.port()));
+                LettuceUserStateStore ro = LettuceUserStateStore.connect(RedisSettings.of(replica.url(), "t:")
+                        .withTimeout(Duration.ofSeconds(5)))) {
+            assertThatThrownBy(() -> ro.record(List.of(new Event(1, 1, 4, 10, 1))))
+                    .isInstanceOfSatisfying(FeatureStoreException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.READ_ONLY))
+                    .hasMessageContaining("READONLY");
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsAConfigurationError() throws Exception {
+        try (RedisServer secured = RedisServer.launch("--requirepass", "s3cret")) {
+            assertThatThrownBy(() -> LettuceUserStateStore.connect(RedisSettings.of(
+                    "redis://:wrong@127.0.0.1:" + secured.port(), "t:")))
+                    .isInstanceOfSatisfying(FeatureStoreException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CONFIGURATION))
+                    .hasMessageNotContaining("wrong");
+            try (LettuceUserStateStore ok = LettuceUserStateStore.connect(RedisSettings.of(
+                    "redis://:s3cret@127.0.0.1:" + secured.port() + "/2", "t:").withTimeout(Duration.ofSeconds(5)))) {
+                ok.record(List.of(new Event(1, 1, 4, 10, 1)));
+                assertThat(ok.read(1).count()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aStoppedOrStalledServerIsUnavailableWithinTheTimeoutAndTheStoreRecovers() throws Exception {
+        try (RedisServer own = RedisServer.launch();
+                LettuceUserStateStore s = LettuceUserStateStore.connect(RedisSettings.of(own.url(), "t:"))) {
+            s.record(List.of(new Event(1, 1, 4, 10, 1)));
+            own.pause();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> s.record(List.of(new Event(1, 2, 4, 11, 1))))
+                    .isInstanceOfSatisfying(FeatureStoreException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.UNAVAILABLE))
+                    .hasMessageContaining("did not answer in time");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+            own.resume();
+            own.stop();
+            assertThatThrownBy(() -> s.record(List.of(new Event(1, 3, 4, 12, 1))))
+                    .isInstanceOfSatisfying(FeatureStoreException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.UNAVAILABLE));
+            own.start();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (true) {
+                try {
+                    s.record(List.of(new Event(1, 4, 4, 13, 1)));
+                    break;
+                } catch (FeatureStoreException e) {
+                    assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(s.read(1).items()).extracting(RatedItem::movieId).containsExactly(4);
+        }
+    }
+}

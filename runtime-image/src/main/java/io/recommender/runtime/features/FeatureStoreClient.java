@@ -1,0 +1,97 @@
+package io.recommender.runtime.features;
+
+import io.micronaut.context.annotation.Requires;
+import io.recommender.featurestore.FeatureStoreException;
+import io.recommender.featurestore.LettuceUserStateStore;
+import io.recommender.featurestore.RedisSettings;
+import io.recommender.featurestore.UserStateStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's connection to the feature store, made on first use and again after a failed attempt (at most
+ * one attempt a second), so the service starts, and recovers, whether or not Redis is up. Also keeps the
+ * movie catalog (movie id -> genres) the initial load wrote, re-read when a movie is missing from it.
+ */
+@Singleton
+@Requires(property = "recommender.features.source", value = "redis")
+public class FeatureStoreClient {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureStoreClient.class);
+    private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final RedisSettings settings;
+    private volatile LettuceUserStateStore store;
+    private volatile Map<Integer, Integer> catalog = Map.of();
+    private long lastAttempt;
+    private long lastCatalogRead;
+    private FeatureStoreException lastFailure;
+
+    public FeatureStoreClient(FeatureSourceConfig config) {
+        this.settings = new RedisSettings(config.redisUrl(), config.redisPrefix(), config.redisTimeout(),
+                Duration.ofSeconds(1), config.maxHistory(), config.streamMaxLength());
+    }
+
+    public String address() {
+        return settings.safeUrl();
+    }
+
+    /** The store, connecting first when needed; throws {@link FeatureStoreException} while it cannot. */
+    public UserStateStore store() {
+        LettuceUserStateStore s = store;
+        return s != null ? s : connect();
+    }
+
+    private synchronized UserStateStore connect() {
+        if (store != null) {
+            return store;
+        }
+        long now = System.nanoTime();
+        if (lastFailure != null && now - lastAttempt < RETRY_NANOS) {
+            throw lastFailure;
+        }
+        lastAttempt = now;
+        try {
+            store = LettuceUserStateStore.connect(settings);
+            lastFailure = null;
+            LOG.info("feature store: connected to {}{}", settings.safeUrl(), store.isCluster() ? " (Redis Cluster)" : "");
+            return store;
+        } catch (FeatureStoreException e) {
+            lastFailure = e;
+            LOG.warn("feature store: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * The genre mask of {@code movieId} from the catalog, or -1 when the catalog does not have it even after
+     * reading it again (at most once a second).
+     */
+    public int genres(int movieId) {
+        Integer mask = catalog.get(movieId);
+        if (mask != null) {
+            return mask;
+        }
+        synchronized (this) {
+            mask = catalog.get(movieId);
+            long now = System.nanoTime();
+            if (mask == null && (lastCatalogRead == 0 || now - lastCatalogRead >= RETRY_NANOS)) {
+                lastCatalogRead = now;
+                catalog = Map.copyOf(store().readCatalog());
+                mask = catalog.get(movieId);
+            }
+        }
+        return mask == null ? -1 : mask;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}
