@@ -86,7 +86,7 @@ class CrdValidationIT {
             put(s, "serving.autoscaling", Map.of("maxReplicas", 4));
         }, "set serving.replicas or serving.autoscaling, not both"));
         cases.add(invalid("autoscaling minimum above maximum", s -> put(s, "serving.autoscaling",
-                Map.of("minReplicas", 5, "maxReplicas", 2)), "autoscaling.minReplicas must not exceed autoscaling.maxReplicas"));
+                Map.of("minReplicas", 5, "maxReplicas", 2)), "must not exceed autoscaling.maxReplicas"));
         cases.add(invalid("port out of range", s -> put(s, "serving.port", 70000), "spec.serving.port"));
         cases.add(invalid("training without a registry", s -> {
             remove(s, "model.artifact");

@@ -17,7 +17,7 @@ public final class LoadTestArgs {
     static final double DEFAULT_MAX_ERROR_RATE = 0.01;
     static final String DEFAULT_DURATION = "30s";
     static final String DEFAULT_WARMUP = "5s";
-    private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)([sm])");
+    private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)([hms])");
 
     private LoadTestArgs() {}
 
@@ -47,12 +47,16 @@ public final class LoadTestArgs {
         return seconds(slo.warmup() == null ? DEFAULT_WARMUP : slo.warmup());
     }
 
-    /** "0s", "30s", "2m", "1m30s" -> seconds (the CRD's pattern guarantees the shape). */
+    /** "0s", "30s", "2m", "1m30s", "1h" -> seconds (the CRD's rules guarantee the shape and bounds). */
     static long seconds(String duration) {
         Matcher m = DURATION_PART.matcher(duration);
         long total = 0;
         while (m.find()) {
-            total += Long.parseLong(m.group(1)) * (m.group(2).equals("m") ? 60 : 1);
+            total += Long.parseLong(m.group(1)) * switch (m.group(2)) {
+                case "h" -> 3600;
+                case "m" -> 60;
+                default -> 1;
+            };
         }
         return total;
     }

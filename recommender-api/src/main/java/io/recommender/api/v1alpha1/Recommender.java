@@ -24,6 +24,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.NUMBER)
 @ValidationRule(value = "self.metadata.name.size() <= 40",
         message = "metadata.name must be at most 40 characters: the operator derives Job and Service names from it")
+@ValidationRule(value = "self.metadata.name.size() > 40 || self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message = "metadata.name must start with a lower-case letter and hold only lower-case letters, digits and '-', "
+                + "ending with a letter or digit (no '.'): it names the Recommender's Services, e.g. <name>-candidate")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Recommender extends CustomResource<RecommenderSpec, RecommenderStatus> implements Namespaced {
     public static final String GROUP = "recommender.io";

@@ -2,6 +2,7 @@ package io.recommender.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -10,12 +11,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.model.training) || has(self.registry)",
         message = "model.training needs registry: the trained model's images are pushed there", fieldPath = ".registry")
+@ValidationRule(value = "!has(self.topology) || self.topology in ['OnePod', 'TwoPod']", fieldPath = ".topology",
+        messageExpression = "'topology \"' + self.topology + '\" is not OnePod or TwoPod'")
 public record RecommenderSpec(
         @Required @JsonPropertyDescription("The model: trained by the operator, or an existing bundle.")
         ModelSource model,
         @JsonPropertyDescription("Where user and item features come from.")
         FeaturesSpec features,
-        @Default("OnePod") @JsonPropertyDescription("OnePod: recommender and TensorFlow Serving in one pod; TwoPod: "
+        // A string with a CEL rule rather than an enum: an enum's refusal stops the API server's other rules and adds
+        // "some validation rules were not checked" to the message.
+        @Default("OnePod") @SchemaFrom(type = String.class) @io.fabric8.generator.annotation.Size(max = 16)
+        @JsonPropertyDescription("OnePod: recommender and TensorFlow Serving in one pod; TwoPod: "
                 + "TensorFlow Serving behind its own Service, its address handed over in a ConfigMap.")
         Topology topology,
         @JsonPropertyDescription("Replicas or autoscaling, resources, images and port of the serving pods.")

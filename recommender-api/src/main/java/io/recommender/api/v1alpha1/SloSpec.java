@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -15,9 +14,19 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.latency.all(a, self.latency.exists_one(b, b.percentile == a.percentile))",
         message = "each latency percentile may appear once", fieldPath = ".latency")
+@ValidationRule(value = "!has(self.duration) || (self.duration.matches('" + SloSpec.DURATION + "') && self.duration != ''"
+        + " && duration(self.duration) > duration('0s') && duration(self.duration) <= duration('1h'))",
+        fieldPath = ".duration", messageExpression = "'duration \"' + self.duration + '\" is not a duration like 30s, 2m "
+                + "or 1m30s, more than 0s and at most 1h'")
+@ValidationRule(value = "!has(self.warmup) || (self.warmup.matches('" + SloSpec.DURATION + "') && self.warmup != ''"
+        + " && duration(self.warmup) <= duration('10m'))",
+        fieldPath = ".warmup", messageExpression = "'warmup \"' + self.warmup + '\" is not a duration like 0s, 5s, 1m or "
+                + "1m30s, at most 10m'")
 public record SloSpec(
-        @Required @Size(min = 1, max = 4)
-        @JsonPropertyDescription("Latency targets, e.g. [{percentile: 99, maxMs: 25}].")
+        // At most one target per percentile (a rule); maxItems only bounds the rules' cost, well above it, so that
+        // five targets get that rule's message rather than a size error that stops every other rule.
+        @Required @Size(min = 1, max = 8)
+        @JsonPropertyDescription("Latency targets, one per percentile, e.g. [{percentile: 99, maxMs: 25}].")
         List<LatencyTarget> latency,
         @Default("0.01") @Min(0) @Max(1) @JsonPropertyDescription("Largest share of failed requests, 0..1.")
         Double maxErrorRate,
@@ -25,20 +34,28 @@ public record SloSpec(
         Integer requestsPerSecond,
         @Default("8") @Min(1) @Max(1000) @JsonPropertyDescription("Concurrent users of the load test.")
         Integer concurrency,
-        @Default("30s") @Pattern("^([1-9][0-9]*(s|m))+$")
-        @JsonPropertyDescription("How long the load test runs, e.g. 30s, 2m, 1m30s.")
+        @Default("30s") @Size(max = 16)
+        @JsonPropertyDescription("How long the load test runs: hours, minutes and seconds, e.g. 30s, 2m, 1m30s; "
+                + "more than 0s, at most 1h.")
         String duration,
-        @Default("5s") @Pattern("^(0s|([1-9][0-9]*(s|m))+)$")
+        @Default("5s") @Size(max = 16)
         @JsonPropertyDescription("Load before the measured duration, not judged: a new version's JIT compilation, "
                 + "caches and connections warm up, as they have in a version that serves traffic. 0s to judge "
-                + "from the first request.")
+                + "from the first request; at most 10m.")
         String warmup) {
+
+    /**
+     * Go's duration syntax restricted to whole hours, minutes and seconds in that order, each at most four or five
+     * digits so that CEL's duration() and the operator's arithmetic never overflow.
+     */
+    static final String DURATION = "^([0-9]{1,4}h)?([0-9]{1,4}m)?([0-9]{1,5}s)?$";
 
     /** The load generator reports Locust's p50, p90, p95 and p99, so those are the percentiles a target may name. */
     @ValidationRule(value = "self.percentile in [50.0, 90.0, 95.0, 99.0]",
-            message = "percentile must be one of 50, 90, 95, 99", fieldPath = ".percentile")
+            message = "percentile must be one of 50, 90, 95, 99 (the percentiles the load test reports)",
+            fieldPath = ".percentile")
     public record LatencyTarget(
-            @Required @Min(value = 50) @Max(value = 99)
+            @Required
             @JsonPropertyDescription("Percentile: 50, 90, 95 or 99.")
             Double percentile,
             @Required @Min(value = 0, inclusive = false) @Max(60000)

@@ -2,20 +2,46 @@ package io.recommender.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
 
 /** A training run of the two-tower model (the training-job image). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.dataset.matches('^(bundled:|s3://|https?://|/)')", fieldPath = ".dataset",
+        message = "dataset must be bundled:<name> (a dataset inside the training image, e.g. bundled:ml-latest-small), "
+                + "s3://<bucket>/<prefix>, an http(s):// URL or an absolute path")
+@ValidationRule(value = "!self.dataset.startsWith('bundled:') || self.dataset.matches('^bundled:[a-z0-9-]+$')",
+        fieldPath = ".dataset", message = "a bundled dataset's name is lower-case letters, digits and '-', "
+                + "e.g. bundled:ml-latest-small")
+@ValidationRule(value = "!self.dataset.startsWith('s3://') "
+        + "|| self.dataset.matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\\\s]*)?$')",
+        fieldPath = ".dataset", message = "an s3:// dataset is s3://<bucket>/<prefix> (or a .zip key), the bucket "
+                + "3 to 63 lower-case letters, digits, '.' and '-', and no spaces")
+@ValidationRule(value = "!self.dataset.matches('^https?://') || (self.dataset.matches('^https?://[^\\\\s]+$') "
+        + "&& isURL(self.dataset) && url(self.dataset).getHostname() != '' "
+        + "&& !self.dataset.matches('^https?://[^/?#]*@'))",
+        fieldPath = ".dataset", message = "an http(s):// dataset is a URL with a host, without spaces and without "
+                + "user:password@ (credentials would show in the Job; use a pre-signed URL or s3://)")
+@ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, "
+        + "!format.qualifiedName().validate(k).hasValue())", fieldPath = ".nodeSelector",
+        message = "nodeSelector keys must be label keys: an optional DNS prefix and '/', then at most 63 letters, "
+                + "digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. eks.amazonaws.com/nodegroup)")
+@ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, "
+        + "!format.labelValue().validate(self.nodeSelector[k]).hasValue())", fieldPath = ".nodeSelector",
+        message = "nodeSelector values must be label values: at most 63 letters, digits, '-', '_' or '.', starting "
+                + "and ending with a letter or digit (write \"true\" for true)")
+@ValidationRule(value = "!has(self.image) || " + ImageReference.RULE_IMAGE, fieldPath = ".image",
+        message = "image " + ImageReference.MESSAGE)
 public record TrainingSpec(
-        @Required @Size(min = 1, max = 2048) @Pattern("^(bundled:[a-z0-9-]+|s3://\\S+|https?://\\S+|/\\S*)$")
+        @Required @Size(max = 2048)
         @JsonPropertyDescription("MovieLens-layout data (movies.csv, ratings.csv): bundled:ml-latest-small (inside "
                 + "the training image), an s3:// or http(s):// URL, or an absolute path on a mounted volume.")
         String dataset,
@@ -29,10 +55,12 @@ public record TrainingSpec(
         Integer gpus,
         @JsonPropertyDescription("CPU and memory of the training pod.")
         ComputeResources resources,
+        @SchemaFrom(type = NodeSelectorSchema.class) @Size(max = 32)
         @JsonPropertyDescription("Node selector of the training pod, e.g. a GPU node group's label.")
         Map<String, String> nodeSelector,
+        @SchemaFrom(type = TolerationSchema[].class) @Size(max = 32)
         @JsonPropertyDescription("Tolerations of the training pod; GPU requests add the usual nvidia.com/gpu one.")
         List<Toleration> tolerations,
-        @Size(max = 512) @Pattern(ImageReference.PATTERN)
+        @Size(max = 512)
         @JsonPropertyDescription("Training image; the operator's default when unset.")
         String image) {}

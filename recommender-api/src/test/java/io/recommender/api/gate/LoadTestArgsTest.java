@@ -25,10 +25,13 @@ class LoadTestArgsTest {
     }
 
     @Test
-    void durationsInMinutesAndSeconds() {
+    void durationsInHoursMinutesAndSeconds() {
         assertThat(LoadTestArgs.seconds("0s")).isZero();
         assertThat(LoadTestArgs.seconds("30s")).isEqualTo(30);
         assertThat(LoadTestArgs.seconds("2m")).isEqualTo(120);
         assertThat(LoadTestArgs.seconds("1m30s")).isEqualTo(90);
+        assertThat(LoadTestArgs.seconds("2m0s")).isEqualTo(120);
+        assertThat(LoadTestArgs.seconds("1h")).isEqualTo(3600);
+        assertThat(LoadTestArgs.seconds("0h59m60s")).isEqualTo(3600);
     }
 }

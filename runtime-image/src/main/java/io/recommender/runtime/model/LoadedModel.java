@@ -28,6 +28,7 @@ public final class LoadedModel {
     private final int[][] seenRows;
     private final int[] popularRows;
     private final float[] popularity;
+    private final boolean hasPopularity;
     private final ResultCache results;
 
     private LoadedModel(Manifest manifest, int[] movieIds, String[] titles, TopKKernel kernel, int[] userIds,
@@ -41,6 +42,11 @@ public final class LoadedModel {
         this.seenRows = seenRows;
         this.popularRows = popularRows;
         this.popularity = popularity;
+        boolean any = false;
+        for (float p : popularity) {
+            any |= p > 0;
+        }
+        this.hasPopularity = any;
         this.results = results;
     }
 
@@ -140,6 +146,14 @@ public final class LoadedModel {
 
     public int popularCount() {
         return popularRows.length;
+    }
+
+    /**
+     * Whether any item has a popularity: a bundle imported without ratings has none, and its "most popular" items
+     * would be the first rows of the item file, not a recommendation.
+     */
+    public boolean hasPopularity() {
+        return hasPopularity;
     }
 
     public float popularity(int row) {

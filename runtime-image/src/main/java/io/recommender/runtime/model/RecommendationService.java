@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 /**
  * Recommendations for one user: the user's embedding from the configured source, then exact top-K over all
  * items without the ones the user rated in training. Users the model does not know get the most rated items,
- * marked as a fallback, or a 404 if so configured.
+ * marked as a fallback, or a 404 if so configured or if the model has no popularity (a bundle imported without
+ * ratings), where the "most rated" items would only be the first rows of the item file.
  *
  * <p>With the result cache on, a known user's first request computes the top {@link LoadedModel#MAX_K} instead
  * of the top k and keeps it in the model's {@link ResultCache}; later requests for any k take its first k,
@@ -67,6 +68,10 @@ public class RecommendationService {
         if (user < 0) {
             if (unknownUser == RecommenderConfig.UnknownUserPolicy.NOT_FOUND) {
                 return Mono.error(new UnknownUserException(userId));
+            }
+            if (!m.hasPopularity()) {
+                return Mono.error(new UnknownUserException(userId, "the model has no item popularity to fall back on "
+                        + "(its bundle was imported without --ratings)"));
             }
             fallbacks.increment();
             return Mono.just(popular(m, k));

@@ -76,6 +76,11 @@ public final class ModelImporter {
                 seen = seenAndPopularity(ratings, items.ids(), popularity);
             }
         }
+        if (in.ratings() == null) {
+            log.println("warning: no --ratings: no item has a popularity, so the service answers 404 for users the "
+                    + "model does not know (it has no most rated items to offer them), and nothing a user has seen "
+                    + "is left out of their recommendations; pass --movies and --ratings to have both");
+        }
 
         try (BundleWriter writer = BundleWriter.create(out, modelName, modelVersion)) {
             copyTree(in.savedModel(), writer.savedModelDir());

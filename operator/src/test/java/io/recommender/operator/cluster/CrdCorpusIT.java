@@ -1,0 +1,126 @@
+package io.recommender.operator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A corpus of hand-written Recommenders, one mistake (or one edge case) per file under
+ * src/test/resources/crd-corpus, applied to the real API server with the committed CRD as kubectl applies them
+ * (server-side dry run, strict field validation). Each file under invalid/ is refused with every "# expect:" line
+ * in the message (the field's path and what is wrong, in words); each file under valid/ is accepted. Each file under
+ * operator/ is accepted too, although nothing can run it: Kubernetes refuses an object the operator builds from it
+ * (a request above the default limit the operator adds, say) or it collides with another Recommender's objects.
+ * No schema rule can see that; the operator must refuse those in the Recommender's status (issue #21, part 2).
+ *
+ * <p>Kubernetes stops its CEL rules when a type, required-field, enum or size error is found and then adds "some
+ * validation rules were not checked because the object was invalid" to the message. The schema avoids that where it
+ * can (enums are CEL rules); a file whose mistake cannot avoid it says so with a "# noise:" line.
+ */
+class CrdCorpusIT {
+    static final Path CORPUS = Path.of("src", "test", "resources", "crd-corpus");
+    static final String NAMESPACE = "crd-corpus-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String EXPECT = "# expect: ";
+    static final String NOISE = "some validation rules were not checked";
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void installCrd() {
+        client = ControlPlane.client();
+        ControlPlane.installCrd(client);
+        ControlPlane.createNamespace(client, NAMESPACE);
+    }
+
+    @AfterAll
+    static void close() {
+        client.namespaces().withName(NAMESPACE).delete();
+        client.close();
+    }
+
+    static Stream<Path> invalid() throws IOException {
+        return yamlFiles(CORPUS.resolve("invalid"));
+    }
+
+    static Stream<Path> valid() throws IOException {
+        return yamlFiles(CORPUS.resolve("valid"));
+    }
+
+    private static Stream<Path> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @Test
+    void theCorpusIsLargeEnough() throws IOException {
+        assertThat(invalid().count()).isGreaterThanOrEqualTo(60);
+        assertThat(valid().count()).isGreaterThanOrEqualTo(10);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void mistakeIsRefusedNamingTheFieldInWords(Path spec) throws IOException {
+        List<String> lines = Files.readAllLines(spec);
+        List<String> expected = lines.stream().filter(l -> l.startsWith(EXPECT))
+                .map(l -> l.substring(EXPECT.length()).strip()).toList();
+        assertThat(expected).as("%s says what the refusal names", spec).isNotEmpty();
+        assertThat(expected.get(0)).as("the first expect line of %s is the field's path", spec)
+                .matches("(spec|metadata)[.\\w\\[\\]]*( must.*)?");
+
+        KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
+                () -> dryRunCreate(spec));
+
+        assertThat(refused).as("%s is refused", spec).isNotNull();
+        // 422 for a schema or rule violation; 400 for a field the schema does not know.
+        assertThat(refused.getCode()).isIn(400, 422);
+        String message = refused.getMessage();
+        for (String e : expected) {
+            assertThat(message).as("the refusal of %s", spec).contains(e);
+        }
+        assertThat(message).as("the refusal of %s shows no regular expression", spec).doesNotContain("should match '");
+        if (lines.stream().noneMatch(l -> l.startsWith("# noise:"))) {
+            assertThat(message).as("the refusal of %s", spec).doesNotContain(NOISE);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void edgeCaseIsAccepted(Path spec) throws IOException {
+        GenericKubernetesResource created = dryRunCreate(spec);
+
+        assertThat(created.getMetadata().getUid()).as("the server's dry run fills in a uid").isNotBlank();
+    }
+
+    static Stream<Path> onlyTheOperatorCanRefuse() throws IOException {
+        return yamlFiles(CORPUS.resolve("operator"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("onlyTheOperatorCanRefuse")
+    void unrunnableSpecTheSchemaCannotSeeIsAccepted(Path spec) throws IOException {
+        GenericKubernetesResource created = dryRunCreate(spec);
+
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+    }
+
+    private static GenericKubernetesResource dryRunCreate(Path spec) throws IOException {
+        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(Files.readString(spec),
+                GenericKubernetesResource.class);
+        return client.resource(r).inNamespace(NAMESPACE).dryRun().fieldValidation(Validation.STRICT).create();
+    }
+}
