@@ -18,34 +18,13 @@ final class PredictRequests {
         if (uid == null || uid.isNull()) {
             throw new InvalidInputException("uid", "uid is required");
         }
-        if (!uid.isNumber() || !isIntegral(uid.getNumberValue())) {
-            throw new InvalidInputException("uid", "uid must be an integer, got " + describe(uid));
+        if (!uid.isNumber() || !JsonValues.isIntegral(uid.getNumberValue())) {
+            throw new InvalidInputException("uid", "uid must be an integer, got " + JsonValues.describe(uid));
         }
         Number n = uid.getNumberValue();
         if (n instanceof BigInteger || n.longValue() != n.intValue()) {
             throw new InvalidInputException("uid", "uid is out of range (" + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE + ")");
         }
         return n.intValue();
-    }
-
-    private static boolean isIntegral(Number n) {
-        return n instanceof Integer || n instanceof Long || n instanceof BigInteger || n instanceof Short
-                || n instanceof Byte;
-    }
-
-    private static String describe(JsonNode node) {
-        if (node.isString()) {
-            return "a string";
-        }
-        if (node.isBoolean()) {
-            return "a boolean";
-        }
-        if (node.isArray()) {
-            return "an array";
-        }
-        if (node.isObject()) {
-            return "an object";
-        }
-        return "a non-integral number";
     }
 }

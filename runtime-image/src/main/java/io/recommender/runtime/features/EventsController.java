@@ -15,6 +15,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.recommender.featurestore.Event;
 import io.recommender.featurestore.FeatureStoreException;
 import io.recommender.runtime.api.ErrorBody;
+import io.recommender.runtime.api.JsonValues;
 import io.recommender.runtime.model.LoadedModel;
 import io.recommender.runtime.model.ModelService;
 import java.io.IOException;
@@ -126,7 +127,7 @@ public class EventsController {
             throw new Invalid(HttpStatus.BAD_REQUEST, path + "rating", "rating is required (0.5 to 5 in steps of 0.5)");
         }
         if (!r.isNumber()) {
-            throw new Invalid(HttpStatus.BAD_REQUEST, path + "rating", "rating must be a number, got " + describe(r));
+            throw new Invalid(HttpStatus.BAD_REQUEST, path + "rating", "rating must be a number, got " + JsonValues.describe(r));
         }
         double rating = r.getNumberValue().doubleValue();
         int halfStars = Event.halfStarsOf(rating);
@@ -163,8 +164,8 @@ public class EventsController {
             }
             return min;
         }
-        if (!v.isNumber() || !isIntegral(v.getNumberValue())) {
-            throw new Invalid(HttpStatus.BAD_REQUEST, path + name, name + " must be a whole number, got " + describe(v));
+        if (!v.isNumber() || !JsonValues.isIntegral(v.getNumberValue())) {
+            throw new Invalid(HttpStatus.BAD_REQUEST, path + name, name + " must be a whole number, got " + JsonValues.describe(v));
         }
         Number n = v.getNumberValue();
         BigInteger big = n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue());
@@ -173,27 +174,6 @@ public class EventsController {
             throw new Invalid(HttpStatus.BAD_REQUEST, path + name, name + " " + n + " is out of range" + range);
         }
         return big.longValue();
-    }
-
-    private static boolean isIntegral(Number n) {
-        return n instanceof Integer || n instanceof Long || n instanceof BigInteger || n instanceof Short
-                || n instanceof Byte;
-    }
-
-    private static String describe(JsonNode node) {
-        if (node.isString()) {
-            return "a string";
-        }
-        if (node.isBoolean()) {
-            return "a boolean";
-        }
-        if (node.isArray()) {
-            return "a list";
-        }
-        if (node.isObject()) {
-            return "an object";
-        }
-        return "a number with a fraction";
     }
 
     /** The bundle's movie ids, computed once per loaded model. */
