@@ -17,6 +17,8 @@
 # bin (the binaries' directory) is set by the script when known; binary_of may be redefined after sourcing.
 
 e2e_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=ports.sh
+source "$e2e_lib/ports.sh"
 
 log() { echo "$log_prefix: $*" >&2; }
 
@@ -143,17 +145,6 @@ component_status() {
     fi
   done
   return "$rc"
-}
-
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-
-# Below Linux's ephemeral range (32768+), so outgoing connections never hold these ports.
-pick_port() {
-  local p taken=" $* "
-  while true; do
-    p=$((20000 + RANDOM % 12000))
-    [[ "$taken" != *" $p "* ]] && port_free "$p" && { echo "$p"; return; }
-  done
 }
 
 # choose_ports NAME...: sets each variable NAME to a free port and writes them to $run/ports.env.
