@@ -14,38 +14,12 @@ set -euo pipefail
 
 image="$(readlink -f "${1:-operator/target/operator-image.tar}")"
 kubeconfig="${2:+$(readlink -f "$2")}"
-id="recommender-operator-smoke-$$"
-for tool in runc jq curl; do
-  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
-done
+# shellcheck source=../../e2e-tests/lib/smoke-image.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../e2e-tests/lib/smoke-image.sh"
+smoke_image_prepare "recommender-operator-smoke-$$" "$image"
+mkdir -p "$work/kube"
 
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-free_port() {
-  local p
-  while true; do
-    p=$((20000 + RANDOM % 12000))
-    port_free "$p" && { echo "$p"; return; }
-  done
-}
-
-work="$(mktemp -d)"
-cleanup() {
-  runc kill "$id" KILL 2>/dev/null || true
-  sleep 1
-  runc delete -f "$id" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/oci" "$work/container/rootfs" "$work/kube"
-tar --warning=no-unknown-keyword -xf "$image" -C "$work/oci"
-blob() { echo "$work/oci/blobs/sha256/${1#sha256:}"; }
-manifest="$(blob "$(jq -r '.manifests[0].digest' "$work/oci/index.json")")"
-config="$(blob "$(jq -r '.config.digest' "$manifest")")"
-for layer in $(jq -r '.layers[].digest' "$manifest"); do
-  tar --warning=no-unknown-keyword -xzf "$(blob "$layer")" -C "$work/container/rootfs"
-done
-
-health_port="$(free_port)"
+health_port="$(pick_port)"
 if [[ -n "$kubeconfig" ]]; then
   cp "$kubeconfig" "$work/kube/config"
 else
@@ -56,7 +30,7 @@ kind: Config
 clusters:
 - name: none
   cluster:
-    server: https://127.0.0.1:$(free_port)
+    server: https://127.0.0.1:$(pick_port)
     insecure-skip-tls-verify: true
 users:
 - name: none
@@ -70,33 +44,12 @@ KUBECONFIG
 fi
 chmod -R a+rX "$work/kube"
 
-(cd "$work/container" && runc spec)
-jq --argjson args "$(jq '.config.Entrypoint + (.config.Cmd // [])' "$config")" \
-   --argjson env "$(jq --arg port "$health_port" \
-     '.config.Env + ["HEALTH_PORT=" + $port, "KUBECONFIG=/var/run/kube/config", "POD_NAMESPACE=recommender-system",
-       "WATCH_NAMESPACES=recommender-system", "HOSTNAME=smoke-test"]' "$config")" \
-   --arg kube "$work/kube" '
-  .root.readonly = true
-  | .process.terminal = false
-  | .process.user = {uid: 65532, gid: 65532}
-  | .process.args = $args
-  | .process.env = $env
-  | .process.cwd = "/"
-  | .linux.namespaces |= map(select(.type != "network"))
-  | .mounts += [
-      {destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777", "size=64m"]},
-      {destination: "/var/run/kube", type: "bind", source: $kube, options: ["rbind", "ro"]}]
-' "$work/container/config.json" > "$work/config.json"
-mv "$work/config.json" "$work/container/config.json"
-echo "smoke-test: user $(jq -c .process.user "$work/container/config.json"), read-only root $(jq .root.readonly "$work/container/config.json")"
-echo "smoke-test: entrypoint $(jq -c .process.args "$work/container/config.json")"
+smoke_image_spec 64m /var/run/kube "$work/kube" "HEALTH_PORT=$health_port" "KUBECONFIG=/var/run/kube/config" \
+  "POD_NAMESPACE=recommender-system" "WATCH_NAMESPACES=recommender-system" "HOSTNAME=smoke-test"
 
 log="$work/container.log"
-runc run -d --bundle "$work/container" "$id" > "$log" 2>&1
-pid="$(runc state "$id" | jq .pid)"
-uid="$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
-echo "smoke-test: the JVM runs as uid $uid"
-[ "$uid" = 65532 ] || { echo "smoke-test: FAILED, not the non-root user" >&2; exit 1; }
+smoke_image_run
+smoke_image_check_uid
 
 # Failures that mean the image, not the cluster, is wrong.
 broken='NoClassDefFoundError|ClassNotFoundException|UnsatisfiedLinkError|Read-only file system|AccessDeniedException|module .* not found'
@@ -111,7 +64,7 @@ if [[ -z "$kubeconfig" ]]; then
   # The operator exits when it cannot start, so that the kubelet restarts it.
   stopped=""
   for _ in $(seq 1 120); do
-    if [ "$(runc state "$id" | jq -r .status)" = stopped ]; then
+    if [ "$(runc state "$smoke_id" | jq -r .status)" = stopped ]; then
       stopped=yes
       break
     fi

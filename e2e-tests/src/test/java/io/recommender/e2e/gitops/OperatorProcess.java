@@ -61,7 +61,7 @@ final class OperatorProcess implements AutoCloseable {
         List<String> entries = new java.util.ArrayList<>();
         for (String entry : classpath.split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);
-            if (Files.isRegularFile(p) && (p.toString().contains("/io/recommender/") || p.startsWith(io.recommender.e2e.Repo.ROOT))) {
+            if (Files.isRegularFile(p) && (p.toString().contains("/io/recommender/") || p.startsWith(io.recommender.testsupport.Repo.ROOT))) {
                 Path copy = dir.resolve(p.getFileName());
                 Files.copy(p, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 entries.add(copy.toString());

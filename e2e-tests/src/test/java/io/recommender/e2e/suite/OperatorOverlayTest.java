@@ -2,7 +2,7 @@ package io.recommender.e2e.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recommender.e2e.Kubectl;
+import io.recommender.testsupport.Kubectl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import io.recommender.operator.Fixtures;
 import io.recommender.operator.packaging.RegistryCredentials;
 import io.recommender.operator.packaging.RegistryException;
 import io.recommender.operator.packaging.RegistryLogin;
+import io.recommender.testsupport.MotoServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import io.recommender.operator.gpu.GpuCapacity;
 import io.recommender.operator.gpu.GpuPod;
 import io.recommender.operator.gpu.GpuState;
 import io.recommender.operator.gpu.NodeGroupException;
+import io.recommender.testsupport.MotoServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

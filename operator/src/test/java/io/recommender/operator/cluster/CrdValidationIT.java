@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.testsupport.ControlPlane;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

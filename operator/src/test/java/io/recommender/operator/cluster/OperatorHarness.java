@@ -6,6 +6,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.reconciler.RecommenderReconciler;
+import io.recommender.testsupport.ControlPlane;
 import java.time.Clock;
 import java.util.UUID;
 

@@ -2,6 +2,7 @@ package io.recommender.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recommender.testsupport.Repo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +12,12 @@ import org.junit.jupiter.api.Test;
 class CrdCopyTest {
     @Test
     void deployCopyOfTheCrdIsIdenticalToTheCommittedOne() throws IOException {
-        Path committed = Kubectl.ROOT.resolve("crds/recommenders.recommender.io-v1.yml");
-        Path copy = Kubectl.ROOT.resolve("operator/deploy/crd/recommenders.recommender.io-v1.yml");
+        Path committed = Repo.ROOT.resolve("crds/recommenders.recommender.io-v1.yml");
+        Path copy = Repo.ROOT.resolve("operator/deploy/crd/recommenders.recommender.io-v1.yml");
 
         assertThat(Files.mismatch(committed, copy))
                 .as("%s differs from %s at this byte; after changing the CRD run: cp %s %s", copy, committed,
-                        Kubectl.ROOT.relativize(committed), Kubectl.ROOT.relativize(copy))
+                        Repo.ROOT.relativize(committed), Repo.ROOT.relativize(copy))
                 .isEqualTo(-1L);
     }
 }

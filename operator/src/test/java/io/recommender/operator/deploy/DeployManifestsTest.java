@@ -29,6 +29,8 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.OperatorMain;
 import io.recommender.operator.reconciler.RecommenderReconciler;
+import io.recommender.testsupport.Kubectl;
+import io.recommender.testsupport.Repo;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -47,12 +49,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployManifestsTest {
     static final String NAMESPACE = "recommender-system";
     static final String NAME = "recommender-operator";
-    static final Path DEPLOY = Kubectl.ROOT.resolve("operator/deploy");
+    static final Path DEPLOY = Repo.ROOT.resolve("operator/deploy");
     static List<HasMetadata> rendered;
 
     @BeforeAll
     static void render() {
-        rendered = Kubectl.kustomize(DEPLOY);
+        rendered = Kubectl.ofProject(null).kustomize(DEPLOY);
     }
 
     static <T extends HasMetadata> T one(Class<T> kind, String name) {
@@ -101,7 +103,7 @@ class DeployManifestsTest {
     @Test
     void installedCrdIsTheCommittedOne() throws IOException {
         CustomResourceDefinition committed = new KubernetesSerialization().unmarshal(
-                Files.readString(Kubectl.ROOT.resolve("crds/recommenders.recommender.io-v1.yml")),
+                Files.readString(Repo.ROOT.resolve("crds/recommenders.recommender.io-v1.yml")),
                 CustomResourceDefinition.class);
 
         assertThat(one(CustomResourceDefinition.class, committed.getMetadata().getName()).getSpec())
@@ -180,7 +182,7 @@ class DeployManifestsTest {
                   digest: %s
                 """.formatted(overlay.relativize(DEPLOY), digest));
 
-        Deployment pinned = Kubectl.kustomize(overlay).stream().filter(Deployment.class::isInstance)
+        Deployment pinned = Kubectl.ofProject(null).kustomize(overlay).stream().filter(Deployment.class::isInstance)
                 .map(Deployment.class::cast).findFirst().orElseThrow();
         assertThat(pinned.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo("registry.example.com/mirror/recommender-operator@" + digest);

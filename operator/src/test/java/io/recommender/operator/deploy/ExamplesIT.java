@@ -7,7 +7,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
-import io.recommender.operator.cluster.ControlPlane;
+import io.recommender.testsupport.ControlPlane;
+import io.recommender.testsupport.Repo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * message naming the field, as its "# expect:" line says.
  */
 class ExamplesIT {
-    static final Path EXAMPLES = Kubectl.ROOT.resolve("examples");
+    static final Path EXAMPLES = Repo.ROOT.resolve("examples");
     /** A namespace of each run's own: the last run's may still be terminating, refusing even dry runs. */
     static final String NAMESPACE = "examples-it-" + UUID.randomUUID().toString().substring(0, 8);
     static final String EXPECT = "# expect: ";

@@ -15,9 +15,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.operator.OperatorMain;
-import io.recommender.operator.cluster.ControlPlane;
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Plan;
+import io.recommender.testsupport.ControlPlane;
+import io.recommender.testsupport.Kubectl;
+import io.recommender.testsupport.Repo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -62,7 +64,7 @@ class OperatorDeploymentIT {
         kubeconfig = ControlPlane.kubeconfig();
         admin = ControlPlane.client();
         Kubectl.Result applied = kubectl("apply", "-k", "operator/deploy");
-        assertThat(applied.exitCode()).as(applied.err()).isZero();
+        assertThat(applied.exit()).as(applied.err()).isZero();
         assertThat(applied.err()).as("warnings of kubectl apply").doesNotContain("PodSecurity");
     }
 
@@ -73,9 +75,7 @@ class OperatorDeploymentIT {
     }
 
     static Kubectl.Result kubectl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
-        all.addAll(Arrays.asList(args));
-        return Kubectl.run(all);
+        return Kubectl.ofProject(kubeconfig).run(args);
     }
 
     @Test
@@ -177,7 +177,7 @@ class OperatorDeploymentIT {
             // The standby's caches are started too: it is healthy, ready to take over.
             assertThat(a.ok("/healthz") && b.ok("/healthz")).isTrue();
 
-            try (InputStream example = Files.newInputStream(Kubectl.ROOT.resolve("examples/twopod-artifact.yaml"))) {
+            try (InputStream example = Files.newInputStream(Repo.ROOT.resolve("examples/twopod-artifact.yaml"))) {
                 admin.resources(Recommender.class).inNamespace(namespace).load(example).create();
             }
             await().atMost(WAIT).untilAsserted(() -> {
@@ -230,7 +230,7 @@ class OperatorDeploymentIT {
     /** A kubeconfig whose user is the ServiceAccount, by a token from the TokenRequest API. */
     private static Path serviceAccountKubeconfig() throws IOException {
         Kubectl.Result token = kubectl("create", "token", ACCOUNT, "-n", SYSTEM, "--duration=1h");
-        assertThat(token.exitCode()).as(token.err()).isZero();
+        assertThat(token.exit()).as(token.err()).isZero();
         var config = admin.getConfiguration();
         Files.createDirectories(LOGS);
         Path file = LOGS.resolve("operator.kubeconfig");

@@ -1,6 +1,7 @@
-package io.recommender.operator.aws;
+package io.recommender.testsupport;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,10 +13,12 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * moto in server mode, the AWS API emulator, from the project's Python environment (scripts/setup.sh): started
- * on a free loopback port, stopped by {@link #close()}. Its log goes to target/moto-PORT.log.
+ * moto in server mode, the AWS API emulator (AWS cannot be reached here otherwise), from the project's Python
+ * environment (scripts/setup.sh installs moto[server]): started on a free loopback port, stopped by
+ * {@link #close()}. Its log goes to target/moto-PORT.log.
  */
 public final class MotoServer implements AutoCloseable {
+    /** The account moto puts every resource in. */
     public static final String ACCOUNT = "123456789012";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -27,6 +30,7 @@ public final class MotoServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
+    /** $RECOMMENDER_PYTHON, else the Python environment scripts/setup.sh makes in the project's cache. */
     static Path python() {
         String configured = System.getenv("RECOMMENDER_PYTHON");
         if (configured != null && !configured.isBlank()) {
@@ -95,8 +99,9 @@ public final class MotoServer implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.discarding());
     }
 
+    /** A loopback port free at the time of the call. */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
