@@ -1,4 +1,4 @@
-package io.recommender.operator.aws;
+package io.recommender.e2e.eks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.recommender.operator.aws;
+package io.recommender.e2e.eks;
 
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
@@ -23,13 +23,12 @@ import software.amazon.awssdk.services.eks.model.Cluster;
 /**
  * Writes a kubeconfig for an EKS cluster from DescribeCluster, the shape {@code aws eks update-kubeconfig} writes:
  * the API endpoint, its CA, and the exec credential plugin {@code aws eks get-token}, so the AWS CLI must be on
- * the PATH of whoever uses it. For the e2e suite on EKS, where KUBECONFIG names the cluster to test. Needs
+ * the PATH of whoever uses it. For the e2e suite on EKS (test tooling, so it lives here, not in the operator), where KUBECONFIG names the cluster to test. Needs
  * {@code eks:DescribeCluster} (the caller's identity, not the operator's).
  *
  * <pre>
- * mvn -B -q -pl operator exec:java -Dexec.mainClass=io.recommender.operator.aws.EksKubeconfig \
+ * mvn -B -q install -DskipTests -pl e2e-tests -am && mvn -B -q -pl e2e-tests exec:java -Dexec.mainClass=io.recommender.e2e.eks.EksKubeconfig \
  *     -Dexec.args="--cluster recommenders --region eu-west-1 --out /tmp/eks.kubeconfig"
- * # in the operator image: java -cp @/app/jib-classpath-file io.recommender.operator.aws.EksKubeconfig --cluster ...
  * </pre>
  *
  * Options: --cluster (required), --region (else AWS_REGION / AWS_DEFAULT_REGION), --out (default: standard
