@@ -11,7 +11,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.gate.GateJobs;
 import io.recommender.operator.naming.Names;
-import io.recommender.operator.packaging.RegistryState;
+import io.recommender.operator.registry.RegistryState;
 import io.recommender.operator.status.Plan;
 import io.recommender.operator.training.TrainingJobs;
 

@@ -15,7 +15,7 @@ import io.recommender.operator.status.JobOutcome;
 import io.recommender.operator.status.Observation;
 import io.recommender.operator.status.Plan;
 import io.recommender.operator.gpu.GpuState;
-import io.recommender.operator.packaging.RegistryState;
+import io.recommender.operator.registry.RegistryState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -60,7 +60,7 @@ import io.recommender.operator.status.Plan;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Optional;
 import io.recommender.operator.naming.Names;
-import io.recommender.operator.packaging.RegistryAccess;
+import io.recommender.operator.registry.RegistryAccess;
 import io.recommender.operator.reconciler.RegistryDependents.RegistryCredentialsSecret;
 import io.recommender.operator.reconciler.RegistryDependents.UsesEcr;
 import java.time.Clock;

@@ -12,8 +12,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.naming.Names;
-import io.recommender.operator.packaging.RegistryCredentials;
-import io.recommender.operator.packaging.RegistryLogin;
+import io.recommender.operator.registry.RegistryCredentials;
+import io.recommender.operator.registry.RegistryLogin;
 import java.time.Instant;
 
 /** The registry credentials Secret of an ECR Recommender, written only when the reconcile fetched a new login. */

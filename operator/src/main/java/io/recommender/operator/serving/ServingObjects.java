@@ -27,7 +27,7 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
-import io.recommender.operator.packaging.RegistryCredentials;
+import io.recommender.operator.registry.RegistryCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

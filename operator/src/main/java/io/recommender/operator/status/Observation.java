@@ -1,7 +1,7 @@
 package io.recommender.operator.status;
 
 import io.recommender.operator.gpu.GpuState;
-import io.recommender.operator.packaging.RegistryState;
+import io.recommender.operator.registry.RegistryState;
 
 /**
  * What the reconciler saw of the owned objects: the current version's training and gate Jobs, whether the

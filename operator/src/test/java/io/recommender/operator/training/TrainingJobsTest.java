@@ -14,7 +14,7 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.naming.SpecHashes;
-import io.recommender.operator.packaging.PushTarget;
+import io.recommender.operator.registry.PushTarget;
 import io.recommender.operator.status.Plan;
 import java.util.List;
 import org.junit.jupiter.api.Test;

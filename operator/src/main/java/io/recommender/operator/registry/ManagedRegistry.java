@@ -1,4 +1,4 @@
-package io.recommender.operator.packaging;
+package io.recommender.operator.registry;
 
 import io.recommender.api.v1alpha1.RegistrySpec;
 

@@ -1,4 +1,4 @@
-package io.recommender.operator.packaging;
+package io.recommender.operator.registry;
 
 /**
  * Where the packaging step pushes and with what.

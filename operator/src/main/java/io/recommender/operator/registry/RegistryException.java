@@ -1,4 +1,4 @@
-package io.recommender.operator.packaging;
+package io.recommender.operator.registry;
 
 /**
  * A registry the operator cannot prepare, with the condition reason it is reported under. Messages name the

@@ -1,4 +1,4 @@
-package io.recommender.operator.packaging;
+package io.recommender.operator.registry;
 
 import java.time.Instant;
 

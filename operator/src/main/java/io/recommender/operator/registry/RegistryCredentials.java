@@ -1,4 +1,4 @@
-package io.recommender.operator.packaging;
+package io.recommender.operator.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.recommender.operator.packaging;
+package io.recommender.operator.registry;
 
 /** What the reconciler found of a Recommender's registry before deciding its status. */
 public sealed interface RegistryState {
