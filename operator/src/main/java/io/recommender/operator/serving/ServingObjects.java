@@ -219,6 +219,11 @@ public final class ServingObjects {
         return a != null ? (a.minReplicas() == null ? 1 : a.minReplicas()) > 1 : replicas(r) > 1;
     }
 
+    /** A version served in the two-pod topology: TensorFlow Serving has its own Deployment, Service and address. */
+    public static boolean twoPod(ModelVersion v) {
+        return v != null && v.topology() == Topology.TwoPod;
+    }
+
     public static ServingSpec.AutoscalingSpec autoscaling(Recommender r) {
         ServingSpec s = r.getSpec().serving();
         return s == null ? null : s.autoscaling();

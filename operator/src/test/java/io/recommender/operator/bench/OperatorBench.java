@@ -21,7 +21,7 @@ import io.recommender.operator.Fixtures;
 import io.recommender.operator.cluster.ControlPlane;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.naming.Labels;
-import io.recommender.operator.reconciler.JobResults;
+import io.recommender.operator.observe.JobResults;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;

@@ -17,7 +17,7 @@ import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.operator.OperatorMain;
 import io.recommender.operator.cluster.ControlPlane;
 import io.recommender.operator.status.ConditionTypes;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.decide.Plan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;

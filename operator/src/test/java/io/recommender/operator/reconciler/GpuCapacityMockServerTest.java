@@ -17,6 +17,7 @@ import io.recommender.operator.aws.MotoServer;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.gpu.ConfigMapScaledGroups;
 import io.recommender.operator.gpu.GpuCapacity;
+import io.recommender.operator.observe.JobResults;
 import io.recommender.operator.registry.RegistryAccess;
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Conditions;

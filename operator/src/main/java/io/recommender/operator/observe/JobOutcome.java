@@ -1,4 +1,4 @@
-package io.recommender.operator.status;
+package io.recommender.operator.observe;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.recommender.operator.status;
+package io.recommender.operator.decide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,14 +10,18 @@ import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.bundle.PackagedModel;
 import io.recommender.operator.Fixtures;
+import io.recommender.operator.observe.JobOutcome;
+import io.recommender.operator.observe.Observation;
 import io.recommender.operator.registry.PushTarget;
 import io.recommender.operator.registry.RegistryException;
 import io.recommender.operator.registry.RegistryState;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PipelineTest {
+class FlowTest {
     static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     static final Observation NOTHING = new Observation(JobOutcome.ABSENT, false, false, JobOutcome.ABSENT);
 
@@ -30,11 +34,18 @@ class PipelineTest {
                 + "\"verdict\":{\"passed\":" + passed + ",\"reason\":\"" + reason + "\"}}";
     }
 
+    /** The decision of one reconcile at {@code now}, from the plan of the object as it is. */
+    static Flow.Decision decide(Recommender r, Observation seen, Instant now) {
+        return Flow.decide(r, Plan.of(r), seen, now);
+    }
+
     /** Runs one reconcile: the next status is recorded on the object, as the reconciler does. */
     static RecommenderStatus step(Recommender r, Observation seen) {
-        RecommenderStatus next = Pipeline.next(r, seen, T0);
-        r.setStatus(next);
-        return next;
+        Flow.Decision d = decide(r, seen, T0);
+        // The plan handed to the workflow is the one the next reconcile starts from.
+        assertThat(d.plan().status()).isEqualTo(d.status());
+        r.setStatus(d.status());
+        return d.status();
     }
 
     static String condition(RecommenderStatus s, String type) {
@@ -51,12 +62,12 @@ class PipelineTest {
         assertThat(s.candidate().image()).isEqualTo(Fixtures.IMAGE);
         assertThat(s.candidate().modelVersion()).isEqualTo("sha256-aaaaaaaaaaaa");
         assertThat(condition(s, ConditionTypes.READY)).isEqualTo("False/NoVersionPromoted");
-        assertThat(Plan.gateNeeded(r)).isFalse();
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
 
         s = step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
         assertThat(s.phase()).isEqualTo(Phase.Verifying);
         assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("True/CandidateAvailable");
-        assertThat(Plan.gateNeeded(r)).isTrue();
+        assertThat(Plan.of(r).gateNeeded()).isTrue();
 
         s = step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
         assertThat(s.stable().image()).isEqualTo(Fixtures.IMAGE);
@@ -66,7 +77,7 @@ class PipelineTest {
         assertThat(s.lastLoadTest().p99Ms()).isEqualTo(4.0);
         assertThat(s.lastLoadTest().sloP99Ms()).isEqualTo(25.0);
         assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/SloMet");
-        assertThat(Plan.gateNeeded(r)).isFalse();
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
 
         s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
         assertThat(s.phase()).isEqualTo(Phase.Ready);
@@ -100,8 +111,8 @@ class PipelineTest {
         step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
         RecommenderStatus ready = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
 
-        RecommenderStatus again = Pipeline.next(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT),
-                T0.plusSeconds(3600));
+        RecommenderStatus again = decide(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT),
+                T0.plusSeconds(3600)).status();
         assertThat(again).isEqualTo(ready);
     }
 
@@ -125,8 +136,8 @@ class PipelineTest {
         // No retry loop: the same spec stays rejected, nothing is deployed or tested again.
         RecommenderStatus again = step(r, NOTHING);
         assertThat(again.candidate()).isNull();
-        assertThat(Plan.candidate(r)).isNull();
-        assertThat(Plan.gateNeeded(r)).isFalse();
+        assertThat(Plan.of(r).candidate()).isNull();
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
         assertThat(again.phase()).isEqualTo(Phase.Failed);
 
         r.getMetadata().setAnnotations(Map.of(Plan.RETRY_ANNOTATION, "1"));
@@ -163,21 +174,21 @@ class PipelineTest {
     @Test
     void trainingJobResultBecomesTheCandidate() {
         Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
-        assertThat(Plan.trainingNeeded(r)).isTrue();
+        assertThat(Plan.of(r).trainingNeeded()).isTrue();
 
         RecommenderStatus s = step(r, new Observation(JobOutcome.RUNNING, false, false, JobOutcome.ABSENT));
         assertThat(s.phase()).isEqualTo(Phase.Training);
         assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/TrainingInProgress");
-        assertThat(Plan.trainingNeeded(r)).isTrue();
+        assertThat(Plan.of(r).trainingNeeded()).isTrue();
 
         String result = new PackagedModel("recommender", 20261127100000L, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.835, 0.124,
                 0.18).toJson();
         s = step(r, new Observation(new JobOutcome.Succeeded(result), false, false, JobOutcome.ABSENT));
         assertThat(s.candidate().modelVersion()).isEqualTo("20261127100000");
         assertThat(s.candidate().metrics().rmse()).isEqualTo(0.835);
-        assertThat(s.candidate().trainingHash()).isEqualTo(Plan.trainingHash(r));
+        assertThat(s.candidate().trainingHash()).isEqualTo(Plan.of(r).trainingHash());
         assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/Trained");
-        assertThat(Plan.trainingNeeded(r)).isFalse();
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
     }
 
     @Test
@@ -187,7 +198,7 @@ class PipelineTest {
                 + "BackoffLimitExceeded", null), false, false, JobOutcome.ABSENT));
         assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/TrainingFailed");
         assertThat(s.phase()).isEqualTo(Phase.Failed);
-        assertThat(Plan.trainingNeeded(r)).isFalse();
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
 
         Recommender q = Fixtures.training("other", Topology.OnePod, 0);
         s = step(q, new Observation(new JobOutcome.Succeeded("{\"modelName\":\"recommender\"}"), false, false,
@@ -205,7 +216,7 @@ class PipelineTest {
 
         RecommenderSpec s0 = r.getSpec();
         r.setSpec(new RecommenderSpec(s0.model(), s0.features(), Topology.TwoPod, s0.serving(), s0.slo(), s0.registry()));
-        assertThat(Plan.trainingNeeded(r)).isFalse();
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
         RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
         assertThat(s.candidate().modelVersion()).isEqualTo("7");
         assertThat(s.candidate().topology()).isEqualTo(Topology.TwoPod);
@@ -215,7 +226,7 @@ class PipelineTest {
     @Test
     void historyKeepsPreviouslyPromotedVersionsNewestFirst() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        for (int i = 0; i < Pipeline.HISTORY + 3; i++) {
+        for (int i = 0; i < Flow.HISTORY + 3; i++) {
             RecommenderSpec s0 = r.getSpec();
             r.setSpec(new RecommenderSpec(s0.model(), s0.features(), i % 2 == 0 ? Topology.OnePod : Topology.TwoPod,
                     new io.recommender.api.v1alpha1.ServingSpec(1, null, null, null, "runtime:" + i, null, 8080),
@@ -224,7 +235,7 @@ class PipelineTest {
             step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
             step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS)));
         }
-        assertThat(r.getStatus().history()).hasSize(Pipeline.HISTORY);
+        assertThat(r.getStatus().history()).hasSize(Flow.HISTORY);
         assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
     }
 
@@ -278,7 +289,7 @@ class PipelineTest {
         Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
         RegistryState denied = new RegistryState.Unavailable(RegistryException.ACCESS_DENIED,
                 "ecr:CreateRepository on repository recs/movies in eu-west-1: AccessDeniedException: not authorized");
-        Pipeline.Decision d = Pipeline.decide(r, training(JobOutcome.ABSENT, denied), T0);
+        Flow.Decision d = decide(r, training(JobOutcome.ABSENT, denied), T0);
         r.setStatus(d.status());
         assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryAccessDenied");
         assertThat(message(d.status(), ConditionTypes.IMAGES_READY)).contains("CreateRepository");
@@ -286,14 +297,14 @@ class PipelineTest {
         assertThat(condition(d.status(), ConditionTypes.TRAINED)).isEqualTo("Unknown/AwaitingRegistry");
         assertThat(condition(d.status(), ConditionTypes.PROGRESSING)).isEqualTo("False/RegistryAccessDenied");
         assertThat(d.status().phase()).isEqualTo(Phase.Pending);
-        assertThat(d.wakeUp()).isEqualTo(T0.plus(Pipeline.MIN_BACKOFF));
+        assertThat(d.wakeUp()).isEqualTo(T0.plus(RegistryBackoff.MIN));
         assertThat(d.status().rejectedSpecHash()).isNull();
 
         // Failing for 100 s: the next look is 100 s later; never more than the cap.
-        d = Pipeline.decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(100));
+        d = decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(100));
         assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(200));
-        d = Pipeline.decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(3600));
-        assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(3600).plus(Pipeline.MAX_BACKOFF));
+        d = decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(3600));
+        assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(3600).plus(RegistryBackoff.MAX));
 
         RecommenderStatus s = step(r, training(JobOutcome.ABSENT, REGISTRY));
         assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
@@ -329,29 +340,29 @@ class PipelineTest {
         JobOutcome refused = new JobOutcome.Failed("Job movies-train-x failed: PodFailurePolicy",
                 "push of registry.example.com/recs/movies:7-recommender denied: unauthorized", "package", 3, failedAt);
 
-        Pipeline.Decision d = Pipeline.decide(r, training(refused, REGISTRY), T0);
+        Flow.Decision d = decide(r, training(refused, REGISTRY), T0);
         r.setStatus(d.status());
         assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
         assertThat(message(d.status(), ConditionTypes.IMAGES_READY)).contains("denied: unauthorized");
         assertThat(condition(d.status(), ConditionTypes.DEGRADED)).isEqualTo("True/RegistryPushFailed");
-        assertThat(d.wakeUp()).isEqualTo(failedAt.plus(Pipeline.MIN_BACKOFF));
+        assertThat(d.wakeUp()).isEqualTo(failedAt.plus(RegistryBackoff.MIN));
         assertThat(d.status().rejectedSpecHash()).isNull();
-        assertThat(Plan.trainingNeeded(r)).as("the failed Job stays until the retry").isTrue();
+        assertThat(Plan.of(r).trainingNeeded()).as("the failed Job stays until the retry").isTrue();
 
         // Due: the failed Job is deleted, then made again under the same name.
-        d = Pipeline.decide(r, training(refused, REGISTRY), failedAt.plus(Pipeline.MIN_BACKOFF));
+        d = decide(r, training(refused, REGISTRY), failedAt.plus(RegistryBackoff.MIN));
         r.setStatus(d.status());
         assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RetryingPush");
-        assertThat(Plan.trainingNeeded(r)).isFalse();
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
         RecommenderStatus s = step(r, training(JobOutcome.ABSENT, REGISTRY));
         assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
-        assertThat(Plan.trainingNeeded(r)).isTrue();
+        assertThat(Plan.of(r).trainingNeeded()).isTrue();
         s = step(r, training(JobOutcome.RUNNING, REGISTRY));
         assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
 
         // The second failure, 100 s after ImagesReady turned False (at T0): the wait has grown to 100 s.
         Instant second = T0.plusSeconds(100);
-        d = Pipeline.decide(r, training(new JobOutcome.Failed("failed", "unreachable", "package", 3, second), REGISTRY),
+        d = decide(r, training(new JobOutcome.Failed("failed", "unreachable", "package", 3, second), REGISTRY),
                 second);
         assertThat(d.wakeUp()).isEqualTo(second.plusSeconds(100));
 
@@ -370,7 +381,7 @@ class PipelineTest {
         assertThat(message(s, ConditionTypes.IMAGES_READY)).contains("checksum mismatch");
         assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
         assertThat(s.phase()).isEqualTo(Phase.Failed);
-        assertThat(Plan.trainingNeeded(r)).isFalse();
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
     }
 
     @Test

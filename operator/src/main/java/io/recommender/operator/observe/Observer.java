@@ -1,4 +1,4 @@
-package io.recommender.operator.reconciler;
+package io.recommender.operator.observe;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,9 +11,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
-import io.recommender.operator.status.JobOutcome;
-import io.recommender.operator.status.Observation;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.decide.Plan;
 import io.recommender.operator.gpu.GpuState;
 import io.recommender.operator.registry.RegistryState;
 import java.time.Instant;
@@ -23,19 +21,23 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** Turns the owned objects in the informer caches into an {@link Observation}. */
-final class Observer {
+/**
+ * Turns the owned objects in the informer caches into an {@link Observation}: the objects the plan of the status
+ * as read names. Writes nothing.
+ */
+public final class Observer {
     private final JobResults results;
 
-    Observer(JobResults results) {
+    public Observer(JobResults results) {
         this.results = results;
     }
 
-    Observation observe(Recommender r, Context<Recommender> context, RegistryState registry, GpuState gpu) {
-        String training = r.getSpec().model().training() == null ? null : Names.trainingJob(r, Plan.trainingHash(r));
-        String gate = Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r));
-        ModelVersion candidate = Plan.candidate(r);
-        ModelVersion stable = Plan.stable(r);
+    public Observation observe(Recommender r, Plan plan, Context<Recommender> context, RegistryState registry,
+            GpuState gpu) {
+        String training = plan.trainingHash() == null ? null : Names.trainingJob(r, plan.trainingHash());
+        String gate = Names.gateJob(r, plan.versionHash(), plan.retryToken());
+        ModelVersion candidate = plan.candidate();
+        ModelVersion stable = plan.stable();
         boolean candidateReady = candidate != null
                 && rolledOut(deployment(context, Names.recommender(r, Role.CANDIDATE)), candidate);
         return new Observation(
@@ -58,7 +60,7 @@ final class Observer {
      * The first pod no node can take, as "pod: Unschedulable: the scheduler's message", or the first stuck
      * container, as "pod/container: reason: message"; null when nothing is stuck. Candidate and training pods alike.
      */
-    static String problem(List<Pod> pods) {
+    public static String problem(List<Pod> pods) {
         for (Pod p : pods) {
             if (p.getStatus() == null) {
                 continue;
@@ -93,7 +95,7 @@ final class Observer {
     static final String UNSCHEDULABLE = "Unschedulable";
 
     /** The node a pod that has not finished was scheduled to, or null when none is. */
-    static String scheduledNode(List<Pod> pods) {
+    public static String scheduledNode(List<Pod> pods) {
         return pods.stream().filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null
                         && (p.getStatus() == null || !"Succeeded".equals(p.getStatus().getPhase())
                                 && !"Failed".equals(p.getStatus().getPhase())))

@@ -1,4 +1,4 @@
-package io.recommender.operator.reconciler;
+package io.recommender.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.recommender.operator.reconciler;
+package io.recommender.operator.observe;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Optional;

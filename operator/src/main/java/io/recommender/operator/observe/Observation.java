@@ -1,4 +1,4 @@
-package io.recommender.operator.status;
+package io.recommender.operator.observe;
 
 import io.recommender.operator.gpu.GpuState;
 import io.recommender.operator.registry.RegistryState;
