@@ -1,8 +1,11 @@
 package io.recommender.operator.act;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.decide.Plan;
+import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.ServingObjects;
@@ -25,6 +28,16 @@ public final class DisruptionBudget extends ServingObject<PodDisruptionBudget> {
 
     @Override
     PodDisruptionBudget desired(Recommender r, Plan plan) {
-        return ServingObjects.disruptionBudget(r);
+        return desired(r);
+    }
+
+    public static PodDisruptionBudget desired(Recommender r) {
+        return new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName(Names.recommender(r, Role.STABLE)).withNamespace(r.getMetadata().getNamespace())
+                .withLabels(Labels.of(r, Labels.RECOMMENDER, Role.STABLE)).endMetadata()
+                .withNewSpec().withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().withMatchLabels(Labels.selector(r, Labels.RECOMMENDER, Role.STABLE)).endSelector()
+                .endSpec()
+                .build();
     }
 }

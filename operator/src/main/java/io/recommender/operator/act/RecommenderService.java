@@ -3,6 +3,7 @@ package io.recommender.operator.act;
 import io.fabric8.kubernetes.api.model.Service;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.decide.Plan;
+import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.ServingObjects;
@@ -28,7 +29,12 @@ public abstract class RecommenderService extends ServingObject<Service> {
 
     @Override
     Service desired(Recommender r, Plan plan) {
-        return ServingObjects.recommenderService(r, role);
+        return desired(r, role);
+    }
+
+    public static Service desired(Recommender r, Role role) {
+        return ServingObjects.service(r, Names.recommender(r, role), Labels.RECOMMENDER, role, ServingObjects.port(r),
+                "http");
     }
 
     public static final class Stable extends RecommenderService {

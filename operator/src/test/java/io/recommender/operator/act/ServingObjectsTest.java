@@ -1,4 +1,4 @@
-package io.recommender.operator.serving;
+package io.recommender.operator.act;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +13,11 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Role;
+import io.recommender.operator.serving.ServingObjects;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The serving objects' desired state, as each owned object's file builds it. */
 class ServingObjectsTest {
     static ModelVersion version(Topology t) {
         return new ModelVersion("7", 1L, "abc123", null, t, "movies", Fixtures.IMAGE, Fixtures.TF_IMAGE, null, null);
@@ -24,7 +26,7 @@ class ServingObjectsTest {
     @Test
     void onePodRunsBothContainersAndTalksToTfServingOnLocalhost() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        Deployment d = ServingObjects.recommenderDeployment(r, Role.STABLE, version(Topology.OnePod));
+        Deployment d = RecommenderDeployment.desired(r, Role.STABLE, version(Topology.OnePod));
 
         assertThat(d.getMetadata().getName()).isEqualTo("movies");
         assertThat(d.getSpec().getReplicas()).isEqualTo(2);
@@ -48,24 +50,24 @@ class ServingObjectsTest {
     @Test
     void twoPodReadsTheTfServingAddressFromItsConfigMap() {
         Recommender r = Fixtures.artifact("movies", Topology.TwoPod);
-        Deployment d = ServingObjects.recommenderDeployment(r, Role.CANDIDATE, version(Topology.TwoPod));
+        Deployment d = RecommenderDeployment.desired(r, Role.CANDIDATE, version(Topology.TwoPod));
         assertThat(d.getMetadata().getName()).isEqualTo("movies-candidate");
         assertThat(d.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
         EnvVar url = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getName().equals("TF_SERVING_URL")).findFirst().orElseThrow();
         assertThat(url.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("movies-candidate-serving");
-        assertThat(ServingObjects.servingConfig(r, Role.CANDIDATE).getData())
+        assertThat(ServingConfig.desired(r, Role.CANDIDATE).getData())
                 .containsEntry("TF_SERVING_URL", "http://movies-candidate-tfserving.shop.svc:8501");
-        assertThat(ServingObjects.tfServingService(r, Role.CANDIDATE).getSpec().getSelector())
+        assertThat(TfServingService.desired(r, Role.CANDIDATE).getSpec().getSelector())
                 .containsEntry(Labels.COMPONENT, "tfserving").containsEntry(Labels.ROLE, "candidate");
-        assertThat(ServingObjects.tfServingDeployment(r, Role.CANDIDATE, version(Topology.TwoPod)).getMetadata().getName())
+        assertThat(TfServingDeployment.desired(r, Role.CANDIDATE, version(Topology.TwoPod)).getMetadata().getName())
                 .isEqualTo("movies-candidate-tfserving");
     }
 
     @Test
     void everyContainerIsNonRootWithAReadOnlyRootFilesystem() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        Deployment d = ServingObjects.recommenderDeployment(r, Role.STABLE, version(Topology.OnePod));
+        Deployment d = RecommenderDeployment.desired(r, Role.STABLE, version(Topology.OnePod));
         assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(d.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
         for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
@@ -79,23 +81,23 @@ class ServingObjectsTest {
     @Test
     void servicesSelectTheirRoleAndAutoscalingLeavesReplicasToTheAutoscaler() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        assertThat(ServingObjects.recommenderService(r, Role.STABLE).getSpec().getSelector())
+        assertThat(RecommenderService.desired(r, Role.STABLE).getSpec().getSelector())
                 .isEqualTo(Map.of(Labels.INSTANCE, "movies", Labels.COMPONENT, "recommender", Labels.ROLE, "stable"));
-        assertThat(ServingObjects.recommenderService(r, Role.STABLE).getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
+        assertThat(RecommenderService.desired(r, Role.STABLE).getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
         assertThat(ServingObjects.needsDisruptionBudget(r)).isTrue();
 
         RecommenderSpec s = r.getSpec();
         Recommender auto = Fixtures.recommender("auto", new RecommenderSpec(s.model(), null, Topology.OnePod,
                 new ServingSpec(null, new ServingSpec.AutoscalingSpec(3, 9, 60), null, null, null, null, 9090), s.slo(), null));
-        assertThat(ServingObjects.recommenderDeployment(auto, Role.STABLE, version(Topology.OnePod)).getSpec().getReplicas())
+        assertThat(RecommenderDeployment.desired(auto, Role.STABLE, version(Topology.OnePod)).getSpec().getReplicas())
                 .isNull();
-        assertThat(ServingObjects.recommenderDeployment(auto, Role.CANDIDATE, version(Topology.OnePod)).getSpec()
+        assertThat(RecommenderDeployment.desired(auto, Role.CANDIDATE, version(Topology.OnePod)).getSpec()
                 .getReplicas()).isEqualTo(3);
-        var hpa = ServingObjects.autoscaler(auto);
+        var hpa = Autoscaler.desired(auto);
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(9);
         assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(60);
-        assertThat(ServingObjects.recommenderService(auto, Role.STABLE).getSpec().getPorts().get(0).getPort()).isEqualTo(9090);
+        assertThat(RecommenderService.desired(auto, Role.STABLE).getSpec().getPorts().get(0).getPort()).isEqualTo(9090);
 
         Recommender single = Fixtures.recommender("one", new RecommenderSpec(s.model(), null, Topology.OnePod, null,
                 s.slo(), null));
