@@ -46,7 +46,7 @@ echo "bundle: $bundle ($(jq -r '.modelName + " version " + (.modelVersion|tostri
 # started to its pid (not echoed: a command substitution would make it a grandchild the trap cannot wait for).
 start_service() {
   env RECOMMENDER_BUNDLE_PATH="$bundle" PORT="$1" TF_CPP_MIN_LOG_LEVEL=1 "${@:3}" \
-    "${server_cpu[@]}" java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Drecommender.bench.hello-world=true \
+    "${server_cpu[@]}" java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -Dmicronaut.environments=bench \
     -jar "$module/target/runtime-image.jar" > "$2" 2>&1 &
   started=$!
 }

@@ -1,9 +1,9 @@
 package io.recommender.local;
 
 import io.recommender.api.v1alpha1.SloSpec;
-import io.recommender.loadtest.report.LoadTestReport;
-import io.recommender.loadtest.report.ReportJson;
-import io.recommender.operator.gate.LoadTestArgs;
+import io.recommender.contracts.loadtest.LoadTestReport;
+import io.recommender.contracts.loadtest.ReportJson;
+import io.recommender.api.gate.LoadTestArgs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package io.recommender.local;
 
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.bundle.Manifest;
-import io.recommender.loadtest.report.LoadTestReport;
-import io.recommender.loadtest.report.ReportSummary;
-import io.recommender.operator.gate.LoadTestArgs;
+import io.recommender.contracts.loadtest.LoadTestReport;
+import io.recommender.contracts.loadtest.ReportSummary;
+import io.recommender.api.gate.LoadTestArgs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

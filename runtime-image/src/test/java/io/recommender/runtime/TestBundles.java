@@ -10,7 +10,7 @@ import io.recommender.bundle.FloatTable;
 import io.recommender.bundle.Manifest;
 import io.recommender.bundle.ModelBundle;
 import io.recommender.bundle.SeenItems;
-import io.recommender.tfserving.model.SavedModelFixtures;
+import io.recommender.savedmodel.SavedModelFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,11 +7,11 @@ import io.recommender.loadtest.generator.LoadGenerator;
 import io.recommender.loadtest.generator.LoadReports;
 import io.recommender.loadtest.generator.UserIdMix;
 import io.recommender.loadtest.locust.Locust2Worker;
-import io.recommender.loadtest.report.LoadTestReport;
-import io.recommender.loadtest.report.ReportJson;
-import io.recommender.loadtest.report.ReportSummary;
-import io.recommender.loadtest.report.TerminationMessage;
-import io.recommender.loadtest.slo.SloSpec;
+import io.recommender.contracts.loadtest.LoadTestReport;
+import io.recommender.contracts.loadtest.ReportJson;
+import io.recommender.contracts.loadtest.ReportSummary;
+import io.recommender.contracts.loadtest.TerminationMessage;
+import io.recommender.contracts.loadtest.SloThresholds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -145,19 +145,19 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Netty's leak detector captures a stack trace for one buffer in 128: that request's time, in the measured
-        // tail (p99 0.64-0.82 ms with it, 0.45-0.61 ms without, against wrk's 0.53-0.58; docs/benchmarks.md).
+        // Netty's leak detector captures a stack trace for one buffer in 128, on the I/O thread: that request's time
+        // lands in the measured tail (docs/benchmarks.md).
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         System.exit(new CommandLine(new LoadTestCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws IOException {
-        SloSpec slo;
+        SloThresholds slo;
         LoadGenerator.Config config;
         MasterAddress master;
         try {
-            slo = new SloSpec(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
+            slo = new SloThresholds(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
             config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration, warmup,
                 requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed, pause, Engine.fromCliName(engine));
             master = locustMaster == null ? null : MasterAddress.parse(locustMaster);
@@ -196,7 +196,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
 
     /** Follows a Locust master; the report covers the last load it started. */
-    private LoadTestReport underLocustMaster(MasterAddress master, LoadGenerator.Config config, SloSpec slo) {
+    private LoadTestReport underLocustMaster(MasterAddress master, LoadGenerator.Config config, SloThresholds slo) {
         String host = master.host();
         int port = master.port();
         err.printf(Locale.ROOT, "load-test: joining the Locust master at %s:%d%n", host, port);

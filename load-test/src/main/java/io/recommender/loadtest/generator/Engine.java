@@ -2,7 +2,7 @@ package io.recommender.loadtest.generator;
 
 import java.util.Locale;
 
-/** How the simulated users are run. Both send the same requests and record the same figures. */
+/** Which {@link LoadEngine} runs the simulated users. Both send the same requests and record the same figures. */
 public enum Engine {
 
     /**
@@ -10,14 +10,27 @@ public enum Engine {
      * thread that reads them, so the latency measured is the target's and the network's, not the wait for a thread
      * to be scheduled. The default.
      */
-    EVENT_LOOP,
+    EVENT_LOOP {
+        @Override
+        LoadEngine open(LoadGenerator.Config config, RequestListener listener) {
+            return new EventLoopEngine(config, listener);
+        }
+    },
 
     /**
      * locust4j's model: every user a thread running a locust4j task that blocks on its request. Simple to extend
      * with blocking code, but an answer is timed only when its user's thread runs again, so with many users on few
      * cores the tail latency measured includes the client's own scheduling delays.
      */
-    LOCUST4J;
+    LOCUST4J {
+        @Override
+        LoadEngine open(LoadGenerator.Config config, RequestListener listener) {
+            return new ThreadPerUserEngine(config, listener);
+        }
+    };
+
+    /** Sets up this engine for one load; {@link LoadEngine#close} releases it. */
+    abstract LoadEngine open(LoadGenerator.Config config, RequestListener listener);
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

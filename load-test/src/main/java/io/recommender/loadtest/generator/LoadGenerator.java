@@ -1,36 +1,25 @@
 package io.recommender.loadtest.generator;
 
-import com.github.myzhan.locust4j.ratelimit.AbstractRateLimiter;
 import io.recommender.loadtest.stats.RequestStats;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a load standalone, without a Locust master, until the duration is up or a stop is asked for: {@code users}
- * simulated users, each with at most one request in flight, paced together by an {@link EvenRateLimiter} and each
- * pausing {@link Config#pause} between its requests (Locust's {@code wait_time = constant(...)}). Two engines run the
- * users ({@link Engine}): one Netty event loop for all of them (the default, which times answers exactly), or one
- * thread each running a locust4j task.
- *
- * <p>locust4j 1.0.14 runs tasks only under its {@code Runner}, which waits for a master's spawn message and reports
- * stats to that master every 3 s, resetting them each time; its only master-less entry, {@code Locust.dryRun}, runs
- * each task once. So the loop is here, and each task records into its own {@link RequestStats}.
+ * Runs a load standalone, without a Locust master, until the duration is up or a stop is asked for: one request to
+ * check the target is worth loading, then the users, run by the {@link LoadEngine} that {@link Config#engine} picks,
+ * within one {@link LoadWindow} (start, warm-up, end, cut-off) whichever engine it is.
  *
  * <p>Run time is bounded whatever the target does (see {@link Config#maxRunTime}): a call waits at most the request
  * timeout to connect and for each read; users stop taking new requests at the end of the load; and users still busy
@@ -41,7 +30,6 @@ public final class LoadGenerator {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
     static final Duration GRACE = Duration.ofSeconds(2);
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private LoadGenerator() {
     }
@@ -149,17 +137,18 @@ public final class LoadGenerator {
      *                      duration (a Locust master stopping the test, for one)
      */
     public static Result run(Config config, RequestListener listener, BooleanSupplier stopRequested) {
-        int timelineSeconds = (int) Math.min(Integer.MAX_VALUE - 1, (config.duration().toMillis() + 999) / 1000) + 1;
-        try (TargetClient client = new TargetClient(config.target(), config.users(), config.requestTimeout())) {
-            String abortReason = preflight(client, config);
-            if (abortReason != null) {
-                return Result.aborted(abortReason);
-            }
-            if (config.engine() == Engine.LOCUST4J) {
-                return load(client, config, listener, stopRequested, timelineSeconds);
-            }
+        String abortReason;
+        try (TargetClient probe = new TargetClient(config.target(), 1, config.requestTimeout())) {
+            abortReason = preflight(probe, config);
         }
-        return EventLoopEngine.load(config, listener, stopRequested, timelineSeconds);
+        if (abortReason != null) {
+            return Result.aborted(abortReason);
+        }
+        try (LoadEngine engine = config.engine().open(config, listener)) {
+            LoadWindow window = LoadWindow.openNow(config, stopRequested);
+            RequestStats stats = engine.run(window);
+            return new Result(stats, window.startedAt(), window.elapsedSeconds(), null);
+        }
     }
 
     /**
@@ -207,122 +196,5 @@ public final class LoadGenerator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Result load(TargetClient client, Config config, RequestListener listener,
-                               BooleanSupplier stopRequested, int timelineSeconds) {
-        long start = System.nanoTime();
-        long measureFrom = start + config.warmup().toNanos();
-        long end = measureFrom + config.duration().toNanos();
-        Instant startedAt = Instant.now().plus(config.warmup());
-        AbstractRateLimiter limiter = config.rps() > 0 ? new EvenRateLimiter(config.rps()) : null;
-        SplittableRandom seeds = new SplittableRandom(config.seed());
-        List<RequestStats> perUser = new ArrayList<>(config.users());
-        List<Thread> users = new ArrayList<>(config.users());
-        if (limiter != null) {
-            limiter.start();
-        }
-        try {
-            for (int i = 0; i < config.users(); i++) {
-                RequestStats stats = new RequestStats(measureFrom, timelineSeconds);
-                RecommenderTask task = new RecommenderTask(client, config.endpoint(), config.mix(), seeds.split(),
-                    measureFrom, stats, listener);
-                Thread user = new Thread(() -> loop(task, limiter, config.pause().toNanos(), end, stopRequested),
-                    "loadtest-user-" + i);
-                // A user stuck past every deadline must not keep the JVM alive; it is still joined below.
-                user.setDaemon(true);
-                perUser.add(stats);
-                users.add(user);
-                user.start();
-            }
-            awaitUsers(users, client, limiter, end, config.cutOffAfterLoad().toNanos(), stopRequested);
-        } finally {
-            if (limiter != null) {
-                limiter.stop();
-            }
-        }
-        double elapsedSeconds = Math.max(0, System.nanoTime() - measureFrom) / 1e9;
-        RequestStats total = new RequestStats(measureFrom, timelineSeconds);
-        // Stats are read only after their user has stopped (or, stuck, been given up on and its connection closed).
-        perUser.forEach(total::merge);
-        return new Result(total, startedAt, elapsedSeconds, null);
-    }
-
-    private static void loop(RecommenderTask task, AbstractRateLimiter limiter, long waitNanos, long end,
-                             BooleanSupplier stop) {
-        try {
-            task.onStart();
-            while (System.nanoTime() < end && !stop.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-                // acquire() answers true when released without a permit (the load is over): check again.
-                if (limiter != null && limiter.acquire()) {
-                    continue;
-                }
-                if (System.nanoTime() >= end || stop.getAsBoolean()) {
-                    break;
-                }
-                task.execute();
-                if (waitNanos > 0) {
-                    pause(waitNanos, end, stop);
-                }
-            }
-        } catch (Exception e) {
-            LOG.error("a load user stopped on an unexpected error", e);
-        } finally {
-            task.onStop();
-        }
-    }
-
-    /** A user's wait between requests, cut short by the end of the load or a stop. */
-    private static void pause(long waitNanos, long end, BooleanSupplier stop) {
-        long until = Math.min(System.nanoTime() + waitNanos, end);
-        long left;
-        while ((left = until - System.nanoTime()) > 0 && !stop.getAsBoolean()
-            && !Thread.currentThread().isInterrupted()) {
-            LockSupport.parkNanos(Math.min(left, EvenRateLimiter.STOP_CHECK));
-        }
-    }
-
-    /**
-     * Waits for the users to stop; those still busy {@code cutOffNanos} after the load ended (at the end of the
-     * duration, or when a stop was first seen) have their connections closed under them.
-     */
-    private static void awaitUsers(List<Thread> users, TargetClient client, AbstractRateLimiter limiter, long end,
-                                   long cutOffNanos, BooleanSupplier stopRequested) {
-        long loadEnd = end;
-        while (!joinAll(users, Math.min(System.nanoTime() + POLL.toNanos(), loadEnd + cutOffNanos))) {
-            long now = System.nanoTime();
-            if (loadEnd == end && now < end && stopRequested.getAsBoolean()) {
-                loadEnd = now;
-            }
-            if (now >= loadEnd && limiter != null && !limiter.isStopped()) {
-                // Users waiting for a permit due after the end have nothing left to send.
-                limiter.stop();
-            }
-            if (now >= loadEnd + cutOffNanos) {
-                LOG.warn("users still busy {} ms after the end of the load; closing their connections",
-                    TimeUnit.NANOSECONDS.toMillis(now - loadEnd));
-                client.abort();
-                users.forEach(Thread::interrupt);
-                joinAll(users, System.nanoTime() + GRACE.toNanos());
-                return;
-            }
-        }
-    }
-
-    /** Whether every thread ended before {@code deadlineNanos}. */
-    private static boolean joinAll(List<Thread> threads, long deadlineNanos) {
-        for (Thread thread : threads) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return threads.stream().noneMatch(Thread::isAlive);
-            }
-            try {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return threads.stream().noneMatch(Thread::isAlive);
     }
 }

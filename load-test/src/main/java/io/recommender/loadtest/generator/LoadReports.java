@@ -1,10 +1,10 @@
 package io.recommender.loadtest.generator;
 
-import io.recommender.loadtest.report.LoadTestReport;
-import io.recommender.loadtest.slo.Observation;
+import io.recommender.contracts.loadtest.LoadTestReport;
+import io.recommender.loadtest.slo.LoadMeasurement;
 import io.recommender.loadtest.slo.SloEvaluator;
-import io.recommender.loadtest.slo.SloSpec;
-import io.recommender.loadtest.slo.Verdict;
+import io.recommender.contracts.loadtest.SloThresholds;
+import io.recommender.contracts.loadtest.Verdict;
 import io.recommender.loadtest.stats.Histogram;
 import io.recommender.loadtest.stats.RequestStats;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class LoadReports {
     private LoadReports() {
     }
 
-    public static LoadTestReport build(LoadGenerator.Config config, LoadGenerator.Result result, SloSpec slo) {
+    public static LoadTestReport build(LoadGenerator.Config config, LoadGenerator.Result result, SloThresholds slo) {
         RequestStats stats = result.stats();
         Histogram locust = stats.locustMillis();
         LoadTestReport.Latency latency = new LoadTestReport.Latency(
@@ -35,11 +35,11 @@ public final class LoadReports {
             .toList();
         LoadTestReport.ErrorCount commonest = errors.isEmpty() ? null : errors.get(0);
 
-        Observation observation = new Observation(stats.requests(), stats.failures(), result.rps(),
+        LoadMeasurement measured = new LoadMeasurement(stats.requests(), stats.failures(), result.rps(),
             latency.p50(), latency.p90(), latency.p95(), latency.p99(),
             commonest == null ? null : commonest.error(), commonest == null ? 0 : commonest.occurrences(),
             result.abortReason());
-        Verdict verdict = SloEvaluator.evaluate(slo, observation);
+        Verdict verdict = SloEvaluator.evaluate(slo, measured);
 
         Map<String, Long> responseTimes = new LinkedHashMap<>();
         locust.toSortedMap().forEach((bucket, count) -> responseTimes.put(Long.toString(bucket), count));
@@ -50,7 +50,7 @@ public final class LoadReports {
         return new LoadTestReport(LoadTestReport.SCHEMA_VERSION, config.target().toString(),
             config.endpoint().cliName(),
             result.startedAt().toString(), round3(result.elapsedSeconds()), load, stats.requests(), stats.failures(),
-            round3(result.rps()), observation.errorRate(), latency, preciseLatency, slo, verdict, errors,
+            round3(result.rps()), measured.errorRate(), latency, preciseLatency, slo, verdict, errors,
             responseTimes, timeline(stats), null);
     }
 

@@ -15,20 +15,20 @@ final class RecommenderTask extends AbstractTask {
     private final Endpoint endpoint;
     private final UserIdMix mix;
     private final SplittableRandom random;
-    private final long measureFromNanos;
+    private final LoadWindow window;
     private final RequestStats stats;
     private final RequestListener listener;
 
     /**
-     * @param measureFromNanos requests sent before this {@link System#nanoTime()} are warm-up: made, not recorded
+     * @param window requests it sends in the warm-up are made, not recorded
      */
     RecommenderTask(TargetClient client, Endpoint endpoint, UserIdMix mix, SplittableRandom random,
-                    long measureFromNanos, RequestStats stats, RequestListener listener) {
+                    LoadWindow window, RequestStats stats, RequestListener listener) {
         this.client = client;
         this.endpoint = endpoint;
         this.mix = mix;
         this.random = random;
-        this.measureFromNanos = measureFromNanos;
+        this.window = window;
         this.stats = stats;
         this.listener = listener;
     }
@@ -57,7 +57,7 @@ final class RecommenderTask extends AbstractTask {
             error = "client error: " + e;
         }
         long elapsed = System.nanoTime() - start;
-        if (start - measureFromNanos >= 0) {
+        if (window.measures(start)) {
             stats.record(start, elapsed, error);
             listener.onRequest(userId, start, elapsed, error);
         }

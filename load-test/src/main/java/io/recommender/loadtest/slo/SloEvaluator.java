@@ -1,19 +1,21 @@
 package io.recommender.loadtest.slo;
 
+import io.recommender.contracts.loadtest.Verdict;
+import io.recommender.contracts.loadtest.SloThresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Judges an {@link Observation} against an {@link SloSpec}. Pure: same inputs, same verdict. A figure exactly at its
- * threshold meets it. Every violated target is named in the reason, not just the first.
+ * Judges a {@link LoadMeasurement} against {@link SloThresholds}. Pure: same inputs, same verdict. A figure exactly
+ * at its threshold meets it. Every violated threshold is named in the reason, not just the first.
  */
 public final class SloEvaluator {
 
     private SloEvaluator() {
     }
 
-    public static Verdict evaluate(SloSpec slo, Observation observed) {
+    public static Verdict evaluate(SloThresholds slo, LoadMeasurement observed) {
         if (observed.abortReason() != null) {
             return Verdict.fail(observed.abortReason());
         }

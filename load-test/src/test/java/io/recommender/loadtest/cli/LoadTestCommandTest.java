@@ -3,9 +3,9 @@ package io.recommender.loadtest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recommender.loadtest.TestTarget;
-import io.recommender.loadtest.report.LoadTestReport;
-import io.recommender.loadtest.report.ReportJson;
-import io.recommender.loadtest.report.TerminationMessage;
+import io.recommender.contracts.loadtest.LoadTestReport;
+import io.recommender.contracts.loadtest.ReportJson;
+import io.recommender.contracts.loadtest.TerminationMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

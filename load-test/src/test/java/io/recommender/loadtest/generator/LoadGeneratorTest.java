@@ -3,8 +3,8 @@ package io.recommender.loadtest.generator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recommender.loadtest.TestTarget;
-import io.recommender.loadtest.report.LoadTestReport;
-import io.recommender.loadtest.slo.SloSpec;
+import io.recommender.contracts.loadtest.LoadTestReport;
+import io.recommender.contracts.loadtest.SloThresholds;
 import io.recommender.loadtest.stats.LocustBuckets;
 import java.io.IOException;
 import java.net.URI;
@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The load generator against a real HTTP server on loopback. */
 class LoadGeneratorTest {
 
-    private static final SloSpec P95_20MS = new SloSpec(null, null, 20.0, null, 0.01, null);
-    private static final SloSpec GENEROUS = new SloSpec(null, null, 5000.0, 5000.0, 0.01, null);
+    private static final SloThresholds P95_20MS = new SloThresholds(null, null, 20.0, null, 0.01, null);
+    private static final SloThresholds GENEROUS = new SloThresholds(null, null, 5000.0, 5000.0, 0.01, null);
 
     private static LoadGenerator.Config config(Engine engine, URI target, int users, double rps, Duration duration,
                                                Duration requestTimeout, double unknownFraction) {
@@ -31,7 +31,7 @@ class LoadGeneratorTest {
             new UserIdMix(1, 610, unknownFraction), 1, Duration.ZERO, engine);
     }
 
-    private static LoadTestReport runAndReport(LoadGenerator.Config config, SloSpec slo) {
+    private static LoadTestReport runAndReport(LoadGenerator.Config config, SloThresholds slo) {
         return LoadReports.build(config, LoadGenerator.run(config), slo);
     }
 
@@ -281,7 +281,7 @@ class LoadGeneratorTest {
 
     @Test
     void anOversizedAnswerFailsWithoutBeingBuffered() throws IOException {
-        byte[] huge = new byte[EventLoopEngine.MAX_ANSWER_BYTES + 1];
+        byte[] huge = new byte[NettyTarget.MAX_ANSWER_BYTES + 1];
         try (TestTarget target = new TestTarget((n, userId, exchange) -> {
             if (n == 1) {
                 TestTarget.ok(exchange);

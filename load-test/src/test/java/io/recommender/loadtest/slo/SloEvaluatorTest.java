@@ -1,5 +1,7 @@
 package io.recommender.loadtest.slo;
 
+import io.recommender.contracts.loadtest.Verdict;
+import io.recommender.contracts.loadtest.SloThresholds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class SloEvaluatorTest {
 
-    private static final SloSpec P95_25_P99_50_ONE_PERCENT = new SloSpec(null, null, 25.0, 50.0, 0.01, null);
+    private static final SloThresholds P95_25_P99_50_ONE_PERCENT =
+        new SloThresholds(null, null, 25.0, 50.0, 0.01, null);
 
-    private static Observation observed(long requests, long failures, double p95, double p99) {
-        return new Observation(requests, failures, 100, 5, 10, p95, p99, failures > 0 ? "HTTP 500" : null, failures,
+    private static LoadMeasurement observed(long requests, long failures, double p95, double p99) {
+        return new LoadMeasurement(requests, failures, 100, 5, 10, p95, p99, failures > 0 ? "HTTP 500" : null, failures,
             null);
     }
 
@@ -46,38 +49,38 @@ class SloEvaluatorTest {
 
     @Test
     void latencyViolationNamesFigureAndThreshold() {
-        SloSpec slo = new SloSpec(null, null, null, 25.0, 0.05, null);
+        SloThresholds slo = new SloThresholds(null, null, null, 25.0, 0.05, null);
         Verdict verdict = SloEvaluator.evaluate(slo, observed(500, 0, 30, 41.2));
         assertThat(verdict).isEqualTo(Verdict.fail("p99 41.2 ms > SLO 25 ms"));
     }
 
     @Test
     void everyPercentileIsJudgedWhenSet() {
-        SloSpec slo = new SloSpec(4.0, 9.0, null, null, 1, null);
+        SloThresholds slo = new SloThresholds(4.0, 9.0, null, null, 1, null);
         Verdict verdict = SloEvaluator.evaluate(slo,
-            new Observation(10, 0, 1, 5, 10, 11, 12, null, 0, null));
+            new LoadMeasurement(10, 0, 1, 5, 10, 11, 12, null, 0, null));
         assertThat(verdict.reason()).isEqualTo("p50 5 ms > SLO 4 ms; p90 10 ms > SLO 9 ms");
     }
 
     @Test
     void anImpossibleSloFailsWithItsReason() {
-        SloSpec impossible = new SloSpec(null, null, null, 0.0, 0, null);
+        SloThresholds impossible = new SloThresholds(null, null, null, 0.0, 0, null);
         Verdict verdict = SloEvaluator.evaluate(impossible, observed(1000, 0, 1, 1));
         assertThat(verdict).isEqualTo(Verdict.fail("p99 1 ms > SLO 0 ms"));
     }
 
     @Test
     void tooLittleThroughputFailsWhenAMinimumIsSet() {
-        SloSpec slo = new SloSpec(null, null, null, null, 0.01, 500.0);
-        Verdict verdict = SloEvaluator.evaluate(slo, new Observation(100, 0, 123.4567, 1, 1, 1, 1, null, 0, null));
+        SloThresholds slo = new SloThresholds(null, null, null, null, 0.01, 500.0);
+        Verdict verdict = SloEvaluator.evaluate(slo, new LoadMeasurement(100, 0, 123.4567, 1, 1, 1, 1, null, 0, null));
         assertThat(verdict).isEqualTo(Verdict.fail("throughput 123.457 rps < SLO 500 rps"));
-        assertThat(SloEvaluator.evaluate(slo, new Observation(100, 0, 500, 1, 1, 1, 1, null, 0, null)).passed())
+        assertThat(SloEvaluator.evaluate(slo, new LoadMeasurement(100, 0, 500, 1, 1, 1, 1, null, 0, null)).passed())
             .isTrue();
     }
 
     @Test
     void anAbortedLoadFailsWithTheAbortReason() {
-        Observation aborted = new Observation(0, 0, 0, 0, 0, 0, 0, null, 0,
+        LoadMeasurement aborted = new LoadMeasurement(0, 0, 0, 0, 0, 0, 0, null, 0,
             "target unreachable: connection failed: Connection refused");
         assertThat(SloEvaluator.evaluate(P95_25_P99_50_ONE_PERCENT, aborted))
             .isEqualTo(Verdict.fail("target unreachable: connection failed: Connection refused"));
@@ -85,9 +88,9 @@ class SloEvaluatorTest {
 
     @Test
     void evaluationIsPure() {
-        Observation observation = observed(1000, 20, 30, 60);
-        assertThat(SloEvaluator.evaluate(P95_25_P99_50_ONE_PERCENT, observation))
-            .isEqualTo(SloEvaluator.evaluate(P95_25_P99_50_ONE_PERCENT, observation));
+        LoadMeasurement measured = observed(1000, 20, 30, 60);
+        assertThat(SloEvaluator.evaluate(P95_25_P99_50_ONE_PERCENT, measured))
+            .isEqualTo(SloEvaluator.evaluate(P95_25_P99_50_ONE_PERCENT, measured));
     }
 
     @Test
@@ -98,14 +101,14 @@ class SloEvaluatorTest {
     }
 
     @Test
-    void rejectsNonsenseSpecsAndObservations() {
-        assertThatThrownBy(() -> new SloSpec(null, null, -1.0, null, 0.01, null))
+    void rejectsNonsenseThresholdsAndMeasurements() {
+        assertThatThrownBy(() -> new SloThresholds(null, null, -1.0, null, 0.01, null))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("p95Ms");
-        assertThatThrownBy(() -> new SloSpec(null, null, null, null, 1.5, null))
+        assertThatThrownBy(() -> new SloThresholds(null, null, null, null, 1.5, null))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxErrorRate");
-        assertThatThrownBy(() -> new SloSpec(null, null, null, Double.NaN, 0.01, null))
+        assertThatThrownBy(() -> new SloThresholds(null, null, null, Double.NaN, 0.01, null))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Observation(1, 2, 0, 0, 0, 0, 0, null, 0, null))
+        assertThatThrownBy(() -> new LoadMeasurement(1, 2, 0, 0, 0, 0, 0, null, 0, null))
             .isInstanceOf(IllegalArgumentException.class);
     }
 }

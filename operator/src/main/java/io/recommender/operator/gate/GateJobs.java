@@ -1,5 +1,6 @@
 package io.recommender.operator.gate;
 
+import io.recommender.api.gate.LoadTestArgs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.recommender.api.v1alpha1.Recommender;

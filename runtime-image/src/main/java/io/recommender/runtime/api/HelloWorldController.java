@@ -7,10 +7,10 @@ import io.micronaut.http.annotation.Get;
 
 /**
  * Micronaut's hello-world endpoint, the baseline the service's throughput is measured against in the same
- * process (bench/service-bench.sh). Off unless {@code recommender.bench.hello-world=true}.
+ * process (bench/service-bench.sh). Only in the {@code bench} environment ({@code -Dmicronaut.environments=bench}), never in production routes.
  */
 @Controller("/hello")
-@Requires(property = "recommender.bench.hello-world", value = "true")
+@Requires(env = "bench")
 public class HelloWorldController {
     @Get(produces = MediaType.TEXT_PLAIN)
     public String hello() {

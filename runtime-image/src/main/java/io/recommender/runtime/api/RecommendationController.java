@@ -9,7 +9,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.recommender.runtime.model.LoadedModel;
-import io.recommender.runtime.model.Recommender;
+import io.recommender.runtime.model.RecommendationService;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.ArrayList;
@@ -21,16 +21,16 @@ public class RecommendationController {
     /** How many items {@code /predict} answers, as the reference service did. */
     static final int PREDICT_K = 10;
 
-    private final Recommender recommender;
+    private final RecommendationService recommendations;
 
-    public RecommendationController(Recommender recommender) {
-        this.recommender = recommender;
+    public RecommendationController(RecommendationService recommendations) {
+        this.recommendations = recommendations;
     }
 
     /** The reference service's endpoint, same request and answer shape, so existing clients keep working. */
     @Post(uri = "/predict", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public Mono<PredictResponse> predict(@Body JsonNode body) {
-        return recommender.recommend(PredictRequests.uid(body), PREDICT_K).map(r -> {
+        return recommendations.recommend(PredictRequests.uid(body), PREDICT_K).map(r -> {
             int[] ids = new int[r.count()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = r.model().movieId(r.rows()[i]);
@@ -42,7 +42,7 @@ public class RecommendationController {
     @Get(uri = "/v1/recommendations/{userId}", produces = MediaType.APPLICATION_JSON)
     public Mono<RecommendationsResponse> recommendations(@PathVariable int userId,
             @QueryValue(defaultValue = "10") @Min(1) @Max(LoadedModel.MAX_K) int k) {
-        return recommender.recommend(userId, k).map(r -> {
+        return recommendations.recommend(userId, k).map(r -> {
             List<RecommendationsResponse.Item> items = new ArrayList<>(r.count());
             for (int i = 0; i < r.count(); i++) {
                 int row = r.rows()[i];

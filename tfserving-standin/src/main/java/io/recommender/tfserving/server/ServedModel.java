@@ -1,7 +1,7 @@
 package io.recommender.tfserving.server;
 
-import io.recommender.tfserving.model.SavedModelException;
-import io.recommender.tfserving.model.SavedModelRunner;
+import io.recommender.savedmodel.SavedModelException;
+import io.recommender.savedmodel.SavedModelRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recommender.bundle.BundleLayout;
-import io.recommender.tfserving.model.SavedModelFixtures;
+import io.recommender.savedmodel.SavedModelFixtures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,17 +1,16 @@
 package io.recommender.training.model;
 
 import io.recommender.bundle.BundleLayout;
+import io.recommender.savedmodel.SavedModelRunner;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
-import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Tensor;
-import org.tensorflow.types.TFloat32;
 
 /**
- * Loads an exported user tower in a fresh TensorFlow session, the way a server would, and checks that it
- * reproduces the user vectors the model was evaluated with. A bundle whose SavedModel disagrees with its
- * own metrics is never committed.
+ * Loads an exported user tower in a fresh TensorFlow session, the way a server would (through the same
+ * {@link SavedModelRunner} the service and the TensorFlow Serving stand-in use), and checks that it reproduces
+ * the user vectors the model was evaluated with. A bundle whose SavedModel disagrees with its own metrics is
+ * never committed.
  */
 public final class UserTowerVerifier {
     static final float TOLERANCE = 1e-4f;
@@ -20,13 +19,22 @@ public final class UserTowerVerifier {
 
     /** Runs the SavedModel's serving signature on {@code rows} and returns the output, row-major. */
     public static float[] run(Path savedModelDir, float[] rows, int width) {
-        try (SavedModelBundle bundle = SavedModelBundle.load(savedModelDir.toString(), "serve");
-                TFloat32 input = Tensors.matrix(rows, rows.length / width, width);
-                Result result = bundle.function(BundleLayout.SIGNATURE)
-                        .call(Map.<String, Tensor>of(BundleLayout.SIGNATURE_INPUT, input))) {
-            return Tensors.toArray((TFloat32) result.get(BundleLayout.SIGNATURE_OUTPUT)
-                    .orElseThrow(() -> new IllegalStateException("SavedModel has no output "
-                            + BundleLayout.SIGNATURE_OUTPUT)));
+        int n = rows.length / width;
+        float[][] batch = new float[n][];
+        for (int r = 0; r < n; r++) {
+            batch[r] = Arrays.copyOfRange(rows, r * width, (r + 1) * width);
+        }
+        try (SavedModelRunner runner = SavedModelRunner.load(savedModelDir, BundleLayout.SIGNATURE, 1)) {
+            float[][] out = runner.run(Map.of(BundleLayout.SIGNATURE_INPUT, batch)).get(BundleLayout.SIGNATURE_OUTPUT);
+            if (out == null) {
+                throw new IllegalStateException("SavedModel has no output " + BundleLayout.SIGNATURE_OUTPUT);
+            }
+            int dim = n == 0 ? 0 : out[0].length;
+            float[] flat = new float[n * dim];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(out[r], 0, flat, r * dim, dim);
+            }
+            return flat;
         }
     }
 

@@ -1,0 +1,59 @@
+package io.recommender.api.gate;
+
+import io.recommender.api.v1alpha1.SloSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Recommender's SLO as the load-test program's command line. The one translation of the two: the gate Job
+ * in a cluster and the local pipeline run the same load test against the same figures.
+ */
+public final class LoadTestArgs {
+    static final int DEFAULT_RPS = 50;
+    static final int DEFAULT_USERS = 8;
+    static final double DEFAULT_MAX_ERROR_RATE = 0.01;
+    static final String DEFAULT_DURATION = "30s";
+    static final String DEFAULT_WARMUP = "5s";
+    private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)([sm])");
+
+    private LoadTestArgs() {}
+
+    /** Arguments loading {@code target} (a base URL) as the SLO says and judging the run against it. */
+    public static List<String> of(SloSpec slo, String target) {
+        List<String> args = new ArrayList<>(List.of("--target", target,
+                "--rps", Integer.toString(slo.requestsPerSecond() == null ? DEFAULT_RPS : slo.requestsPerSecond()),
+                "--users", Integer.toString(slo.concurrency() == null ? DEFAULT_USERS : slo.concurrency()),
+                "--duration", durationSeconds(slo) + "s",
+                "--warmup", warmupSeconds(slo) + "s",
+                "--max-error-rate", Double.toString(slo.maxErrorRate() == null
+                        ? DEFAULT_MAX_ERROR_RATE : slo.maxErrorRate())));
+        for (SloSpec.LatencyTarget t : slo.latency()) {
+            args.add(String.format(Locale.ROOT, "--p%d-ms", t.percentile().intValue()));
+            args.add(Double.toString(t.maxMs()));
+        }
+        return args;
+    }
+
+    /** The load test's measured duration in seconds. */
+    public static long durationSeconds(SloSpec slo) {
+        return seconds(slo.duration() == null ? DEFAULT_DURATION : slo.duration());
+    }
+
+    /** The unjudged load before the measured duration, in seconds. */
+    public static long warmupSeconds(SloSpec slo) {
+        return seconds(slo.warmup() == null ? DEFAULT_WARMUP : slo.warmup());
+    }
+
+    /** "0s", "30s", "2m", "1m30s" -> seconds (the CRD's pattern guarantees the shape). */
+    static long seconds(String duration) {
+        Matcher m = DURATION_PART.matcher(duration);
+        long total = 0;
+        while (m.find()) {
+            total += Long.parseLong(m.group(1)) * (m.group(2).equals("m") ? 60 : 1);
+        }
+        return total;
+    }
+}
