@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.reconciler.RecommenderReconciler;
-import io.recommender.operator.reconciler.TerminationMessages;
+import io.recommender.operator.observe.TerminationMessages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

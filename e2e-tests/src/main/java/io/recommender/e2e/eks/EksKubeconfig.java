@@ -17,7 +17,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.EksClientBuilder;
 import software.amazon.awssdk.services.eks.model.Cluster;
 
 /**
@@ -83,12 +87,12 @@ public final class EksKubeconfig {
             return 2;
         }
         Cluster c;
-        try (EksClient eks = EksNodeGroups.client(region, credentials, endpoint, AwsRetryStrategy.standardRetryStrategy(),
-                Duration.ofSeconds(60))) {
+        try (EksClient eks = client(region, credentials, endpoint)) {
             String name = cluster;
             c = eks.describeCluster(r -> r.name(name)).cluster();
         } catch (SdkException e) {
-            err.println("error: " + EksNodeGroups.failure("DescribeCluster", cluster, null, e).getMessage());
+            err.println("error: eks:DescribeCluster on cluster " + cluster + ": " + describe(e)
+                    + (isAccessDenied(e) ? " (your AWS identity needs eks:DescribeCluster)" : ""));
             return 3;
         }
         if (!"ACTIVE".equals(c.statusAsString()) || c.endpoint() == null || c.certificateAuthority() == null) {
@@ -140,5 +144,32 @@ public final class EksKubeconfig {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static EksClient client(String region, AwsCredentialsProvider credentials, URI endpoint) {
+        EksClientBuilder b = EksClient.builder().region(Region.of(region)).credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(5)))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+                        .apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(5)));
+        if (endpoint != null) {
+            b.endpointOverride(endpoint);
+        }
+        return b.build();
+    }
+
+    /** The service's error code and message, or the client-side reason (no credentials, unreachable). */
+    private static String describe(SdkException e) {
+        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
+            String code = s.awsErrorDetails().errorCode();
+            String message = s.awsErrorDetails().errorMessage();
+            return (code == null ? "HTTP " + s.statusCode() : code) + ": " + (message == null ? s.getMessage() : message);
+        }
+        return e.getMessage();
+    }
+
+    private static boolean isAccessDenied(SdkException e) {
+        return e instanceof AwsServiceException s && (s.statusCode() == 403 || s.awsErrorDetails() != null
+                && s.awsErrorDetails().errorCode() != null && s.awsErrorDetails().errorCode().contains("AccessDenied"));
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -23,6 +25,9 @@ import software.amazon.awssdk.services.eks.model.Cluster;
 
 /** The kubeconfig command against moto's DescribeCluster: what `aws eks update-kubeconfig` would write. */
 class EksKubeconfigTest {
+    /** Moto checks no credentials until IAM is enforced. */
+    static final StaticCredentialsProvider ANY = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "not-checked-until-iam-is-enforced"));
     static MotoServer moto;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -40,7 +45,7 @@ class EksKubeconfigTest {
     }
 
     int run(String... args) {
-        return EksKubeconfig.run(args, Map.of(), EcrRegistryTest.ANY, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return EksKubeconfig.run(args, Map.of(), ANY, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -48,9 +53,10 @@ class EksKubeconfigTest {
     void writesEndpointCaAndTheAwsCliExecPlugin(@TempDir Path dir) throws Exception {
         String name = "recs-" + UUID.randomUUID().toString().substring(0, 8);
         Cluster created;
-        try (EksClient eks = EksClient.builder().region(Region.of("eu-west-1")).credentialsProvider(EcrRegistryTest.ANY)
+        try (EksClient eks = EksClient.builder().region(Region.of("eu-west-1")).credentialsProvider(ANY)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(moto.endpoint()).build()) {
-            EksNodeGroupsTest.createCluster(eks, name);
+            eks.createCluster(r -> r.name(name).roleArn("arn:aws:iam::" + MotoServer.ACCOUNT + ":role/eks")
+                    .resourcesVpcConfig(v -> v.subnetIds("subnet-1", "subnet-2")));
             created = eks.describeCluster(r -> r.name(name)).cluster();
         }
         Path file = dir.resolve("kube/config");

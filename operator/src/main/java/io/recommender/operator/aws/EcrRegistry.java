@@ -1,9 +1,9 @@
 package io.recommender.operator.aws;
 
 import io.recommender.api.v1alpha1.RegistrySpec;
-import io.recommender.operator.packaging.ManagedRegistry;
-import io.recommender.operator.packaging.RegistryException;
-import io.recommender.operator.packaging.RegistryLogin;
+import io.recommender.operator.registry.ManagedRegistry;
+import io.recommender.operator.registry.RegistryException;
+import io.recommender.operator.registry.RegistryLogin;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

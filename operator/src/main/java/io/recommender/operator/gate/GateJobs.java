@@ -12,7 +12,7 @@ import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.PodSecurity;
 import io.recommender.operator.serving.Resources;
 import io.recommender.operator.serving.ServingObjects;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.decide.Plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class GateJobs {
 
     private GateJobs() {}
 
-    public static Job job(Recommender r, OperatorConfig config) {
+    public static Job job(Recommender r, Plan plan, OperatorConfig config) {
         SloSpec slo = r.getSpec().slo();
         long seconds = LoadTestArgs.warmupSeconds(slo) + LoadTestArgs.durationSeconds(slo);
         String target = "http://" + Names.recommender(r, Role.CANDIDATE) + "." + r.getMetadata().getNamespace()
@@ -35,7 +35,7 @@ public final class GateJobs {
         List<String> args = new ArrayList<>(LoadTestArgs.of(slo, target));
         args.addAll(List.of("--termination-log", "/dev/termination-log"));
         return new JobBuilder()
-                .withNewMetadata().withName(Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r)))
+                .withNewMetadata().withName(Names.gateJob(r, plan.versionHash(), plan.retryToken()))
                 .withNamespace(r.getMetadata().getNamespace()).withLabels(Labels.of(r, Labels.GATE)).endMetadata()
                 .withNewSpec()
                 // A verdict is final: a failed load test is not run again by the Job controller.

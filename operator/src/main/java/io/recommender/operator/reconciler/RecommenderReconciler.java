@@ -2,6 +2,7 @@ package io.recommender.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,48 +22,35 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
-import io.recommender.operator.events.EventRecorder;
-import io.recommender.operator.naming.Labels;
-import io.recommender.operator.reconciler.JobDependents.GateJob;
-import io.recommender.operator.reconciler.JobDependents.GateNeeded;
-import io.recommender.operator.reconciler.JobDependents.TrainingJob;
-import io.recommender.operator.reconciler.JobDependents.TrainingNeeded;
-import io.recommender.operator.reconciler.ServingConditions.Autoscaled;
-import io.recommender.operator.reconciler.ServingConditions.CandidateExists;
-import io.recommender.operator.reconciler.ServingConditions.CandidateIsTwoPod;
-import io.recommender.operator.reconciler.ServingConditions.NeedsDisruptionBudget;
-import io.recommender.operator.reconciler.ServingConditions.StableExists;
-import io.recommender.operator.reconciler.ServingConditions.StableIsTwoPod;
-import io.recommender.operator.reconciler.ServingDependents.CandidateDeployment;
-import io.recommender.operator.reconciler.ServingDependents.CandidateService;
-import io.recommender.operator.reconciler.ServingDependents.CandidateServingConfig;
-import io.recommender.operator.reconciler.ServingDependents.CandidateTfServingDeployment;
-import io.recommender.operator.reconciler.ServingDependents.CandidateTfServingService;
-import io.recommender.operator.reconciler.ServingDependents.DisruptionBudget;
-import io.recommender.operator.reconciler.ServingDependents.ServingServiceAccount;
-import io.recommender.operator.reconciler.ServingDependents.StableDeployment;
-import io.recommender.operator.reconciler.ServingDependents.StableService;
-import io.recommender.operator.reconciler.ServingDependents.StableServingConfig;
-import io.recommender.operator.reconciler.ServingDependents.StableTfServingDeployment;
-import io.recommender.operator.reconciler.ServingDependents.StableTfServingService;
-import io.recommender.operator.status.ConditionTypes;
-import io.recommender.operator.status.Conditions;
-import io.recommender.operator.status.Pipeline;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.recommender.operator.OperatorConfig;
+import io.recommender.operator.act.Autoscaler;
+import io.recommender.operator.act.DisruptionBudget;
+import io.recommender.operator.act.GateJob;
+import io.recommender.operator.act.RecommenderDeployment;
+import io.recommender.operator.act.RecommenderService;
+import io.recommender.operator.act.RegistryCredentialsSecret;
+import io.recommender.operator.act.ServingConfig;
+import io.recommender.operator.act.ServingServiceAccount;
+import io.recommender.operator.act.TfServingDeployment;
+import io.recommender.operator.act.TfServingService;
+import io.recommender.operator.act.TrainingJob;
+import io.recommender.operator.act.WhenNeeded;
+import io.recommender.operator.act.WorkflowContext;
 import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
+import io.recommender.operator.decide.Flow;
+import io.recommender.operator.decide.Plan;
+import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.gpu.ConfigMapScaledGroups;
 import io.recommender.operator.gpu.GpuCapacity;
 import io.recommender.operator.gpu.GpuPod;
-import io.recommender.operator.gpu.GpuState;
-import io.recommender.operator.status.Plan;
-import io.fabric8.kubernetes.api.model.Pod;
-import java.util.Optional;
+import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
-import io.recommender.operator.packaging.RegistryAccess;
-import io.recommender.operator.reconciler.RegistryDependents.RegistryCredentialsSecret;
-import io.recommender.operator.reconciler.RegistryDependents.UsesEcr;
+import io.recommender.operator.observe.JobResults;
+import io.recommender.operator.observe.Observer;
+import io.recommender.operator.registry.RegistryAccess;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,36 +58,34 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one reconciler of Recommender. Each reconcile observes the owned objects, decides the next status
- * with {@link Pipeline}, applies the workflow below (which builds every owned object from that status),
- * and writes the status only when it changed. The workflow is invoked explicitly, after the decision,
- * because a status-only change does not trigger another reconcile.
+ * The one reconciler of Recommender: observe ({@link Observer}, registry and GPU capacity), decide ({@link Flow},
+ * which also gives the {@link Plan} of the decided status), act (the workflow below, one dependent per owned
+ * object, each reading that plan from the context), and write the status only when it changed. The workflow is
+ * invoked explicitly, after the decision, because a status-only change does not trigger another reconcile.
  */
 // Not generation-aware: the retry annotation changes no generation but must start a new attempt. Reconciles
 // caused by the operator's own status writes are cheap no-ops, since the pipeline reaches a fixed point.
 @ControllerConfiguration(name = RecommenderReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
-    @Dependent(name = "registry-credentials", type = RegistryCredentialsSecret.class, reconcilePrecondition = UsesEcr.class, useEventSourceWithName = RecommenderReconciler.SECRETS),
-    @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
-    @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = TrainingNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
-    @Dependent(name = "stable-serving-config", type = StableServingConfig.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
-    @Dependent(name = "stable-tfserving", type = StableTfServingDeployment.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
-    @Dependent(name = "stable-tfserving-service", type = StableTfServingService.class, reconcilePrecondition = StableIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "stable", type = StableDeployment.class, reconcilePrecondition = StableExists.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
-    @Dependent(name = "stable-service", type = StableService.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "autoscaler", type = io.recommender.operator.reconciler.ServingDependents.Autoscaler.class, reconcilePrecondition = Autoscaled.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
-    @Dependent(name = "disruption-budget", type = DisruptionBudget.class, reconcilePrecondition = NeedsDisruptionBudget.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
-    @Dependent(name = "candidate-serving-config", type = CandidateServingConfig.class, reconcilePrecondition = CandidateIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
-    @Dependent(name = "candidate-tfserving", type = CandidateTfServingDeployment.class, reconcilePrecondition = CandidateIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
-    @Dependent(name = "candidate-tfserving-service", type = CandidateTfServingService.class, reconcilePrecondition = CandidateIsTwoPod.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "candidate", type = CandidateDeployment.class, reconcilePrecondition = CandidateExists.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
-    @Dependent(name = "candidate-service", type = CandidateService.class, reconcilePrecondition = CandidateExists.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "gate-job", type = GateJob.class, reconcilePrecondition = GateNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
+    @Dependent(name = "registry-credentials", type = RegistryCredentialsSecret.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SECRETS),
+    @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
+    @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
+    @Dependent(name = "stable-serving-config", type = ServingConfig.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
+    @Dependent(name = "stable-tfserving", type = TfServingDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "stable-tfserving-service", type = TfServingService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "stable", type = RecommenderDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "stable-service", type = RecommenderService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "autoscaler", type = Autoscaler.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
+    @Dependent(name = "disruption-budget", type = DisruptionBudget.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
+    @Dependent(name = "candidate-serving-config", type = ServingConfig.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
+    @Dependent(name = "candidate-tfserving", type = TfServingDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "candidate-tfserving-service", type = TfServingService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "candidate", type = RecommenderDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "candidate-service", type = RecommenderService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
+    @Dependent(name = "gate-job", type = GateJob.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
 })
 public class RecommenderReconciler implements Reconciler<Recommender> {
     public static final String NAME = "recommender";
-    /** Workflow context key: the Recommender as read, before this reconcile's status (see JobDependents). */
-    static final String PERSISTED = "persisted";
     static final String DEPLOYMENTS = "deployments";
     static final String SERVICES = "services";
     static final String CONFIG_MAPS = "configmaps";
@@ -108,17 +94,15 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     static final String AUTOSCALERS = "autoscalers";
     static final String DISRUPTION_BUDGETS = "disruptionbudgets";
     static final String SECRETS = "secrets";
-    /** Keys of what a reconcile hands its dependents: the registry's state, and a login fetched just now. */
-    static final String REGISTRY = "registry";
-    static final String LOGIN = "registry-login";
     /** Informers cache only what this operator manages. */
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGER;
+    static final Duration MIN_WAKE_UP = Duration.ofSeconds(1);
 
     private final Observer observer;
     private final EventRecorder events;
     private final Clock clock;
     private final RegistryAccess registry;
-    private final GpuCapacity gpuCapacity;
+    private final GpuTraining gpu;
 
     /** With ECR and EKS reached through the operator's default AWS identity. */
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock) {
@@ -136,7 +120,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         this.events = events;
         this.clock = clock;
         this.registry = registry;
-        this.gpuCapacity = gpuCapacity;
+        this.gpu = new GpuTraining(gpuCapacity);
     }
 
     /** GPU node groups scaled from zero on EKS (RECOMMENDER_EKS_CLUSTER); elsewhere only reported. */
@@ -165,36 +149,30 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                 .withName(name).withLabelSelector(MANAGED).build(), context);
     }
 
-    /** The Recommender with the status it was read with: what a restarted operator would start from. */
-    private static Recommender persisted(Recommender r, RecommenderStatus status) {
-        Recommender copy = new Recommender();
-        copy.setMetadata(r.getMetadata());
-        copy.setSpec(r.getSpec());
-        copy.setStatus(status);
-        return copy;
-    }
-
     @Override
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
         Instant now = clock.instant();
         RecommenderStatus before = r.getStatus();
+        Plan plan = Plan.of(r);
+
+        // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects.
         String secretName = Names.registryCredentials(r);
         Secret cached = context.getSecondaryResourcesAsStream(Secret.class)
                 .filter(s -> secretName.equals(s.getMetadata().getName())).findFirst().orElse(null);
         RegistryAccess.Outcome access = registry.check(r, cached, now);
-        var dependents = context.managedWorkflowAndDependentResourceContext();
-        dependents.put(REGISTRY, access.state());
-        dependents.put(PERSISTED, persisted(r, before));
-        if (access.freshLogin() != null) {
-            dependents.put(LOGIN, new RegistryDependents.FreshLogin(access.freshLogin(), now));
-        }
-        List<GpuPod> gpuPods = activeGpuPods(context);
-        GpuCapacity.Outcome gpu = gpuCapacity(r, context, gpuPods, now);
-        Pipeline.Decision decision = Pipeline.decide(r, observer.observe(r, context, access.state(),
-                gpu == null ? null : gpu.state()), now);
+        List<GpuPod> gpuPods = gpu.active(context);
+        GpuCapacity.Outcome capacity = gpu.check(r, plan, context, gpuPods, now);
+        var seen = observer.observe(r, plan, context, access.state(), capacity == null ? null : capacity.state());
+
+        // Decide, then act on the decided plan.
+        Flow.Decision decision = Flow.decide(r, plan, seen, now);
         RecommenderStatus next = decision.status();
         r.setStatus(next);
-        dependents.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        WorkflowContext.put(context, plan, decision.plan(), access.state(), access.freshLogin() == null ? null
+                : new WorkflowContext.FreshLogin(access.freshLogin(), now));
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
+                .throwAggregateExceptionIfErrorsPresent();
+
         UpdateControl<Recommender> control;
         if (Objects.equals(before, next)) {
             control = UpdateControl.noUpdate();
@@ -202,59 +180,15 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
             events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
             control = UpdateControl.patchStatus(r);
         }
-        // GPU node groups the operator scaled go back once no training needs them, whichever Recommender ends last.
-        Instant releaseRetry = gpuCapacity.enabled() ? gpuCapacity.release(context.getClient(), gpuPods, now) : null;
+        Instant releaseRetry = gpu.release(context, gpuPods, now);
         // Credential refreshes, registry retries and GPU capacity looks happen on time, whether or not an event comes.
         Instant wakeUp = earliest(earliest(access.wakeUp(), decision.wakeUp()),
-                earliest(gpu == null ? null : gpu.wakeUp(), releaseRetry));
+                earliest(capacity == null ? null : capacity.wakeUp(), releaseRetry));
         if (wakeUp != null) {
             control.rescheduleAfter(Duration.between(now, wakeUp).compareTo(MIN_WAKE_UP) < 0 ? MIN_WAKE_UP
                     : Duration.between(now, wakeUp));
         }
         return control;
-    }
-
-    static final Duration MIN_WAKE_UP = Duration.ofSeconds(1);
-    /** The label the Job controller puts on a Job's pods. */
-    static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
-
-    /**
-     * The GpuCapacity of a Recommender whose GPU training Job has not finished: Available once its pod has a node,
-     * else what {@link GpuCapacity} makes of the wait; null for any other Recommender.
-     */
-    private GpuCapacity.Outcome gpuCapacity(Recommender r, Context<Recommender> context, List<GpuPod> active,
-            Instant now) {
-        var training = r.getSpec().model().training();
-        if (training == null || training.gpus() == null || training.gpus() == 0 || !Plan.trainingNeeded(r)) {
-            return null;
-        }
-        String name = Names.trainingJob(r, Plan.trainingHash(r));
-        Optional<GpuPod> pod = context.getSecondaryResourcesAsStream(Job.class)
-                .filter(j -> name.equals(j.getMetadata().getName())).findFirst().flatMap(GpuPod::of);
-        if (pod.isEmpty()) {
-            return null;
-        }
-        List<Pod> pods = context.getClient().pods().inNamespace(r.getMetadata().getNamespace())
-                .withLabel(JOB_NAME_LABEL, name).list().getItems();
-        String node = Observer.scheduledNode(pods);
-        if (node != null) {
-            return new GpuCapacity.Outcome(new GpuState("True", GpuState.AVAILABLE, "the training pod has node "
-                    + node), null);
-        }
-        return gpuCapacity.check(context.getClient(), pod.get(), Observer.problem(pods), active, now);
-    }
-
-    /** Every unfinished GPU training Job the operator manages, whichever Recommender it belongs to. */
-    @SuppressWarnings("unchecked")
-    private List<GpuPod> activeGpuPods(Context<Recommender> context) {
-        if (!gpuCapacity.enabled()) {
-            return List.of();
-        }
-        var jobs = (InformerEventSource<Job, Recommender>) context.eventSourceRetriever()
-                .getEventSourceFor(Job.class, JOBS);
-        return jobs.list(j -> j.getMetadata().getLabels() != null
-                        && Labels.TRAINING.equals(j.getMetadata().getLabels().get(Labels.COMPONENT)))
-                .map(GpuPod::of).flatMap(Optional::stream).toList();
     }
 
     private static Instant earliest(Instant a, Instant b) {

@@ -1,25 +1,15 @@
 package io.recommender.operator.serving;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.ServingSpec;
@@ -27,15 +17,16 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
-import io.recommender.operator.packaging.RegistryCredentials;
-import java.util.ArrayList;
+import io.recommender.operator.registry.RegistryCredentials;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Desired serving objects, as pure functions of a Recommender and the version a role serves. One pod:
- * recommender and TensorFlow Serving containers together. Two pods: TensorFlow Serving in its own
- * Deployment behind its own Service, whose address reaches the recommender through a ConfigMap.
+ * What the serving objects (in {@code io.recommender.operator.act}, one file each) have in common, as pure
+ * functions: the Deployment and Service around a role's pods, TensorFlow Serving's container, probes, and the
+ * serving spec's sizes. One pod: recommender and TensorFlow Serving containers together. Two pods: TensorFlow
+ * Serving in its own Deployment behind its own Service, whose address reaches the recommender through a ConfigMap.
  */
 public final class ServingObjects {
     public static final int HTTP_PORT = 8080;
@@ -45,28 +36,16 @@ public final class ServingObjects {
      * the recommender keeps answering, and calling the model server, for that long after SIGTERM, and TensorFlow
      * Serving itself stops at once on SIGTERM. A preStop sleep (no binary needed) holds that off.
      */
-    static final long TF_SERVING_STOP_DELAY_SECONDS = 15;
+    public static final long TF_SERVING_STOP_DELAY_SECONDS = 15;
     public static final String TF_SERVING_URL = "TF_SERVING_URL";
 
     private ServingObjects() {}
 
-    public static Deployment recommenderDeployment(Recommender r, Role role, ModelVersion v) {
-        List<Container> containers = new ArrayList<>();
-        containers.add(recommenderContainer(r, role, v));
-        if (v.topology() == Topology.OnePod) {
-            containers.add(tfServingContainer(r, v));
-        }
-        return deployment(r, role, Names.recommender(r, role), Labels.RECOMMENDER, v, containers);
-    }
-
-    public static Deployment tfServingDeployment(Recommender r, Role role, ModelVersion v) {
-        return deployment(r, role, Names.tfServing(r, role), Labels.TF_SERVING, v, List.of(tfServingContainer(r, v)));
-    }
-
-    private static Deployment deployment(Recommender r, Role role, String name, String component, ModelVersion v,
+    /** A role's Deployment of {@code component} running {@code containers}, labelled with the version's spec hash. */
+    public static Deployment deployment(Recommender r, Role role, String name, String component, ModelVersion v,
             List<Container> containers) {
         Map<String, String> labels = Labels.of(r, component, role);
-        Map<String, String> podLabels = new java.util.LinkedHashMap<>(labels);
+        Map<String, String> podLabels = new LinkedHashMap<>(labels);
         podLabels.put(Labels.SPEC_HASH, v.specHash());
         Integer replicas = role == Role.STABLE && autoscaling(r) != null ? null : replicas(r);
         // Nodes without access to the registry (kind; EKS nodes outside the ECR account) pull with its Secret.
@@ -95,36 +74,8 @@ public final class ServingObjects {
                 .build();
     }
 
-    private static Container recommenderContainer(Recommender r, Role role, ModelVersion v) {
-        ServingSpec s = r.getSpec().serving();
-        List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVar("RECOMMENDER_EMBEDDING_SOURCE", "tfserving", null));
-        env.add(new EnvVar("TF_SERVING_MODEL_NAME", v.modelName(), null));
-        env.add(new EnvVar("PORT", Integer.toString(HTTP_PORT), null));
-        if (v.topology() == Topology.OnePod) {
-            env.add(new EnvVar(TF_SERVING_URL, "http://localhost:" + TF_SERVING_REST_PORT, null));
-        } else {
-            env.add(new EnvVarBuilder().withName(TF_SERVING_URL).withNewValueFrom().withNewConfigMapKeyRef()
-                    .withName(Names.servingConfig(r, role)).withKey(TF_SERVING_URL).endConfigMapKeyRef()
-                    .endValueFrom().build());
-        }
-        return new ContainerBuilder()
-                .withName("recommender")
-                .withImage(v.image())
-                .withImagePullPolicy("IfNotPresent")
-                .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
-                .withEnv(env)
-                .withReadinessProbe(httpProbe("/health/readiness", "http", 2))
-                .withLivenessProbe(httpProbe("/health/liveness", "http", 10))
-                .withStartupProbe(new ProbeBuilder(httpProbe("/health/liveness", "http", 2)).withFailureThreshold(60).build())
-                .withResources(Resources.of(s == null ? null : s.resources(),
-                        Map.of("cpu", "250m", "memory", "512Mi"), Map.of("memory", "1Gi")))
-                .withSecurityContext(PodSecurity.container())
-                .withVolumeMounts(PodSecurity.tmpMount())
-                .build();
-    }
-
-    private static Container tfServingContainer(Recommender r, ModelVersion v) {
+    /** TensorFlow Serving serving the version's model: beside the recommender (one pod) or on its own (two pods). */
+    public static Container tfServingContainer(Recommender r, ModelVersion v) {
         ServingSpec s = r.getSpec().serving();
         return new ContainerBuilder()
                 .withName("tfserving")
@@ -143,20 +94,13 @@ public final class ServingObjects {
                 .build();
     }
 
-    private static Probe httpProbe(String path, String port, int periodSeconds) {
+    public static Probe httpProbe(String path, String port, int periodSeconds) {
         return new ProbeBuilder().withNewHttpGet().withPath(path).withPort(new IntOrString(port)).endHttpGet()
                 .withPeriodSeconds(periodSeconds).withTimeoutSeconds(2).build();
     }
 
-    public static Service recommenderService(Recommender r, Role role) {
-        return service(r, Names.recommender(r, role), Labels.RECOMMENDER, role, port(r), "http");
-    }
-
-    public static Service tfServingService(Recommender r, Role role) {
-        return service(r, Names.tfServing(r, role), Labels.TF_SERVING, role, TF_SERVING_REST_PORT, "tf-rest");
-    }
-
-    private static Service service(Recommender r, String name, String component, Role role, int port, String target) {
+    /** A ClusterIP Service selecting a role's pods of {@code component}. */
+    public static Service service(Recommender r, String name, String component, Role role, int port, String target) {
         return new ServiceBuilder()
                 .withNewMetadata().withName(name).withNamespace(r.getMetadata().getNamespace())
                 .withLabels(Labels.of(r, component, role)).endMetadata()
@@ -166,51 +110,9 @@ public final class ServingObjects {
                 .build();
     }
 
-    /** Hands the recommender of a role the address of its TensorFlow Serving Service. */
-    public static ConfigMap servingConfig(Recommender r, Role role) {
-        String url = "http://" + Names.tfServing(r, role) + "." + r.getMetadata().getNamespace() + ".svc:"
-                + TF_SERVING_REST_PORT;
-        return new ConfigMapBuilder()
-                .withNewMetadata().withName(Names.servingConfig(r, role)).withNamespace(r.getMetadata().getNamespace())
-                .withLabels(Labels.of(r, Labels.RECOMMENDER, role)).endMetadata()
-                .withData(Map.of(TF_SERVING_URL, url))
-                .build();
-    }
-
-    public static ServiceAccount serviceAccount(Recommender r) {
-        return new ServiceAccountBuilder()
-                .withNewMetadata().withName(Names.serviceAccount(r)).withNamespace(r.getMetadata().getNamespace())
-                .withLabels(Labels.of(r, Labels.RECOMMENDER)).endMetadata()
-                .withAutomountServiceAccountToken(false)
-                .build();
-    }
-
-    public static HorizontalPodAutoscaler autoscaler(Recommender r) {
-        ServingSpec.AutoscalingSpec a = autoscaling(r);
-        return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(Names.recommender(r, Role.STABLE)).withNamespace(r.getMetadata().getNamespace())
-                .withLabels(Labels.of(r, Labels.RECOMMENDER, Role.STABLE)).endMetadata()
-                .withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
-                .withName(Names.recommender(r, Role.STABLE)).endScaleTargetRef()
-                .withMinReplicas(a.minReplicas() == null ? 1 : a.minReplicas())
-                .withMaxReplicas(a.maxReplicas())
-                .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
-                .withType("Utilization")
-                .withAverageUtilization(a.targetCPUUtilizationPercentage() == null ? 70 : a.targetCPUUtilizationPercentage())
-                .endTarget().endResource().endMetric()
-                .endSpec()
-                .build();
-    }
-
-    public static PodDisruptionBudget disruptionBudget(Recommender r) {
-        return new PodDisruptionBudgetBuilder()
-                .withNewMetadata().withName(Names.recommender(r, Role.STABLE)).withNamespace(r.getMetadata().getNamespace())
-                .withLabels(Labels.of(r, Labels.RECOMMENDER, Role.STABLE)).endMetadata()
-                .withNewSpec().withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(Labels.selector(r, Labels.RECOMMENDER, Role.STABLE)).endSelector()
-                .endSpec()
-                .build();
+    /** A version served in the two-pod topology: TensorFlow Serving has its own Deployment, Service and address. */
+    public static boolean twoPod(ModelVersion v) {
+        return v != null && v.topology() == Topology.TwoPod;
     }
 
     /** More than one pod at all times: a disruption budget then keeps voluntary evictions one at a time. */

@@ -16,11 +16,11 @@ import io.recommender.api.v1alpha1.TrainingSpec;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
-import io.recommender.operator.packaging.PushTarget;
-import io.recommender.operator.packaging.RegistryCredentials;
+import io.recommender.operator.registry.PushTarget;
+import io.recommender.operator.registry.RegistryCredentials;
 import io.recommender.operator.serving.PodSecurity;
 import io.recommender.operator.serving.Resources;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.decide.Plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class TrainingJobs {
         return s != null && s.tfServingImage() != null ? s.tfServingImage() : config.tfServingImage();
     }
 
-    public static Job job(Recommender r, OperatorConfig config, PushTarget target) {
+    public static Job job(Recommender r, Plan plan, OperatorConfig config, PushTarget target) {
         TrainingSpec t = r.getSpec().model().training();
         int gpus = t.gpus() == null ? 0 : t.gpus();
         ResourceRequirements resources = Resources.of(t.resources(), Map.of("cpu", "1", "memory", "2Gi"),
@@ -103,7 +103,7 @@ public final class TrainingJobs {
         }
         packageArgs.addAll(List.of("--result-file", "/dev/termination-log"));
         return new JobBuilder()
-                .withNewMetadata().withName(Names.trainingJob(r, Plan.trainingHash(r)))
+                .withNewMetadata().withName(Names.trainingJob(r, plan.trainingHash()))
                 .withNamespace(r.getMetadata().getNamespace()).withLabels(Labels.of(r, Labels.TRAINING)).endMetadata()
                 .withNewSpec()
                 .withBackoffLimit(BACKOFF_LIMIT)

@@ -20,7 +20,7 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.naming.Labels;
-import io.recommender.operator.reconciler.JobResults;
+import io.recommender.operator.observe.JobResults;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import io.recommender.testsupport.ControlPlane;
 import java.lang.management.ManagementFactory;

@@ -18,7 +18,7 @@ import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Conditions;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.decide.Plan;
 import io.recommender.operator.training.TrainingJobs;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +65,8 @@ class RecommenderOperatorIT {
     /** The gate Job's name, from the object as the server stored it (with defaults), and its simulated report. */
     void gateReports(String name, String report) {
         Recommender r = get(name);
-        h.results.set(Names.gateJob(r, Plan.versionHash(r), Plan.retryToken(r)), report);
+        Plan plan = Plan.of(r);
+        h.results.set(Names.gateJob(r, plan.versionHash(), plan.retryToken()), report);
     }
 
     <T extends io.fabric8.kubernetes.api.model.HasMetadata> T find(Class<T> type, String name) {
@@ -158,7 +159,7 @@ class RecommenderOperatorIT {
     @Test
     void trainingOnAGpuNodeFeedsTheCandidate() {
         Recommender created = create(Fixtures.training("movies", Topology.OnePod, 1));
-        String jobName = Names.trainingJob(created, Plan.trainingHash(created));
+        String jobName = Names.trainingJob(created, Plan.of(created).trainingHash());
         h.results.set(jobName, Fixtures.packaged(20261127100000L));
         gateReports("movies", PASS);
 
@@ -191,7 +192,7 @@ class RecommenderOperatorIT {
     @Test
     void restartedOperatorFindsTheRunningTrainingJob() {
         Recommender created = create(Fixtures.training("movies", Topology.OnePod, 0));
-        String jobName = Names.trainingJob(created, Plan.trainingHash(created));
+        String jobName = Names.trainingJob(created, Plan.of(created).trainingHash());
         // Stopped once the status says training runs: a stop before that write would rightly announce it again.
         await().atMost(WAIT).until(() -> find(Job.class, jobName) != null && get("movies").getStatus() != null
                 && get("movies").getStatus().phase() == RecommenderStatus.Phase.Training);
@@ -212,7 +213,7 @@ class RecommenderOperatorIT {
     @Test
     void deletingMidTrainingCleansUpEverything() {
         Recommender created = create(Fixtures.training("movies", Topology.TwoPod, 0));
-        String jobName = Names.trainingJob(created, Plan.trainingHash(created));
+        String jobName = Names.trainingJob(created, Plan.of(created).trainingHash());
         await().atMost(WAIT).until(() -> find(Job.class, jobName) != null
                 && find(Service.class, "movies") != null);
 

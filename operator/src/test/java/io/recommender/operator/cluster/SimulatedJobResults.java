@@ -1,7 +1,7 @@
 package io.recommender.operator.cluster;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.recommender.operator.reconciler.JobResults;
+import io.recommender.operator.observe.JobResults;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

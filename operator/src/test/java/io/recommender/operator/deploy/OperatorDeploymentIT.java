@@ -16,7 +16,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.operator.OperatorMain;
 import io.recommender.operator.status.ConditionTypes;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.decide.Plan;
 import io.recommender.testsupport.ControlPlane;
 import io.recommender.testsupport.Kubectl;
 import io.recommender.testsupport.Repo;

@@ -14,8 +14,8 @@ import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.naming.SpecHashes;
-import io.recommender.operator.packaging.PushTarget;
-import io.recommender.operator.status.Plan;
+import io.recommender.operator.registry.PushTarget;
+import io.recommender.operator.decide.Plan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +28,11 @@ class TrainingJobsTest {
         return job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
     }
 
+    /** The Job as the workflow builds it: named from the Recommender's plan. */
+    static Job job(Recommender r, PushTarget target) {
+        return TrainingJobs.job(r, Plan.of(r), CONFIG, target);
+    }
+
     static Container pack(Job job) {
         return job.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
@@ -35,9 +40,9 @@ class TrainingJobsTest {
     @Test
     void cpuJobTrainsWithTheSpecsSettingsBeforePackaging() {
         Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
-        Job job = TrainingJobs.job(r, CONFIG, TARGET);
+        Job job = job(r, TARGET);
 
-        assertThat(job.getMetadata().getName()).isEqualTo("movies-train-" + Plan.trainingHash(r));
+        assertThat(job.getMetadata().getName()).isEqualTo("movies-train-" + Plan.of(r).trainingHash());
         assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isPositive();
         assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
@@ -53,7 +58,7 @@ class TrainingJobsTest {
 
     @Test
     void packageStepPushesToTheRegistryWithTheMountedDockerConfig() {
-        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 0), CONFIG, TARGET);
+        Job job = job(Fixtures.training("movies", Topology.OnePod, 0), TARGET);
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         Container p = pack(job);
 
@@ -93,7 +98,7 @@ class TrainingJobsTest {
 
     @Test
     void registryFailuresAndBadBundlesEndTheJobWithoutRetrainingInPlace() {
-        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 0), CONFIG, TARGET);
+        Job job = job(Fixtures.training("movies", Topology.OnePod, 0), TARGET);
         assertThat(job.getSpec().getPodFailurePolicy().getRules()).anySatisfy(rule -> {
             assertThat(rule.getAction()).isEqualTo("FailJob");
             assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(TrainingJobs.PACKAGE);
@@ -105,7 +110,7 @@ class TrainingJobsTest {
 
     @Test
     void anonymousInsecureRegistryGetsNoDockerConfig() {
-        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 0), CONFIG,
+        Job job = job(Fixtures.training("movies", Topology.OnePod, 0),
                 new PushTarget("127.0.0.1:5000/recs/movies", null, true));
         assertThat(pack(job).getArgs()).contains("--insecure-registry").doesNotContain("--docker-config");
         assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null);
@@ -117,16 +122,16 @@ class TrainingJobsTest {
         RecommenderSpec s = r.getSpec();
         r.setSpec(new RecommenderSpec(s.model(), s.features(), s.topology(), new ServingSpec(1, null, null, null,
                 "mine.example.com/runtime:7", "mine.example.com/serving:7", 8080), s.slo(), s.registry()));
-        assertThat(pack(TrainingJobs.job(r, CONFIG, TARGET)).getArgs())
+        assertThat(pack(job(r, TARGET)).getArgs())
                 .containsSequence("--runtime-base", "mine.example.com/runtime:7")
                 .containsSequence("--tfserving-base", "mine.example.com/serving:7");
         // Other bases make other images: another Job.
-        assertThat(Plan.trainingHash(r)).isNotEqualTo(Plan.trainingHash(Fixtures.training("movies", Topology.OnePod, 0)));
+        assertThat(Plan.of(r).trainingHash()).isNotEqualTo(Plan.of(Fixtures.training("movies", Topology.OnePod, 0)).trainingHash());
     }
 
     @Test
     void gpuJobRequestsGpusAndToleratesGpuNodes() {
-        Job job = TrainingJobs.job(Fixtures.training("movies", Topology.OnePod, 2), CONFIG, TARGET);
+        Job job = job(Fixtures.training("movies", Topology.OnePod, 2), TARGET);
         Container c = train(job);
         assertThat(c.getResources().getLimits()).containsEntry(TrainingJobs.GPU_RESOURCE, new Quantity("2"));
         assertThat(c.getArgs()).containsSequence("--device", "gpu");
@@ -152,7 +157,7 @@ class TrainingJobsTest {
     }
 
     static String name(Recommender r) {
-        return TrainingJobs.job(r, CONFIG, TARGET).getMetadata().getName();
+        return job(r, TARGET).getMetadata().getName();
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.recommender.operator.act;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.operator.decide.Plan;
+import io.recommender.operator.naming.Labels;
+import io.recommender.operator.naming.Names;
+import io.recommender.operator.naming.Role;
+import io.recommender.operator.serving.ServingObjects;
+import java.util.Map;
+
+/** The ConfigMap that hands a role's recommender its TensorFlow Serving address, in the two-pod topology. */
+public abstract class ServingConfig extends ServingObject<ConfigMap> {
+    private final Role role;
+
+    ServingConfig(Role role) {
+        super(ConfigMap.class);
+        this.role = role;
+    }
+
+    @Override
+    String name(Recommender r, Plan plan) {
+        return Names.servingConfig(r, role);
+    }
+
+    @Override
+    boolean needed(Recommender r, Plan plan) {
+        return ServingObjects.twoPod(plan.version(role));
+    }
+
+    @Override
+    ConfigMap desired(Recommender r, Plan plan) {
+        return desired(r, role);
+    }
+
+    /** Hands the recommender of a role the address of its TensorFlow Serving Service. */
+    public static ConfigMap desired(Recommender r, Role role) {
+        String url = "http://" + Names.tfServing(r, role) + "." + r.getMetadata().getNamespace() + ".svc:"
+                + ServingObjects.TF_SERVING_REST_PORT;
+        return new ConfigMapBuilder()
+                .withNewMetadata().withName(Names.servingConfig(r, role)).withNamespace(r.getMetadata().getNamespace())
+                .withLabels(Labels.of(r, Labels.RECOMMENDER, role)).endMetadata()
+                .withData(Map.of(ServingObjects.TF_SERVING_URL, url))
+                .build();
+    }
+
+    public static final class Stable extends ServingConfig {
+        public Stable() {
+            super(Role.STABLE);
+        }
+    }
+
+    public static final class Candidate extends ServingConfig {
+        public Candidate() {
+            super(Role.CANDIDATE);
+        }
+    }
+}

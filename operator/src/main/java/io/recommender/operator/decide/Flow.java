@@ -1,0 +1,132 @@
+package io.recommender.operator.decide;
+
+import io.recommender.api.v1alpha1.LoadTestSummary;
+import io.recommender.api.v1alpha1.ModelVersion;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
+import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.operator.observe.Observation;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The pipeline as a pure function: from a Recommender's plan (spec and the status last recorded) and what was
+ * observed of its Jobs and Deployments, the next status. train -> deploy candidate -> load test -> promote or
+ * reject. Everything the next reconcile needs is in the result, so a restarted operator resumes. The steps'
+ * details are their own classes: {@link TrainingOutcome}, {@link GateVerdict}, {@link CandidateModel},
+ * {@link StatusSummary}.
+ */
+public final class Flow {
+    /** Promoted versions kept for rollback. */
+    public static final int HISTORY = 10;
+
+    private Flow() {}
+
+    /**
+     * The next status; when the reconciler should look again though no event comes (a retry that is due later),
+     * or null; and the plan of the next status, which the workflow builds the owned objects from.
+     */
+    public record Decision(RecommenderStatus status, Instant wakeUp, Plan plan) {}
+
+    public static Decision decide(Recommender r, Plan plan, Observation seen, Instant now) {
+        RecommenderStatus prev = plan.status();
+        long generation = r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
+        Conditions c = new Conditions(prev.conditions(), now, generation);
+
+        ModelVersion stable = prev.stable();
+        List<ModelVersion> history = prev.history() == null ? List.of() : prev.history();
+        LoadTestSummary lastLoadTest = prev.lastLoadTest();
+        String rejected = prev.rejectedSpecHash();
+        String retryToken = prev.retryToken();
+        ModelVersion candidate = plan.candidate();
+        Phase busy = null;
+        Instant wakeUp = null;
+        String registryProblem = null;
+
+        if (plan.serving()) {
+            candidate = null;
+        } else if (!plan.blocked()) {
+            if (candidate == null) {
+                candidate = CandidateModel.withoutTraining(r, plan, generation);
+                if (candidate == null) {
+                    TrainingOutcome t = TrainingOutcome.of(r, plan, seen, generation, c, now);
+                    candidate = t.version();
+                    busy = t.busy();
+                    wakeUp = t.wakeUp();
+                    registryProblem = t.registryProblem();
+                    if (t.failed()) {
+                        rejected = plan.versionHash();
+                        retryToken = plan.retryToken();
+                    }
+                }
+            }
+            if (candidate != null) {
+                CandidateModel.markReady(r, candidate, stable, c);
+                if (!seen.candidateReady()) {
+                    busy = Phase.Deploying;
+                    awaitRollout(c, seen, candidate);
+                } else {
+                    c.setTrue(ConditionTypes.DEPLOYED, "CandidateAvailable",
+                            "candidate version " + candidate.modelVersion() + " is available");
+                    GateVerdict g = GateVerdict.of(r.getSpec().slo(), seen.gate(), candidate, now);
+                    if (g.summary() != null) {
+                        lastLoadTest = g.summary();
+                    }
+                    if (g.passed()) {
+                        c.setTrue(ConditionTypes.LATENCY_VERIFIED, "SloMet", g.message());
+                        history = prepend(stable, history);
+                        stable = promoted(candidate, now);
+                        candidate = null;
+                    } else if (g.failed()) {
+                        c.setFalse(ConditionTypes.LATENCY_VERIFIED, g.reason(), g.message());
+                        rejected = plan.versionHash();
+                        retryToken = plan.retryToken();
+                        candidate = null;
+                    } else {
+                        c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "LoadTestRunning", g.message());
+                        busy = Phase.Verifying;
+                    }
+                }
+            }
+        }
+
+        boolean blocked = plan.versionHash().equals(rejected) && Objects.equals(retryToken, plan.retryToken());
+        StatusSummary summary = StatusSummary.of(c, seen, stable, candidate, busy, registryProblem, blocked);
+        if (summary.registryProblem() != null && wakeUp == null) {
+            wakeUp = now.plus(RegistryBackoff.of(c, now));
+        }
+        RecommenderStatus next = new RecommenderStatus(generation, summary.phase(), c.list(), stable, candidate,
+                lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken);
+        return new Decision(next, wakeUp, plan.with(next));
+    }
+
+    /** The candidate Deployment is not available yet: Kubernetes keeps retrying, so say why it waits. */
+    private static void awaitRollout(Conditions c, Observation seen, ModelVersion candidate) {
+        if (seen.candidateProblem() != null) {
+            c.setFalse(ConditionTypes.DEPLOYED, "CandidateFailing", seen.candidateProblem());
+        } else {
+            c.setFalse(ConditionTypes.DEPLOYED, "CandidateRollingOut",
+                    "waiting for the candidate Deployment of version " + candidate.modelVersion() + " to be available");
+        }
+        c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "AwaitingCandidate", "the candidate is not available yet");
+    }
+
+    private static ModelVersion promoted(ModelVersion v, Instant now) {
+        return new ModelVersion(v.modelVersion(), v.generation(), v.specHash(), v.trainingHash(), v.topology(),
+                v.modelName(), v.image(), v.tfServingImage(), v.metrics(), now.toString());
+    }
+
+    private static List<ModelVersion> prepend(ModelVersion v, List<ModelVersion> history) {
+        if (v == null) {
+            return history;
+        }
+        List<ModelVersion> h = new ArrayList<>();
+        h.add(v);
+        h.addAll(history.subList(0, Math.min(history.size(), HISTORY - 1)));
+        return List.copyOf(h);
+    }
+}

@@ -1,0 +1,125 @@
+package io.recommender.operator.decide;
+
+import io.recommender.api.v1alpha1.ModelVersion;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.operator.naming.Role;
+import io.recommender.operator.naming.SpecHashes;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
+import java.util.Objects;
+
+/**
+ * What should exist for a Recommender, read from its spec and a status: the one read (what the observer looks
+ * for and the decision starts from) or the one just decided (what the workflow's dependents build). Made once per
+ * reconcile ({@link #of}, then {@link #with} for the decided status, which keeps the spec hashes) and shared
+ * through the workflow's context, so no dependent derives it again.
+ */
+public final class Plan {
+    /** Changing this annotation's value retries a version that failed training or the latency gate. */
+    public static final String RETRY_ANNOTATION = "recommender.io/retry";
+    static final RecommenderStatus EMPTY = new RecommenderStatus(null, null, null, null, null, null, null, null, null);
+
+    private final String versionHash;
+    private final String trainingHash;
+    private final String retryToken;
+    private final RecommenderStatus status;
+    private final boolean blocked;
+    private final boolean serving;
+    private final ModelVersion candidate;
+    private final boolean retryingPush;
+
+    private Plan(String versionHash, String trainingHash, String retryToken, RecommenderStatus status) {
+        this.versionHash = versionHash;
+        this.trainingHash = trainingHash;
+        this.retryToken = retryToken;
+        this.status = status == null ? EMPTY : status;
+        this.blocked = versionHash.equals(this.status.rejectedSpecHash())
+                && Objects.equals(this.status.retryToken(), retryToken);
+        ModelVersion stable = this.status.stable();
+        this.serving = stable != null && versionHash.equals(stable.specHash());
+        ModelVersion c = this.status.candidate();
+        this.candidate = c != null && versionHash.equals(c.specHash()) && !blocked ? c : null;
+        this.retryingPush = Conditions.find(this.status.conditions(), ConditionTypes.IMAGES_READY)
+                .map(x -> TrainingOutcome.RETRYING_PUSH.equals(x.getReason())).orElse(false);
+    }
+
+    /** The plan of the Recommender as read. */
+    public static Plan of(Recommender r) {
+        var training = r.getSpec().model().training();
+        return new Plan(SpecHashes.version(r.getSpec()), training == null ? null : SpecHashes.training(r.getSpec()),
+                r.getMetadata().getAnnotations() == null ? null : r.getMetadata().getAnnotations().get(RETRY_ANNOTATION),
+                r.getStatus());
+    }
+
+    /** The same spec under another status (the decided one): the hashes are not computed again. */
+    public Plan with(RecommenderStatus next) {
+        return new Plan(versionHash, trainingHash, retryToken, next);
+    }
+
+    /** Hash of the spec fields that define a version (a new one is a new candidate). */
+    public String versionHash() {
+        return versionHash;
+    }
+
+    /** Hash of what a training Job produces from; null for an artifact. */
+    public String trainingHash() {
+        return trainingHash;
+    }
+
+    /** The {@link #RETRY_ANNOTATION}'s value, or null. */
+    public String retryToken() {
+        return retryToken;
+    }
+
+    /** The status this plan reads (never null). */
+    public RecommenderStatus status() {
+        return status;
+    }
+
+    /** The current spec's version failed and no retry was asked for. */
+    public boolean blocked() {
+        return blocked;
+    }
+
+    /** The current spec is what the stable version serves. */
+    public boolean serving() {
+        return serving;
+    }
+
+    /** The version under test, when it belongs to the current spec. */
+    public ModelVersion candidate() {
+        return candidate;
+    }
+
+    public ModelVersion stable() {
+        return status.stable();
+    }
+
+    /** The version a role serves: the stable one, or the candidate; null when it has none. */
+    public ModelVersion version(Role role) {
+        return role == Role.STABLE ? stable() : candidate;
+    }
+
+    /**
+     * A training Job runs when the current spec needs a model that neither version already has (and exists
+     * until its result is in status, or until a failed push is retried).
+     */
+    public boolean trainingNeeded() {
+        if (trainingHash == null || serving || blocked || candidate != null || retryingPush) {
+            return false;
+        }
+        ModelVersion stable = stable();
+        return stable == null || !trainingHash.equals(stable.trainingHash());
+    }
+
+    /** A training Job whose push failed is due for another attempt: it is deleted, then made again. */
+    public boolean retryingPush() {
+        return retryingPush;
+    }
+
+    /** The gate Job runs once the candidate's Deployment is available. */
+    public boolean gateNeeded() {
+        return candidate != null && Conditions.isTrue(status.conditions(), ConditionTypes.DEPLOYED);
+    }
+}

@@ -1,9 +1,0 @@
-package io.recommender.operator.packaging;
-
-import io.recommender.api.v1alpha1.RegistrySpec;
-
-/** A registry the operator looks after for its Recommenders: Amazon ECR ({@code io.recommender.operator.aws}). */
-public interface ManagedRegistry {
-    /** Makes sure the repository exists as the operator needs it, and logs in to it. */
-    RegistryLogin prepare(RegistrySpec.Ecr ecr) throws RegistryException;
-}

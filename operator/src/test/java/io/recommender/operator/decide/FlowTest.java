@@ -1,0 +1,393 @@
+package io.recommender.operator.decide;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
+import io.recommender.api.v1alpha1.Topology;
+import io.recommender.bundle.PackagedModel;
+import io.recommender.operator.Fixtures;
+import io.recommender.operator.observe.JobOutcome;
+import io.recommender.operator.observe.Observation;
+import io.recommender.operator.registry.PushTarget;
+import io.recommender.operator.registry.RegistryException;
+import io.recommender.operator.registry.RegistryState;
+import io.recommender.operator.status.ConditionTypes;
+import io.recommender.operator.status.Conditions;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlowTest {
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    static final Observation NOTHING = new Observation(JobOutcome.ABSENT, false, false, JobOutcome.ABSENT);
+
+    static final String PASS = report(true, "p99 4.0 ms <= SLO 25.0 ms", 4.0);
+    static final String FAIL = report(false, "p99 41.0 ms > SLO 25.0 ms", 41.0);
+
+    static String report(boolean passed, String reason, double p99) {
+        return "{\"schemaVersion\":1,\"requests\":1500,\"failures\":0,\"rps\":50.0,\"errorRate\":0.0,"
+                + "\"latencyMs\":{\"p50\":2.0,\"p90\":3.0,\"p95\":3.5,\"p99\":" + p99 + ",\"max\":9.0,\"mean\":2.2},"
+                + "\"verdict\":{\"passed\":" + passed + ",\"reason\":\"" + reason + "\"}}";
+    }
+
+    /** The decision of one reconcile at {@code now}, from the plan of the object as it is. */
+    static Flow.Decision decide(Recommender r, Observation seen, Instant now) {
+        return Flow.decide(r, Plan.of(r), seen, now);
+    }
+
+    /** Runs one reconcile: the next status is recorded on the object, as the reconciler does. */
+    static RecommenderStatus step(Recommender r, Observation seen) {
+        Flow.Decision d = decide(r, seen, T0);
+        // The plan handed to the workflow is the one the next reconcile starts from.
+        assertThat(d.plan().status()).isEqualTo(d.status());
+        r.setStatus(d.status());
+        return d.status();
+    }
+
+    static String condition(RecommenderStatus s, String type) {
+        Condition c = Conditions.find(s.conditions(), type).orElseThrow();
+        return c.getStatus() + "/" + c.getReason();
+    }
+
+    @Test
+    void artifactGoesThroughCandidateGateAndPromotion() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+
+        RecommenderStatus s = step(r, NOTHING);
+        assertThat(s.phase()).isEqualTo(Phase.Deploying);
+        assertThat(s.candidate().image()).isEqualTo(Fixtures.IMAGE);
+        assertThat(s.candidate().modelVersion()).isEqualTo("sha256-aaaaaaaaaaaa");
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("False/NoVersionPromoted");
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        assertThat(s.phase()).isEqualTo(Phase.Verifying);
+        assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("True/CandidateAvailable");
+        assertThat(Plan.of(r).gateNeeded()).isTrue();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+        assertThat(s.stable().image()).isEqualTo(Fixtures.IMAGE);
+        assertThat(s.stable().promotedAt()).isEqualTo(T0.toString());
+        assertThat(s.candidate()).isNull();
+        assertThat(s.lastLoadTest().verdict()).isEqualTo("Passed");
+        assertThat(s.lastLoadTest().p99Ms()).isEqualTo(4.0);
+        assertThat(s.lastLoadTest().sloP99Ms()).isEqualTo(25.0);
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/SloMet");
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+        assertThat(condition(s, ConditionTypes.PROGRESSING)).isEqualTo("False/Idle");
+        assertThat(s.observedGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void candidateThatCannotStartIsReportedAndWaitedFor() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, false, JobOutcome.ABSENT,
+                "movies-candidate-x/recommender: ErrImagePull: not found"));
+        assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("False/CandidateFailing");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/CandidateFailing");
+        assertThat(Conditions.find(s.conditions(), ConditionTypes.DEPLOYED).get().getMessage()).contains("ErrImagePull");
+        assertThat(s.phase()).isEqualTo(Phase.Deploying);
+        assertThat(s.candidate()).isNotNull();
+
+        s = step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("True/CandidateAvailable");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
+    void steadyStateIsAFixedPoint() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+        RecommenderStatus ready = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+
+        RecommenderStatus again = decide(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT),
+                T0.plusSeconds(3600)).status();
+        assertThat(again).isEqualTo(ready);
+    }
+
+    @Test
+    void failedGateRejectsTheVersionUntilARetryIsAsked() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, true, false,
+                new JobOutcome.Failed("Job failed: BackoffLimitExceeded", FAIL)));
+
+        assertThat(s.candidate()).isNull();
+        assertThat(s.stable()).isNull();
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/SloNotMet");
+        assertThat(Conditions.find(s.conditions(), ConditionTypes.LATENCY_VERIFIED).get().getMessage())
+                .contains("p99 41.0 ms > SLO 25.0 ms").contains("p99 41.0 ms");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.lastLoadTest().verdict()).isEqualTo("Failed");
+
+        // No retry loop: the same spec stays rejected, nothing is deployed or tested again.
+        RecommenderStatus again = step(r, NOTHING);
+        assertThat(again.candidate()).isNull();
+        assertThat(Plan.of(r).candidate()).isNull();
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
+        assertThat(again.phase()).isEqualTo(Phase.Failed);
+
+        r.getMetadata().setAnnotations(Map.of(Plan.RETRY_ANNOTATION, "1"));
+        RecommenderStatus retried = step(r, NOTHING);
+        assertThat(retried.candidate()).isNotNull();
+        assertThat(retried.phase()).isEqualTo(Phase.Deploying);
+        assertThat(condition(retried, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
+    void rejectedCandidateLeavesTheStableVersionServing() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+        String stableHash = r.getStatus().stable().specHash();
+
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), Topology.TwoPod, s0.serving(), s0.slo(), s0.registry()));
+        r.getMetadata().setGeneration(2L);
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+        assertThat(s.candidate().topology()).isEqualTo(Topology.TwoPod);
+        assertThat(s.stable().specHash()).isEqualTo(stableHash);
+
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+        s = step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Failed("failed", FAIL)));
+        assertThat(s.stable().specHash()).isEqualTo(stableHash);
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.observedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void trainingJobResultBecomesTheCandidate() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        assertThat(Plan.of(r).trainingNeeded()).isTrue();
+
+        RecommenderStatus s = step(r, new Observation(JobOutcome.RUNNING, false, false, JobOutcome.ABSENT));
+        assertThat(s.phase()).isEqualTo(Phase.Training);
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/TrainingInProgress");
+        assertThat(Plan.of(r).trainingNeeded()).isTrue();
+
+        String result = new PackagedModel("recommender", 20261127100000L, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.835, 0.124,
+                0.18).toJson();
+        s = step(r, new Observation(new JobOutcome.Succeeded(result), false, false, JobOutcome.ABSENT));
+        assertThat(s.candidate().modelVersion()).isEqualTo("20261127100000");
+        assertThat(s.candidate().metrics().rmse()).isEqualTo(0.835);
+        assertThat(s.candidate().trainingHash()).isEqualTo(Plan.of(r).trainingHash());
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/Trained");
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+    }
+
+    @Test
+    void failedOrResultlessTrainingIsReportedWithAReason() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderStatus s = step(r, new Observation(new JobOutcome.Failed("Job movies-train-x failed: "
+                + "BackoffLimitExceeded", null), false, false, JobOutcome.ABSENT));
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/TrainingFailed");
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+
+        Recommender q = Fixtures.training("other", Topology.OnePod, 0);
+        s = step(q, new Observation(new JobOutcome.Succeeded("{\"modelName\":\"recommender\"}"), false, false,
+                JobOutcome.ABSENT));
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/InvalidTrainingResult");
+    }
+
+    @Test
+    void topologySwitchReusesTheTrainedModel() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        String result = new PackagedModel("recommender", 7, Fixtures.IMAGE, Fixtures.TF_IMAGE, 0.8, 0.1, 0.2).toJson();
+        step(r, new Observation(new JobOutcome.Succeeded(result), false, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS)));
+
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), Topology.TwoPod, s0.serving(), s0.slo(), s0.registry()));
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT));
+        assertThat(s.candidate().modelVersion()).isEqualTo("7");
+        assertThat(s.candidate().topology()).isEqualTo(Topology.TwoPod);
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/ModelReused");
+    }
+
+    @Test
+    void historyKeepsPreviouslyPromotedVersionsNewestFirst() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        for (int i = 0; i < Flow.HISTORY + 3; i++) {
+            RecommenderSpec s0 = r.getSpec();
+            r.setSpec(new RecommenderSpec(s0.model(), s0.features(), i % 2 == 0 ? Topology.OnePod : Topology.TwoPod,
+                    new io.recommender.api.v1alpha1.ServingSpec(1, null, null, null, "runtime:" + i, null, 8080),
+                    s0.slo(), s0.registry()));
+            step(r, NOTHING);
+            step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+            step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS)));
+        }
+        assertThat(r.getStatus().history()).hasSize(Flow.HISTORY);
+        assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
+    }
+
+    static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
+
+    static Observation training(JobOutcome job, RegistryState registry) {
+        return new Observation(job, false, false, JobOutcome.ABSENT, null, registry);
+    }
+
+    static String message(RecommenderStatus s, String type) {
+        return Conditions.find(s.conditions(), type).orElseThrow().getMessage();
+    }
+
+    @Test
+    void trainedModelIsPackagedAndExactlyItsDigestsRollOut() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderStatus s = step(r, training(JobOutcome.RUNNING, REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("Unknown/AwaitingModel");
+
+        s = step(r, training(JobOutcome.PACKAGING, REGISTRY));
+        assertThat(s.phase()).isEqualTo(Phase.Packaging);
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("True/Trained");
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/Packaging");
+        assertThat(message(s, ConditionTypes.IMAGES_READY)).contains(Fixtures.REPOSITORY);
+        assertThat(condition(s, ConditionTypes.PROGRESSING)).isEqualTo("True/Packaging");
+
+        s = step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(20261127100000L)), REGISTRY));
+        assertThat(s.candidate().image()).isEqualTo(Fixtures.PUSHED_IMAGE);
+        assertThat(s.candidate().tfServingImage()).isEqualTo(Fixtures.PUSHED_TF_IMAGE);
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("True/Pushed");
+        assertThat(message(s, ConditionTypes.IMAGES_READY)).contains(Fixtures.PUSHED_IMAGE, Fixtures.PUSHED_TF_IMAGE);
+        assertThat(s.phase()).isEqualTo(Phase.Deploying);
+    }
+
+    @Test
+    void imagesNotByDigestOrElsewhereAreRefused() {
+        for (String image : new String[] {Fixtures.REPOSITORY + ":20261127100000-recommender",
+                "elsewhere.example.com/recs/movies@sha256:" + "c".repeat(64)}) {
+            Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+            String result = new PackagedModel("recommender", 3, image, Fixtures.PUSHED_TF_IMAGE, 0.8, 0.1, 0.2).toJson();
+            RecommenderStatus s = step(r, training(new JobOutcome.Succeeded(result), REGISTRY));
+            assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/InvalidPackagingResult");
+            assertThat(message(s, ConditionTypes.IMAGES_READY)).contains(image);
+            assertThat(s.candidate()).isNull();
+            assertThat(s.phase()).isEqualTo(Phase.Failed);
+        }
+    }
+
+    @Test
+    void unusableRegistryHoldsTrainingBackAndRetriesWithGrowingBackoff() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RegistryState denied = new RegistryState.Unavailable(RegistryException.ACCESS_DENIED,
+                "ecr:CreateRepository on repository recs/movies in eu-west-1: AccessDeniedException: not authorized");
+        Flow.Decision d = decide(r, training(JobOutcome.ABSENT, denied), T0);
+        r.setStatus(d.status());
+        assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryAccessDenied");
+        assertThat(message(d.status(), ConditionTypes.IMAGES_READY)).contains("CreateRepository");
+        assertThat(condition(d.status(), ConditionTypes.DEGRADED)).isEqualTo("True/RegistryAccessDenied");
+        assertThat(condition(d.status(), ConditionTypes.TRAINED)).isEqualTo("Unknown/AwaitingRegistry");
+        assertThat(condition(d.status(), ConditionTypes.PROGRESSING)).isEqualTo("False/RegistryAccessDenied");
+        assertThat(d.status().phase()).isEqualTo(Phase.Pending);
+        assertThat(d.wakeUp()).isEqualTo(T0.plus(RegistryBackoff.MIN));
+        assertThat(d.status().rejectedSpecHash()).isNull();
+
+        // Failing for 100 s: the next look is 100 s later; never more than the cap.
+        d = decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(100));
+        assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(200));
+        d = decide(r, training(JobOutcome.ABSENT, denied), T0.plusSeconds(3600));
+        assertThat(d.wakeUp()).isEqualTo(T0.plusSeconds(3600).plus(RegistryBackoff.MAX));
+
+        RecommenderStatus s = step(r, training(JobOutcome.ABSENT, REGISTRY));
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+        assertThat(s.phase()).isEqualTo(Phase.Training);
+    }
+
+    @Test
+    void registryOutageLeavesTheStableVersionServing() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(1)), REGISTRY));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT, null, REGISTRY));
+        step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(PASS), null, REGISTRY));
+        assertThat(r.getStatus().stable().image()).isEqualTo(Fixtures.PUSHED_IMAGE);
+
+        RecommenderSpec s0 = r.getSpec();
+        var t = s0.model().training();
+        r.setSpec(new RecommenderSpec(new io.recommender.api.v1alpha1.ModelSource(new io.recommender.api.v1alpha1.TrainingSpec(
+                t.dataset(), 9, t.embeddingSize(), t.seed(), t.gpus(), null, null, null, null), null), s0.features(),
+                s0.topology(), s0.serving(), s0.slo(), s0.registry()));
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT, null,
+                new RegistryState.Unavailable(RegistryException.THROTTLED, "ecr:GetAuthorizationToken: still throttled")));
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryThrottled");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/RegistryThrottled");
+        assertThat(s.stable().image()).isEqualTo(Fixtures.PUSHED_IMAGE);
+    }
+
+    @Test
+    void refusedPushIsRetriedUnderTheSameJobNameAfterABackoff() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        Instant failedAt = T0.minusSeconds(5);
+        JobOutcome refused = new JobOutcome.Failed("Job movies-train-x failed: PodFailurePolicy",
+                "push of registry.example.com/recs/movies:7-recommender denied: unauthorized", "package", 3, failedAt);
+
+        Flow.Decision d = decide(r, training(refused, REGISTRY), T0);
+        r.setStatus(d.status());
+        assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
+        assertThat(message(d.status(), ConditionTypes.IMAGES_READY)).contains("denied: unauthorized");
+        assertThat(condition(d.status(), ConditionTypes.DEGRADED)).isEqualTo("True/RegistryPushFailed");
+        assertThat(d.wakeUp()).isEqualTo(failedAt.plus(RegistryBackoff.MIN));
+        assertThat(d.status().rejectedSpecHash()).isNull();
+        assertThat(Plan.of(r).trainingNeeded()).as("the failed Job stays until the retry").isTrue();
+
+        // Due: the failed Job is deleted, then made again under the same name.
+        d = decide(r, training(refused, REGISTRY), failedAt.plus(RegistryBackoff.MIN));
+        r.setStatus(d.status());
+        assertThat(condition(d.status(), ConditionTypes.IMAGES_READY)).isEqualTo("False/RetryingPush");
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+        RecommenderStatus s = step(r, training(JobOutcome.ABSENT, REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
+        assertThat(Plan.of(r).trainingNeeded()).isTrue();
+        s = step(r, training(JobOutcome.RUNNING, REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/RegistryPushFailed");
+
+        // The second failure, 100 s after ImagesReady turned False (at T0): the wait has grown to 100 s.
+        Instant second = T0.plusSeconds(100);
+        d = decide(r, training(new JobOutcome.Failed("failed", "unreachable", "package", 3, second), REGISTRY),
+                second);
+        assertThat(d.wakeUp()).isEqualTo(second.plusSeconds(100));
+
+        r.setStatus(d.status());
+        s = step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(8)), REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("True/Pushed");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
+    void badBundleFailsPackagingForGood() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        RecommenderStatus s = step(r, training(new JobOutcome.Failed("failed", "items.bin: checksum mismatch",
+                "package", 2, T0), REGISTRY));
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/PackagingFailed");
+        assertThat(message(s, ConditionTypes.IMAGES_READY)).contains("checksum mismatch");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+    }
+
+    @Test
+    void artifactHasNoImagesCondition() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        RecommenderStatus s = step(r, NOTHING);
+        assertThat(Conditions.find(s.conditions(), ConditionTypes.IMAGES_READY)).isEmpty();
+    }
+}
