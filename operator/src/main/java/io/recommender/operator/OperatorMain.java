@@ -45,8 +45,8 @@ public final class OperatorMain {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String leaseNamespace = env.getOrDefault("POD_NAMESPACE", client.getNamespace() == null ? "default" : client.getNamespace());
 
-        // The SDK's defaults (50 reconciles and 50 dependents at once): 200 of each made 100 Recommenders slower,
-        // 71.8 s against 51.8 s, with more conflicting writes (docs/benchmarks.md, issue #5).
+        // The SDK's defaults (50 reconciles and 50 dependents at once): more of each was slower, with more
+        // conflicting writes (measured in docs/benchmarks.md, "Operator").
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build())
                 .withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, leaseNamespace)));
