@@ -121,9 +121,10 @@ def als(data, seed, quick):
         report("implicit ALS defaults", "factors 100, reg 0.01, alpha 1, binary", val,
                (*ranking(data, data.test, d), None), time.time() - t)
         t = time.time()
-        grid = list(itertools.product([32, 64, 128], [0.01, 0.1, 1.0, 10.0], [1.0, 5.0, 20.0], ["binary"]))
+        grid = list(itertools.product([32, 64, 128, 256], [0.1, 1.0, 10.0, 50.0], [1.0, 5.0, 20.0, 40.0],
+                                      ["binary", "rating"]))
         if quick:
-            grid = grid[::5]
+            grid = grid[::9]
         best = None
         for g in grid:
             v = ranking(data, data.validation, fit(*g))[0]
@@ -180,7 +181,8 @@ def surprise_peers(data, seed, quick):
     a = best[2]
     # Ranking by predicted rating (unknown movies: global mean + user bias), as surprise_svd.py does.
     mu = trainset.global_mean
-    inner = np.array([trainset.to_inner_iid(m) if trainset.knows_item(m) else -1 for m in data.movies])
+    raw_to_inner = {trainset.to_raw_iid(i): i for i in trainset.all_items()}
+    inner = np.array([raw_to_inner.get(m, -1) for m in data.movies])
     known = inner >= 0
 
     def scores(u):

@@ -67,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--retrieval-scale", defaultValue = "1.0", description = "inverse temperature of the retrieval softmax (${DEFAULT-VALUE})")
     float retrievalScale;
 
+    @Option(names = "--history", defaultValue = "" + TrainingConfig.DEFAULT_HISTORY, description = "training items per"
+            + " user row that the user tower averages (the history bag; 0: none) (${DEFAULT-VALUE})")
+    int history;
+
     @Option(names = "--patience", defaultValue = "2", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
     int patience;
 
@@ -102,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream o = System.out;
         TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, embeddingSize, hidden, l2,
-                retrievalWeight, negatives, retrievalScale, patience, seed, device);
+                retrievalWeight, negatives, retrievalScale, patience, seed, device, history);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
         TrainingResult result;

@@ -14,9 +14,19 @@ import java.util.Map;
  * @param retrievalWeight weight of the sampled-softmax retrieval loss next to the rating MSE (0: ratings only)
  * @param negatives items sampled uniformly per batch as the retrieval loss's negatives
  * @param retrievalScale factor on the ranking scores before the softmax (an inverse temperature)
+ * @param history items of the user's training history in each user row (0: no history bag)
  */
 public record TrainingConfig(int epochs, int batchSize, float learningRate, int embeddingSize, int[] hidden,
-        float l2, float retrievalWeight, int negatives, float retrievalScale, int patience, long seed, Device device) {
+        float l2, float retrievalWeight, int negatives, float retrievalScale, int patience, long seed, Device device,
+        int history) {
+    public static final int DEFAULT_HISTORY = 128;
+
+    /** The settings with the default history length. */
+    public TrainingConfig(int epochs, int batchSize, float learningRate, int embeddingSize, int[] hidden, float l2,
+            float retrievalWeight, int negatives, float retrievalScale, int patience, long seed, Device device) {
+        this(epochs, batchSize, learningRate, embeddingSize, hidden, l2, retrievalWeight, negatives, retrievalScale,
+                patience, seed, device, DEFAULT_HISTORY);
+    }
 
     public TrainingConfig {
         require(epochs >= 1 && epochs <= 1000, "epochs must be in 1..1000, got " + epochs);
@@ -30,6 +40,7 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
         require(negatives >= 1 && negatives <= 1 << 16, "negatives must be in 1..65536, got " + negatives);
         require(retrievalScale > 0, "retrieval scale must be positive, got " + retrievalScale);
         require(patience >= 1, "patience must be at least 1, got " + patience);
+        require(history >= 0 && history <= 4096, "history must be in 0..4096, got " + history);
         hidden = hidden.clone();
     }
 
@@ -52,6 +63,7 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
         m.put("negatives", negatives);
         m.put("retrievalScale", retrievalScale);
         m.put("patience", patience);
+        m.put("history", history);
         m.put("seed", seed);
         m.put("device", device.name().toLowerCase());
         return m;
