@@ -76,24 +76,32 @@ final class Tower {
     /** Parameter shapes in a fixed order: the order of initial values, snapshots and graph variables. */
     Map<String, long[]> shapes() {
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        if (historyLength == 0) {
+        int in = embeddingSize + sideWidth() - 1;
+        if (!residual) {
             shapes.put(name + "_id_embedding", new long[] {ids, embeddingSize});
+        } else {
+            shapes.put(name + "_rating_embedding", new long[] {ids, embeddingSize});
+            shapes.put(ITEM_EMBEDDING, new long[] {historyLength > 0 ? historyIds : ids, embeddingSize});
         }
         shapes.put(name + "_id_bias", new long[] {ids});
         if (withPrior) {
             shapes.put(name + "_id_prior", new long[] {ids});
         }
-        if (historyLength > 0) {
-            shapes.put(ITEM_EMBEDDING, new long[] {historyIds, embeddingSize});
-        }
-        int in = embeddingSize + sideWidth() - 1;
         for (int l = 0; l < hidden.length; l++) {
             shapes.put(name + "_dense" + l + "_kernel", new long[] {in, hidden[l]});
             shapes.put(name + "_dense" + l + "_bias", new long[] {hidden[l]});
             in = hidden[l];
         }
+        int retrievalIn = in;
+        if (residual) {
+            int width = hidden[hidden.length - 1];
+            shapes.put(name + "_retrieval_dense_kernel", new long[] {embeddingSize + sideWidth() - 1, width});
+            shapes.put(name + "_retrieval_dense_bias", new long[] {width});
+            retrievalIn = width;
+        }
         for (String head : HEADS) {
-            shapes.put(name + "_" + head + "_kernel", new long[] {in, embeddingSize});
+            shapes.put(name + "_" + head + "_kernel",
+                    new long[] {head.equals("retrieval") ? retrievalIn : in, embeddingSize});
             shapes.put(name + "_" + head + "_bias", new long[] {embeddingSize});
         }
         return shapes;
@@ -109,7 +117,7 @@ final class Tower {
             long[] s = e.getValue();
             float[] v = new float[Math.toIntExact(s.length == 1 ? s[0] : s[0] * s[1])];
             String key = e.getKey();
-            if (key.endsWith("_id_embedding")) {
+            if (key.endsWith("_embedding")) {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) (gaussian(rnd) * 0.05);
                 }
@@ -144,23 +152,29 @@ final class Tower {
                 TInt32.class);
         Operand<TFloat32> features = tf.slice(rows, tf.constant(new int[] {0, 1}),
                 tf.constant(new int[] {-1, sideWidth() - 1}));
-        // With a history, the bag takes the ID embedding's place: a free vector per user would memorise the
-        // user's training items (the very targets the leave-one-out bag hides) instead of generalising.
-        Operand<TFloat32> bag = historyLength > 0 ? historyBag(tf, rows, params, leaveOut) : null;
-        Operand<TFloat32> idEmbedding = bag != null ? bag
-                : tf.gather(params.get(name + "_id_embedding"), index, tf.constant(0));
-        List<Operand<TFloat32>> parts = new ArrayList<>(List.of(idEmbedding, features));
-        Operand<TFloat32> x = tf.concat(parts, tf.constant(1));
+        Operand<TFloat32> idEmbedding = tf.gather(params.get(name + (residual ? "_rating_embedding" : "_id_embedding")),
+                index, tf.constant(0));
+        Operand<TFloat32> x = tf.concat(List.of(idEmbedding, features), tf.constant(1));
         for (int l = 0; l < hidden.length; l++) {
             x = tf.nn.relu(dense(tf, x, params, "_dense" + l));
         }
         Operand<TFloat32> bias = tf.gather(params.get(name + "_id_bias"), index, tf.constant(0));
         Operand<TFloat32> prior = withPrior ? tf.gather(params.get(name + "_id_prior"), index, tf.constant(0)) : null;
-        Operand<TFloat32> retrieval = dense(tf, x, params, "_retrieval");
+        Operand<TFloat32> retrieval;
         if (residual) {
-            // A direct path around the dense layers: the user's history bag, or the item's ID embedding, so the
-            // ranking score includes history bag . item embedding (an item-to-item similarity of learned vectors).
-            retrieval = tf.math.add(retrieval, idEmbedding);
+            // The retrieval head has a path of its own: the user's history bag (or the item's embedding in the
+            // shared table) and the side features through one ReLU layer, plus the bag (or embedding) itself, so the
+            // ranking score includes history bag . item embedding, an item-to-item similarity of learned vectors.
+            // No per-user vector: it would memorise the user's training items, the very targets the leave-one-out
+            // bag hides. The rating head keeps its own ID embeddings and layers, so one head does not disturb the
+            // other.
+            Operand<TFloat32> vector = historyLength > 0 ? historyBag(tf, rows, params, leaveOut)
+                    : tf.gather(params.get(ITEM_EMBEDDING), index, tf.constant(0));
+            Operand<TFloat32> h = tf.nn.relu(dense(tf, tf.concat(List.of(vector, features), tf.constant(1)), params,
+                    "_retrieval_dense"));
+            retrieval = tf.math.add(dense(tf, h, params, "_retrieval"), vector);
+        } else {
+            retrieval = dense(tf, x, params, "_retrieval");
         }
         return new Output(dense(tf, x, params, "_rating"), bias, retrieval, prior, idEmbedding);
     }
