@@ -71,6 +71,14 @@ final class TrainCommand implements Callable<Integer> {
             + " user row that the user tower averages (the history bag; 0: none) (${DEFAULT-VALUE})")
     int history;
 
+    @Option(names = "--retrieval-l2", defaultValue = "0", description = "L2 weight on the batch's history bags and"
+            + " retrieval item embeddings (${DEFAULT-VALUE})")
+    float retrievalL2;
+
+    @Option(names = "--history-dropout", defaultValue = "0.5", description = "share of history items dropped at random"
+            + " from each training example's bag (${DEFAULT-VALUE})")
+    float historyDropout;
+
     @Option(names = "--patience", defaultValue = "2", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
     int patience;
 
@@ -106,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream o = System.out;
         TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, embeddingSize, hidden, l2,
-                retrievalWeight, negatives, retrievalScale, patience, seed, device, history);
+                retrievalWeight, negatives, retrievalScale, patience, seed, device, history, retrievalL2, historyDropout);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
         TrainingResult result;

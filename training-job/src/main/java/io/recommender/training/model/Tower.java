@@ -146,6 +146,16 @@ final class Tower {
      * bag that predicts it.
      */
     Output apply(Ops tf, Operand<TFloat32> rows, Map<String, Variable<TFloat32>> params, Operand<TInt32> leaveOut) {
+        return apply(tf, rows, params, leaveOut, null);
+    }
+
+    /**
+     * As {@link #apply(Ops, Operand, Map, Operand)}, with {@code keep} ({@code [batch, historyLength]} of 0 and 1,
+     * or null) multiplying the history weights: training drops history items at random (dropout on the bag's
+     * inputs), so the bag learns from partial histories instead of memorising whole ones.
+     */
+    Output apply(Ops tf, Operand<TFloat32> rows, Map<String, Variable<TFloat32>> params, Operand<TInt32> leaveOut,
+            Operand<TFloat32> keep) {
         Operand<TInt32> index = tf.dtypes.cast(
                 tf.reshape(tf.slice(rows, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1})),
                         tf.constant(new int[] {-1})),
@@ -168,20 +178,20 @@ final class Tower {
             // No per-user vector: it would memorise the user's training items, the very targets the leave-one-out
             // bag hides. The rating head keeps its own ID embeddings and layers, so one head does not disturb the
             // other.
-            Operand<TFloat32> vector = historyLength > 0 ? historyBag(tf, rows, params, leaveOut)
+            Operand<TFloat32> vector = historyLength > 0 ? historyBag(tf, rows, params, leaveOut, keep)
                     : tf.gather(params.get(ITEM_EMBEDDING), index, tf.constant(0));
             Operand<TFloat32> h = tf.nn.relu(dense(tf, tf.concat(List.of(vector, features), tf.constant(1)), params,
                     "_retrieval_dense"));
             retrieval = tf.math.add(dense(tf, h, params, "_retrieval"), vector);
-        } else {
-            retrieval = dense(tf, x, params, "_retrieval");
+            return new Output(dense(tf, x, params, "_rating"), bias, retrieval, prior, idEmbedding, vector);
         }
-        return new Output(dense(tf, x, params, "_rating"), bias, retrieval, prior, idEmbedding);
+        retrieval = dense(tf, x, params, "_retrieval");
+        return new Output(dense(tf, x, params, "_rating"), bias, retrieval, prior, idEmbedding, null);
     }
 
     /** The weighted mean of the history's item embeddings, {@code [batch, embeddingSize]} (zero if empty). */
     private Operand<TFloat32> historyBag(Ops tf, Operand<TFloat32> rows, Map<String, Variable<TFloat32>> params,
-            Operand<TInt32> leaveOut) {
+            Operand<TInt32> leaveOut, Operand<TFloat32> keep) {
         Operand<TInt32> items = tf.dtypes.cast(tf.slice(rows, tf.constant(new int[] {0, sideWidth()}),
                 tf.constant(new int[] {-1, historyLength})), TInt32.class);
         Operand<TFloat32> weights = tf.slice(rows, tf.constant(new int[] {0, sideWidth() + historyLength}),
@@ -190,6 +200,9 @@ final class Tower {
             Operand<TFloat32> other = tf.dtypes.cast(tf.math.notEqual(items,
                     tf.reshape(leaveOut, tf.constant(new int[] {-1, 1}))), TFloat32.class);
             weights = tf.math.mul(weights, other);
+        }
+        if (keep != null) {
+            weights = tf.math.mul(weights, keep);
         }
         Operand<TFloat32> vectors = tf.gather(params.get(ITEM_EMBEDDING), items, tf.constant(0));
         Operand<TFloat32> sum = tf.sum(tf.math.mul(vectors, tf.expandDims(weights, tf.constant(2))), tf.constant(1));
@@ -219,7 +232,8 @@ final class Tower {
      *     predicts the rating
      * @param retrieval vector whose dot product with the other tower's, plus the item prior, ranks items
      * @param prior retrieval bias per ID, or null for a tower without one
+     * @param retrievalEmbedding the history bag or shared-table embedding the retrieval head starts from, or null
      */
     record Output(Operand<TFloat32> rating, Operand<TFloat32> bias, Operand<TFloat32> retrieval,
-            Operand<TFloat32> prior, Operand<TFloat32> idEmbedding) {}
+            Operand<TFloat32> prior, Operand<TFloat32> idEmbedding, Operand<TFloat32> retrievalEmbedding) {}
 }

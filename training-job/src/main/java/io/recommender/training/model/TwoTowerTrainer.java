@@ -81,8 +81,9 @@ public final class TwoTowerTrainer {
             Placeholder<TInt32> itemIdx = tf.withName("batch_items").placeholder(TInt32.class);
             Placeholder<TFloat32> rating = tf.withName("batch_ratings").placeholder(TFloat32.class);
 
+            Placeholder<TFloat32> historyKeep = tf.withName("batch_history_keep").placeholder(TFloat32.class);
             Tower.Output u = userTower.apply(tf, tf.gather(userTable, userIdx, tf.constant(0)), params.variables(),
-                    itemIdx);
+                    itemIdx, historyLength > 0 ? historyKeep : null);
             Tower.Output v = itemTower.apply(tf, tf.gather(itemTable, itemIdx, tf.constant(0)), params.variables());
             Operand<TFloat32> predicted = tf.math.add(
                     tf.math.add(tf.sum(tf.math.mul(u.rating(), v.rating()), tf.constant(1)), u.bias()),
@@ -111,6 +112,12 @@ public final class TwoTowerTrainer {
             // highly are the ones to retrieve.
             Operand<TFloat32> retrieval = tf.math.mean(tf.math.mul(positiveWeight(tf, rating),
                     tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss()), tf.constant(0));
+            if (u.retrievalEmbedding() != null) {
+                penalty = tf.math.add(penalty, tf.math.mul(tf.constant(config.retrievalL2()), tf.math.add(
+                        tf.math.mean(tf.sum(tf.math.square(u.retrievalEmbedding()), tf.constant(1)), tf.constant(0)),
+                        tf.math.mean(tf.sum(tf.math.square(v.retrievalEmbedding()), tf.constant(1)),
+                                tf.constant(0)))));
+            }
             Operand<TFloat32> objective = tf.math.add(tf.math.add(mse, penalty),
                     tf.math.mul(tf.constant(config.retrievalWeight()), retrieval));
             Op step = AdamUpdate.minimize(graph, tf, objective, config.learningRate());
@@ -132,6 +139,7 @@ public final class TwoTowerTrainer {
                 }
                 SplittableRandom shuffle = rnd.split();
                 SplittableRandom sampler = rnd.split();
+                SplittableRandom dropper = rnd.split();
                 int items = features.items();
                 double[] itemShare = new double[items];
                 for (int k = 0; k < train.size(); k++) {
@@ -173,14 +181,19 @@ public final class TwoTowerTrainer {
                                 }
                             }
                         }
+                        float[] keep = new float[b * Math.max(1, historyLength)];
+                        for (int k = 0; k < keep.length; k++) {
+                            keep[k] = dropper.nextDouble() < config.historyDropout() ? 0f : 1f;
+                        }
                         try (TInt32 tu = Tensors.vector(bu);
+                                TFloat32 tk = Tensors.matrix(keep, b, Math.max(1, historyLength));
                                 TInt32 ti = Tensors.vector(bi);
                                 TFloat32 ty = Tensors.vector(by);
                                 TInt32 tn = Tensors.vector(bn);
                                 TFloat32 tl = Tensors.matrix(bl, b, c);
                                 TFloat32 to2 = Tensors.matrix(bo, b, c);
                                 Result r = session.runner().feed(userIdx, tu).feed(itemIdx, ti).feed(rating, ty)
-                                        .feed(negatives, tn).feed(labels, tl).feed(offsets, to2).addTarget(step).fetch(mse).run()) {
+                                        .feed(negatives, tn).feed(labels, tl).feed(offsets, to2).feed(historyKeep, tk).addTarget(step).fetch(mse).run()) {
                             lossSum += ((TFloat32) r.get(0)).getFloat() * (to - from);
                         }
                     }
