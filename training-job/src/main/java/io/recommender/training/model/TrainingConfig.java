@@ -42,7 +42,7 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
                 "hidden layer widths must be in 1..8192, got " + Arrays.toString(hidden));
         require(l2 >= 0, "l2 must not be negative, got " + l2);
         require(retrievalWeight >= 0, "retrieval weight must not be negative, got " + retrievalWeight);
-        require(negatives >= 1 && negatives <= 1 << 16, "negatives must be in 1..65536, got " + negatives);
+        require(negatives >= 0 && negatives <= 1 << 16, "negatives must be in 0..65536 (0: full softmax), got " + negatives);
         require(retrievalScale > 0, "retrieval scale must be positive, got " + retrievalScale);
         require(patience >= 1, "patience must be at least 1, got " + patience);
         require(historyDropout >= 0 && historyDropout < 1, "history dropout must be in [0, 1), got " + historyDropout);

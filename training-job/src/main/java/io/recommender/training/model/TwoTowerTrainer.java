@@ -110,8 +110,21 @@ public final class TwoTowerTrainer {
                     tf.reshape(candidatePrior, tf.constant(new int[] {1, -1})))), offsets);
             // Each example's softmax term is weighted by its rating (positiveWeight): the items a user rated
             // highly are the ones to retrieve.
-            Operand<TFloat32> retrieval = tf.math.mean(tf.math.mul(positiveWeight(tf, rating),
-                    tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss()), tf.constant(0));
+            boolean fullSoftmax = config.negatives() == 0;
+            Operand<TFloat32> perExample;
+            if (fullSoftmax) {
+                // Full softmax: every item is a candidate, no sampling and no correction needed.
+                Tower.Output every = itemTower.apply(tf, itemTable, params.variables());
+                Operand<TFloat32> all = tf.math.mul(tf.constant(config.retrievalScale()), tf.math.add(
+                        tf.linalg.matMul(u.retrieval(), every.retrieval(), MatMul.transposeB(true)),
+                        tf.reshape(every.prior(), tf.constant(new int[] {1, -1}))));
+                perExample = tf.nn.softmaxCrossEntropyWithLogits(all,
+                        tf.oneHot(itemIdx, tf.constant(features.items()), tf.constant(1f), tf.constant(0f))).loss();
+            } else {
+                perExample = tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss();
+            }
+            Operand<TFloat32> retrieval = tf.math.mean(tf.math.mul(positiveWeight(tf, rating), perExample),
+                    tf.constant(0));
             if (u.retrievalEmbedding() != null) {
                 penalty = tf.math.add(penalty, tf.math.mul(tf.constant(config.retrievalL2()), tf.math.add(
                         tf.math.mean(tf.sum(tf.math.square(u.retrievalEmbedding()), tf.constant(1)), tf.constant(0)),
@@ -159,42 +172,49 @@ public final class TwoTowerTrainer {
                             bi[k - from] = train.items()[order[k]];
                             by[k - from] = train.ratings()[order[k]];
                         }
-                        int[] bn = new int[config.negatives()];
-                        for (int k = 0; k < bn.length; k++) {
-                            bn[k] = sampler.nextInt(features.items());
-                        }
                         int b = to - from;
-                        int c = b + bn.length;
-                        float[] bl = new float[b * c];
-                        float[] bo = new float[b * c];
-                        float[] columnOffset = new float[c];
-                        for (int k = 0; k < c; k++) {
-                            int item = k < b ? bi[k] : bn[k - b];
-                            columnOffset[k] = (float) -Math.log(b * itemShare[item] + (double) bn.length / items);
-                        }
-                        for (int row = 0; row < b; row++) {
-                            bl[row * c + row] = 1f;
-                            System.arraycopy(columnOffset, 0, bo, row * c, c);
-                            for (int k = 0; k < c; k++) {
-                                if (k != row && (k < b ? bi[k] : bn[k - b]) == bi[row]) {
-                                    bo[row * c + k] = MASKED;
-                                }
-                            }
-                        }
                         float[] keep = new float[b * Math.max(1, historyLength)];
                         for (int k = 0; k < keep.length; k++) {
                             keep[k] = dropper.nextDouble() < config.historyDropout() ? 0f : 1f;
                         }
-                        try (TInt32 tu = Tensors.vector(bu);
-                                TFloat32 tk = Tensors.matrix(keep, b, Math.max(1, historyLength));
-                                TInt32 ti = Tensors.vector(bi);
-                                TFloat32 ty = Tensors.vector(by);
-                                TInt32 tn = Tensors.vector(bn);
-                                TFloat32 tl = Tensors.matrix(bl, b, c);
-                                TFloat32 to2 = Tensors.matrix(bo, b, c);
-                                Result r = session.runner().feed(userIdx, tu).feed(itemIdx, ti).feed(rating, ty)
-                                        .feed(negatives, tn).feed(labels, tl).feed(offsets, to2).feed(historyKeep, tk).addTarget(step).fetch(mse).run()) {
-                            lossSum += ((TFloat32) r.get(0)).getFloat() * (to - from);
+                        List<org.tensorflow.Tensor> feeds = new ArrayList<>();
+                        try {
+                            Session.Runner runner = session.runner();
+                            runner.feed(userIdx, add(feeds, Tensors.vector(bu)));
+                            runner.feed(itemIdx, add(feeds, Tensors.vector(bi)));
+                            runner.feed(rating, add(feeds, Tensors.vector(by)));
+                            runner.feed(historyKeep, add(feeds, Tensors.matrix(keep, b, Math.max(1, historyLength))));
+                            if (!fullSoftmax) {
+                                int[] bn = new int[config.negatives()];
+                                for (int k = 0; k < bn.length; k++) {
+                                    bn[k] = sampler.nextInt(features.items());
+                                }
+                                int c = b + bn.length;
+                                float[] bl = new float[b * c];
+                                float[] bo = new float[b * c];
+                                float[] columnOffset = new float[c];
+                                for (int k = 0; k < c; k++) {
+                                    int item = k < b ? bi[k] : bn[k - b];
+                                    columnOffset[k] = (float) -Math.log(b * itemShare[item] + (double) bn.length / items);
+                                }
+                                for (int row = 0; row < b; row++) {
+                                    bl[row * c + row] = 1f;
+                                    System.arraycopy(columnOffset, 0, bo, row * c, c);
+                                    for (int k = 0; k < c; k++) {
+                                        if (k != row && (k < b ? bi[k] : bn[k - b]) == bi[row]) {
+                                            bo[row * c + k] = MASKED;
+                                        }
+                                    }
+                                }
+                                runner.feed(negatives, add(feeds, Tensors.vector(bn)));
+                                runner.feed(labels, add(feeds, Tensors.matrix(bl, b, c)));
+                                runner.feed(offsets, add(feeds, Tensors.matrix(bo, b, c)));
+                            }
+                            try (Result r = runner.addTarget(step).fetch(mse).run()) {
+                                lossSum += ((TFloat32) r.get(0)).getFloat() * b;
+                            }
+                        } finally {
+                            feeds.forEach(org.tensorflow.Tensor::close);
                         }
                     }
                     Snapshot current = snapshot(session, allUsers, allItems, globalMean);
@@ -257,6 +277,11 @@ public final class TwoTowerTrainer {
             return new Snapshot(e + 2, Vectors.augment(ur, e, ones, userOffset), Vectors.augment(ir, e, ib, ones),
                     e + 1, Vectors.append(uq, e, ones), Vectors.append(iq, e, ip), null, Double.NaN, Double.NaN);
         }
+    }
+
+    private static <T extends org.tensorflow.Tensor> T add(List<org.tensorflow.Tensor> tensors, T t) {
+        tensors.add(t);
+        return t;
     }
 
     private static void shuffleInPlace(int[] a, SplittableRandom rnd) {
