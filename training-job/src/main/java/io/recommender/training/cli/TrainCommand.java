@@ -43,10 +43,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "20", description = "most epochs; early stopping may end sooner (${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "mini-batch size (${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "1024", description = "mini-batch size (${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (${DEFAULT-VALUE})")
+    @Option(names = "--learning-rate", defaultValue = "0.002", description = "Adam learning rate (${DEFAULT-VALUE})")
     float learningRate;
 
     @Option(names = "--embedding-size", defaultValue = "32", description = "tower output and ID embedding size (${DEFAULT-VALUE})")
@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--retrieval-weight", defaultValue = "1.0", description = "weight of the retrieval (sampled softmax) loss; 0 trains on ratings only (${DEFAULT-VALUE})")
     float retrievalWeight;
 
-    @Option(names = "--negatives", defaultValue = "256", description = "uniformly sampled negative items per batch (${DEFAULT-VALUE})")
+    @Option(names = "--negatives", defaultValue = "1024", description = "items sampled uniformly per batch as retrieval negatives, next to the batch's own items; 0: full softmax over all items (${DEFAULT-VALUE})")
     int negatives;
 
     @Option(names = "--retrieval-scale", defaultValue = "1.0", description = "inverse temperature of the retrieval softmax (${DEFAULT-VALUE})")
@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
             + " from each training example's bag (${DEFAULT-VALUE})")
     float historyDropout;
 
-    @Option(names = "--patience", defaultValue = "2", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
+    @Option(names = "--patience", defaultValue = "3", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
     int patience;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of the split, initial weights and batch order (${DEFAULT-VALUE})")

@@ -60,7 +60,7 @@ public final class TrainingPipeline {
         }
 
         Features features = FeatureBuilder.build(ratings, split.train(), o.config().history());
-        Baselines baselines = Baselines.fit(ratings, split.train());
+        Baselines baselines = Baselines.fit(ratings, split.train(), split.validation());
         Evaluation eval = new Evaluation(ratings, split);
 
         TwoTowerTrainer trainer = new TwoTowerTrainer(o.config());
@@ -79,6 +79,9 @@ public final class TrainingPipeline {
         }
         Evaluation.Ranking ranking = eval.ranking(model::scores);
         Baselines.Results base = baselines.evaluate(eval, ratings, test);
+        log.printf(Locale.ROOT, "ranking metrics: mean over the %d users with a relevant test rating (>= %.1f); each"
+                + " user's training movies excluded; recall@10 = relevant movies in the top 10 / the user's relevant test"
+                + " movies%n", ranking.users(), io.recommender.training.eval.RankingMetrics.RELEVANT);
         Manifest.Metrics metrics = new Manifest.Metrics(eval.rmse(predicted), ranking.recallAt10(),
                 ranking.ndcgAt10(), new Manifest.Baselines(base.globalMeanRmse(), base.userItemBiasRmse(),
                         base.mostPopularRecallAt10(), base.mostPopularNdcgAt10()));
