@@ -13,7 +13,7 @@ The metrics mirror the training job's (io.recommender.training.eval.RankingMetri
 - ties keep the lower movie index first (a stable sort);
 - RMSE clips predictions to 0.5..5.
 
-usage: peers.py SPLIT_DIR MOVIES_CSV SEED [--quick]
+usage: peers.py SPLIT_DIR MOVIES_CSV SEED [--quick] [--no-implicit] [--no-surprise]
 Prints one line per peer: name, chosen settings, validation figure, test RMSE / recall@10 / NDCG@10.
 """
 import csv
@@ -212,9 +212,10 @@ def main(split_dir, movies_csv, seed="42", *flags):
     data = Data(split_dir, movies_csv)
     print(f"split {split_dir}: {len(data.train)} train / {len(data.validation)} validation / {len(data.test)} test "
           f"ratings, {len(data.users)} users, {len(data.movies)} movies; seed {seed}", flush=True)
-    most_popular(data)
-    als(data, int(seed), quick)
-    item_knn(data)
+    if "--no-implicit" not in flags:
+        most_popular(data)
+        als(data, int(seed), quick)
+        item_knn(data)
     if "--no-surprise" not in flags:
         surprise_peers(data, int(seed), quick)
 
