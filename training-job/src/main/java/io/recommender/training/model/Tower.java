@@ -18,10 +18,12 @@ import org.tensorflow.types.TInt32;
  * {@code embeddingSize} (rating and retrieval); plus a rating bias per ID and, for items, a retrieval prior. The
  * same code builds the training graph and the exported user tower, so the two cannot drift apart.
  *
- * <p>A tower with a history ({@code historyLength > 0}, the user tower) reads its row as
- * {@code [index, side features..., h item indices, h weights]}: the history is a bag of the item tower's own ID
- * embeddings ({@code item_id_embedding}, shared), averaged with the weights (padding has weight 0), and
- * concatenated with the ID embedding and the side features. Item indices travel as floats, exact below 2^24.
+ * <p>With {@code residual} (the history-aware model) the retrieval head has a path of its own, apart from the
+ * rating head's ID embedding and layers: the shared item embedding table ({@code item_id_embedding}) and the side
+ * features through one ReLU layer, plus that embedding itself. The user tower has a history
+ * ({@code historyLength > 0}) and reads its row as {@code [index, side features..., h item indices, h weights]}:
+ * its retrieval path starts from the bag of the history's item embeddings, averaged with the weights (weight 0
+ * marks an empty slot), instead of a per-user vector. Item indices travel as floats, exact below 2^24.
  */
 final class Tower {
     private final String name;

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param hidden widths of the ReLU layers of each tower, before the linear output of {@code embeddingSize}
  * @param l2 weight of the squared ID embeddings of each batch in the loss
  * @param retrievalWeight weight of the sampled-softmax retrieval loss next to the rating MSE (0: ratings only)
- * @param negatives items sampled uniformly per batch as the retrieval loss's negatives
+ * @param negatives items sampled uniformly per batch as the retrieval loss's negatives, next to the batch's own
+ *     items; 0: a full softmax over all items
  * @param retrievalScale factor on the ranking scores before the softmax (an inverse temperature)
  * @param history items of the user's training history in each user row (0: no history bag)
  * @param historyDropout share of history items dropped at random from each training example's bag

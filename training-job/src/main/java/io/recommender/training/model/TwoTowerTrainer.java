@@ -92,9 +92,9 @@ public final class TwoTowerTrainer {
             Operand<TFloat32> penalty = tf.math.mul(tf.constant(config.l2()), tf.math.add(
                     tf.math.mean(tf.sum(tf.math.square(u.idEmbedding()), tf.constant(1)), tf.constant(0)),
                     tf.math.mean(tf.sum(tf.math.square(v.idEmbedding()), tf.constant(1)), tf.constant(0))));
-            // Retrieval head: softmax of each rated item against items sampled uniformly. Uniform sampling needs
-            // no logQ correction, so the ranking score learns how likely a user is to pick an item, popularity
-            // included. Ranking by predicted rating instead puts obscure five-star items first.
+            // Retrieval head: softmax of each rated item against other items, so the ranking score learns how likely
+            // a user is to pick an item, popularity included. Ranking by predicted rating instead puts obscure
+            // five-star items first.
             Placeholder<TInt32> negatives = tf.withName("batch_negatives").placeholder(TInt32.class);
             Placeholder<TFloat32> labels = tf.withName("batch_labels").placeholder(TFloat32.class);
             Tower.Output n = itemTower.apply(tf, tf.gather(itemTable, negatives, tf.constant(0)), params.variables());
