@@ -14,8 +14,9 @@ import java.nio.file.Path;
 public final class TrainedBundle {
     /** The project's own copy of ml-latest-small. */
     public static final Path DATA = Path.of("..", "data", "ml-latest-small");
-    public static final TrainingConfig CONFIG = new TrainingConfig(3, 256, 0.001f, 32, new int[] {256, 128},
-            1e-4f, 1f, 256, 1f, 2, 42, Device.CPU);
+    /** The train command's defaults (history bag included), cut to 3 epochs. */
+    public static final TrainingConfig CONFIG = new TrainingConfig(3, 1024, 0.002f, 32, new int[] {256, 128},
+            1e-4f, 1f, 1024, 1f, 3, 42, Device.CPU);
 
     private static TrainingResult result;
 

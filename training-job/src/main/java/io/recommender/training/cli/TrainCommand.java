@@ -43,10 +43,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "20", description = "most epochs; early stopping may end sooner (${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "mini-batch size (${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "1024", description = "mini-batch size (${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (${DEFAULT-VALUE})")
+    @Option(names = "--learning-rate", defaultValue = "0.002", description = "Adam learning rate (${DEFAULT-VALUE})")
     float learningRate;
 
     @Option(names = "--embedding-size", defaultValue = "32", description = "tower output and ID embedding size (${DEFAULT-VALUE})")
@@ -61,13 +61,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--retrieval-weight", defaultValue = "1.0", description = "weight of the retrieval (sampled softmax) loss; 0 trains on ratings only (${DEFAULT-VALUE})")
     float retrievalWeight;
 
-    @Option(names = "--negatives", defaultValue = "256", description = "uniformly sampled negative items per batch (${DEFAULT-VALUE})")
+    @Option(names = "--negatives", defaultValue = "1024", description = "items sampled uniformly per batch as retrieval negatives, next to the batch's own items; 0: full softmax over all items (${DEFAULT-VALUE})")
     int negatives;
 
     @Option(names = "--retrieval-scale", defaultValue = "1.0", description = "inverse temperature of the retrieval softmax (${DEFAULT-VALUE})")
     float retrievalScale;
 
-    @Option(names = "--patience", defaultValue = "2", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
+    @Option(names = "--history", defaultValue = "" + TrainingConfig.DEFAULT_HISTORY, description = "training items per"
+            + " user row that the user tower averages (the history bag; 0: none) (${DEFAULT-VALUE})")
+    int history;
+
+    @Option(names = "--retrieval-l2", defaultValue = "0", description = "L2 weight on the batch's history bags and"
+            + " retrieval item embeddings (${DEFAULT-VALUE})")
+    float retrievalL2;
+
+    @Option(names = "--history-dropout", defaultValue = "0.5", description = "share of history items dropped at random"
+            + " from each training example's bag (${DEFAULT-VALUE})")
+    float historyDropout;
+
+    @Option(names = "--patience", defaultValue = "3", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
     int patience;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of the split, initial weights and batch order (${DEFAULT-VALUE})")
@@ -102,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream o = System.out;
         TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, embeddingSize, hidden, l2,
-                retrievalWeight, negatives, retrievalScale, patience, seed, device);
+                retrievalWeight, negatives, retrievalScale, patience, seed, device, history, retrievalL2, historyDropout);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
         TrainingResult result;

@@ -4,12 +4,16 @@ import io.recommender.training.data.Ratings;
 
 /**
  * The baselines every model run is compared with, fitted on the same training ratings: the global mean,
- * regularised user and item biases (Koren's baseline predictor), and most-popular ranking.
+ * regularised user and item biases (Koren's baseline predictor, fitted by alternating least squares as
+ * scikit-surprise's BaselineOnly does, with the two regularisation weights chosen on the validation ratings), and
+ * most-popular ranking.
  */
 public final class Baselines {
-    static final double ITEM_REG = 25;
-    static final double USER_REG = 10;
-    static final int BIAS_SWEEPS = 5;
+    static final double ITEM_REG = 10;
+    static final double USER_REG = 15;
+    static final int BIAS_SWEEPS = 10;
+    /** Regularisation weights tried for items and for users when validation ratings are given. */
+    static final double[] REG_GRID = {2, 5, 10, 15, 25};
 
     private final double globalMean;
     private final double[] userBias;
@@ -24,6 +28,35 @@ public final class Baselines {
     }
 
     public static Baselines fit(Ratings ratings, int[] train) {
+        return fit(ratings, train, ITEM_REG, USER_REG);
+    }
+
+    /** Fits on {@code train}, with the regularisation weights of {@link #REG_GRID} that do best on {@code validation}. */
+    public static Baselines fit(Ratings ratings, int[] train, int[] validation) {
+        Baselines best = null;
+        double bestRmse = Double.POSITIVE_INFINITY;
+        float[] actual = new float[validation.length];
+        for (int j = 0; j < validation.length; j++) {
+            actual[j] = ratings.rating(validation[j]);
+        }
+        for (double itemReg : REG_GRID) {
+            for (double userReg : REG_GRID) {
+                Baselines b = fit(ratings, train, itemReg, userReg);
+                float[] predicted = new float[validation.length];
+                for (int j = 0; j < validation.length; j++) {
+                    predicted[j] = b.predictBias(ratings.user(validation[j]), ratings.item(validation[j]));
+                }
+                double rmse = RatingMetrics.rmse(predicted, actual);
+                if (rmse < bestRmse) {
+                    bestRmse = rmse;
+                    best = b;
+                }
+            }
+        }
+        return best;
+    }
+
+    static Baselines fit(Ratings ratings, int[] train, double itemReg, double userReg) {
         double sum = 0;
         float[] popularity = new float[ratings.itemCount()];
         for (int r : train) {
@@ -44,7 +77,7 @@ public final class Baselines {
                 cnt[i]++;
             }
             for (int i = 0; i < bi.length; i++) {
-                bi[i] = acc[i] / (ITEM_REG + cnt[i]);
+                bi[i] = acc[i] / (itemReg + cnt[i]);
             }
             java.util.Arrays.fill(acc, 0);
             java.util.Arrays.fill(cnt, 0);
@@ -54,7 +87,7 @@ public final class Baselines {
                 cnt[u]++;
             }
             for (int u = 0; u < bu.length; u++) {
-                bu[u] = acc[u] / (USER_REG + cnt[u]);
+                bu[u] = acc[u] / (userReg + cnt[u]);
             }
         }
         return new Baselines(mu, bu, bi, popularity);

@@ -12,6 +12,11 @@ import java.util.List;
  * towards the user's overall mean, so one rating does not make a strong genre taste). Item row: index,
  * genre flags, release year and whether it is known, log(1 + training rating count). Numeric columns are
  * standardised to mean 0 and standard deviation 1, which keeps the dense layers well conditioned.
+ *
+ * <p>With a history length {@code h > 0}, each user row goes on with the user's training items: {@code h} item
+ * indices (as floats), then {@code h} weights, one per item ({@link #historyWeight}); unused slots hold index 0
+ * with weight 0. A user with more than {@code h} training items keeps the {@code h} with the highest weight (ties:
+ * the lower item index). The user tower averages the items' embeddings with these weights.
  */
 public final class FeatureBuilder {
     /** The MovieLens genres, in the order of the feature columns. */
@@ -27,6 +32,50 @@ public final class FeatureBuilder {
     private FeatureBuilder() {}
 
     public static Features build(Ratings ratings, int[] train) {
+        return build(ratings, train, 0);
+    }
+
+    /** The weight of a rated item in the user's history bag: higher ratings count more, none counts zero. */
+    public static float historyWeight(float rating) {
+        return rating / 5f;
+    }
+
+    public static Features build(Ratings ratings, int[] train, int historyLength) {
+        Features f = buildSide(ratings, train);
+        if (historyLength <= 0) {
+            return f;
+        }
+        int users = ratings.userCount();
+        int side = f.userWidth();
+        int width = side + 2 * historyLength;
+        int[] count = new int[users + 1];
+        for (int r : train) {
+            count[ratings.user(r) + 1]++;
+        }
+        for (int u = 0; u < users; u++) {
+            count[u + 1] += count[u];
+        }
+        long[] packed = new long[train.length];
+        int[] fill = java.util.Arrays.copyOf(count, users);
+        for (int r : train) {
+            // Sort key: weight descending (as half-stars), then item index ascending.
+            packed[fill[ratings.user(r)]++] = ((long) (10 - Math.round(ratings.rating(r) * 2)) << 32) | ratings.item(r);
+        }
+        float[] rows = new float[users * width];
+        for (int u = 0; u < users; u++) {
+            System.arraycopy(f.userRows(), u * side, rows, u * width, side);
+            java.util.Arrays.sort(packed, count[u], count[u + 1]);
+            int n = Math.min(historyLength, count[u + 1] - count[u]);
+            for (int k = 0; k < n; k++) {
+                long p = packed[count[u] + k];
+                rows[u * width + side + k] = (int) p;
+                rows[u * width + side + historyLength + k] = historyWeight((10 - (int) (p >>> 32)) / 2f);
+            }
+        }
+        return new Features(rows, width, f.itemRows(), f.itemWidth());
+    }
+
+    private static Features buildSide(Ratings ratings, int[] train) {
         int users = ratings.userCount();
         int items = ratings.itemCount();
         if (users >= MAX_EXACT_INDEX || items >= MAX_EXACT_INDEX) {

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The best model of a run (lowest validation RMSE), as plain arrays, with the vectors of both heads.
+ * The best model of a run, as plain arrays, with the vectors of both heads: the rating head from the epoch with
+ * the lowest validation RMSE ({@link #bestRatingEpoch}), the retrieval head and the exported user tower from the
+ * epoch with the highest validation recall@10 ({@link #bestEpoch}).
  *
  * <p>Vectors are augmented so that one dot product gives the quantity each head predicts. Rating head
  * ({@link #ratingDimension} = embedding size + 2): user {@code [r_u, 1, user bias + global mean]}, item
@@ -23,12 +25,15 @@ public record TrainedModel(
         TowerShape userTowerShape,
         List<EpochReport> history,
         int bestEpoch,
+        int bestRatingEpoch,
         String device) {
 
     /** What is needed to rebuild the user tower graph around {@link #userTowerParameters}. */
-    public record TowerShape(int ids, int inputWidth, int embeddingSize, int[] hidden) {
+    public record TowerShape(int ids, int inputWidth, int embeddingSize, int[] hidden, int historyLength,
+            int historyIds) {
         Tower tower() {
-            return new Tower("user", ids, inputWidth, embeddingSize, hidden, false);
+            return new Tower("user", ids, inputWidth, embeddingSize, hidden, false, historyLength, historyIds,
+                    historyLength > 0);
         }
     }
 
@@ -54,5 +59,7 @@ public record TrainedModel(
         return s;
     }
 
-    public record EpochReport(int epoch, double trainLoss, double validationRmse, double seconds) {}
+    /** @param validationRecall validation recall@10 of the retrieval head (training items excluded) */
+    public record EpochReport(int epoch, double trainLoss, double validationRmse, double validationRecall,
+            double seconds) {}
 }

@@ -25,11 +25,17 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Trains the two-tower model in TensorFlow graph mode: predicted rating = user vector . item vector +
- * user bias + item bias + global mean, MSE loss with L2 on the batch's ID embeddings, Adam on
- * shuffled mini-batches, early stopping on validation RMSE with the best epoch's weights kept. Initial
+ * user bias + item bias + global mean, MSE loss with L2 on the batch's ID embeddings, plus the retrieval head's
+ * sampled softmax; Adam on shuffled mini-batches. Each head is early-stopped on the validation split by its own
+ * figure: the rating head keeps the epoch with the lowest validation RMSE, the retrieval head (and the exported
+ * user tower) the epoch with the highest validation recall@10; training stops once neither has improved for
+ * {@code patience} epochs. The user tower's history bag leaves each training example's own item out. Initial
  * weights, batch order and sampled negatives come from the seed, so a seed reproduces a run.
  */
 public final class TwoTowerTrainer {
+    /** Logit offset that removes a candidate from an example's softmax. */
+    static final float MASKED = -1e9f;
+
     private final TrainingConfig config;
 
     public TwoTowerTrainer(TrainingConfig config) {
@@ -46,10 +52,17 @@ public final class TwoTowerTrainer {
     public TrainedModel train(Features features, float globalMean, Examples train, Examples validation,
             Consumer<TrainedModel.EpochReport> progress) {
         DeviceSpec device = DeviceSelector.resolve(config.device());
+        int historyLength = config.history();
+        ValidationRanking validationRanking = ValidationRanking.of(train, validation, features.users());
+        if (validationRanking.users() == 0) {
+            throw new IllegalArgumentException("the validation split has no rating >= "
+                    + io.recommender.training.eval.RankingMetrics.RELEVANT + ", so the retrieval head's epoch cannot be"
+                    + " chosen by validation recall@10: use more data or a larger --validation-fraction");
+        }
         Tower userTower = new Tower("user", features.users(), features.userWidth(), config.embeddingSize(),
-                config.hidden(), false);
+                config.hidden(), false, historyLength, features.items(), historyLength > 0);
         Tower itemTower = new Tower("item", features.items(), features.itemWidth(), config.embeddingSize(),
-                config.hidden(), true);
+                config.hidden(), true, 0, 0, historyLength > 0);
         SplittableRandom rnd = new SplittableRandom(config.seed());
         Map<String, float[]> initial = new LinkedHashMap<>(userTower.initialValues(rnd.split()));
         initial.putAll(itemTower.initialValues(rnd.split()));
@@ -68,7 +81,9 @@ public final class TwoTowerTrainer {
             Placeholder<TInt32> itemIdx = tf.withName("batch_items").placeholder(TInt32.class);
             Placeholder<TFloat32> rating = tf.withName("batch_ratings").placeholder(TFloat32.class);
 
-            Tower.Output u = userTower.apply(tf, tf.gather(userTable, userIdx, tf.constant(0)), params.variables());
+            Placeholder<TFloat32> historyKeep = tf.withName("batch_history_keep").placeholder(TFloat32.class);
+            Tower.Output u = userTower.apply(tf, tf.gather(userTable, userIdx, tf.constant(0)), params.variables(),
+                    itemIdx, historyLength > 0 ? historyKeep : null);
             Tower.Output v = itemTower.apply(tf, tf.gather(itemTable, itemIdx, tf.constant(0)), params.variables());
             Operand<TFloat32> predicted = tf.math.add(
                     tf.math.add(tf.sum(tf.math.mul(u.rating(), v.rating()), tf.constant(1)), u.bias()),
@@ -77,21 +92,45 @@ public final class TwoTowerTrainer {
             Operand<TFloat32> penalty = tf.math.mul(tf.constant(config.l2()), tf.math.add(
                     tf.math.mean(tf.sum(tf.math.square(u.idEmbedding()), tf.constant(1)), tf.constant(0)),
                     tf.math.mean(tf.sum(tf.math.square(v.idEmbedding()), tf.constant(1)), tf.constant(0))));
-            // Retrieval head: softmax of each rated item against items sampled uniformly. Uniform sampling needs
-            // no logQ correction, so the ranking score learns how likely a user is to pick an item, popularity
-            // included. Ranking by predicted rating instead puts obscure five-star items first.
+            // Retrieval head: softmax of each rated item against other items, so the ranking score learns how likely
+            // a user is to pick an item, popularity included. Ranking by predicted rating instead puts obscure
+            // five-star items first.
             Placeholder<TInt32> negatives = tf.withName("batch_negatives").placeholder(TInt32.class);
             Placeholder<TFloat32> labels = tf.withName("batch_labels").placeholder(TFloat32.class);
             Tower.Output n = itemTower.apply(tf, tf.gather(itemTable, negatives, tf.constant(0)), params.variables());
-            Operand<TFloat32> positiveLogit = tf.reshape(tf.math.add(tf.sum(tf.math.mul(u.retrieval(),
-                    v.retrieval()), tf.constant(1)), v.prior()), tf.constant(new int[] {-1, 1}));
-            Operand<TFloat32> negativeLogits = tf.math.add(
-                    tf.linalg.matMul(u.retrieval(), n.retrieval(), MatMul.transposeB(true)),
-                    tf.reshape(n.prior(), tf.constant(new int[] {1, -1})));
-            Operand<TFloat32> logits = tf.math.mul(tf.constant(config.retrievalScale()),
-                    tf.concat(List.of(positiveLogit, negativeLogits), tf.constant(1)));
-            Operand<TFloat32> retrieval = tf.math.mean(
-                    tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss(), tf.constant(0));
+            // Candidates of each example: the batch's own items (in-batch negatives, drawn as often as items are
+            // rated: hard negatives among popular items) and items drawn uniformly. Each candidate's logit is
+            // corrected by -log(expected draws in the batch) (logQ correction), so the learned item prior still
+            // models how often an item is picked; an example's own item at another position is masked out.
+            Placeholder<TFloat32> offsets = tf.withName("batch_logit_offsets").placeholder(TFloat32.class);
+            Operand<TFloat32> candidates = tf.concat(List.of(v.retrieval(), n.retrieval()), tf.constant(0));
+            Operand<TFloat32> candidatePrior = tf.concat(List.of(v.prior(), n.prior()), tf.constant(0));
+            Operand<TFloat32> logits = tf.math.add(tf.math.mul(tf.constant(config.retrievalScale()), tf.math.add(
+                    tf.linalg.matMul(u.retrieval(), candidates, MatMul.transposeB(true)),
+                    tf.reshape(candidatePrior, tf.constant(new int[] {1, -1})))), offsets);
+            // Each example's softmax term is weighted by its rating (positiveWeight): the items a user rated
+            // highly are the ones to retrieve.
+            boolean fullSoftmax = config.negatives() == 0;
+            Operand<TFloat32> perExample;
+            if (fullSoftmax) {
+                // Full softmax: every item is a candidate, no sampling and no correction needed.
+                Tower.Output every = itemTower.apply(tf, itemTable, params.variables());
+                Operand<TFloat32> all = tf.math.mul(tf.constant(config.retrievalScale()), tf.math.add(
+                        tf.linalg.matMul(u.retrieval(), every.retrieval(), MatMul.transposeB(true)),
+                        tf.reshape(every.prior(), tf.constant(new int[] {1, -1}))));
+                perExample = tf.nn.softmaxCrossEntropyWithLogits(all,
+                        tf.oneHot(itemIdx, tf.constant(features.items()), tf.constant(1f), tf.constant(0f))).loss();
+            } else {
+                perExample = tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss();
+            }
+            Operand<TFloat32> retrieval = tf.math.mean(tf.math.mul(positiveWeight(tf, rating), perExample),
+                    tf.constant(0));
+            if (u.retrievalEmbedding() != null) {
+                penalty = tf.math.add(penalty, tf.math.mul(tf.constant(config.retrievalL2()), tf.math.add(
+                        tf.math.mean(tf.sum(tf.math.square(u.retrievalEmbedding()), tf.constant(1)), tf.constant(0)),
+                        tf.math.mean(tf.sum(tf.math.square(v.retrievalEmbedding()), tf.constant(1)),
+                                tf.constant(0)))));
+            }
             Operand<TFloat32> objective = tf.math.add(tf.math.add(mse, penalty),
                     tf.math.mul(tf.constant(config.retrievalWeight()), retrieval));
             Op step = AdamUpdate.minimize(graph, tf, objective, config.learningRate());
@@ -104,13 +143,21 @@ public final class TwoTowerTrainer {
                 params.load(session, initial);
                 List<TrainedModel.EpochReport> history = new ArrayList<>();
                 Snapshot best = null;
+                Snapshot bestRating = null;
                 int bestEpoch = 0;
+                int bestRatingEpoch = 0;
                 int[] order = new int[train.size()];
                 for (int i = 0; i < order.length; i++) {
                     order[i] = i;
                 }
                 SplittableRandom shuffle = rnd.split();
                 SplittableRandom sampler = rnd.split();
+                SplittableRandom dropper = rnd.split();
+                int items = features.items();
+                double[] itemShare = new double[items];
+                for (int k = 0; k < train.size(); k++) {
+                    itemShare[train.items()[k]] += 1.0 / train.size();
+                }
                 for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                     long start = System.nanoTime();
                     shuffleInPlace(order, shuffle);
@@ -125,34 +172,68 @@ public final class TwoTowerTrainer {
                             bi[k - from] = train.items()[order[k]];
                             by[k - from] = train.ratings()[order[k]];
                         }
-                        int[] bn = new int[config.negatives()];
-                        for (int k = 0; k < bn.length; k++) {
-                            bn[k] = sampler.nextInt(features.items());
+                        int b = to - from;
+                        float[] keep = new float[b * Math.max(1, historyLength)];
+                        for (int k = 0; k < keep.length; k++) {
+                            keep[k] = dropper.nextDouble() < config.historyDropout() ? 0f : 1f;
                         }
-                        float[] bl = new float[(to - from) * (bn.length + 1)];
-                        for (int k = 0; k < to - from; k++) {
-                            bl[k * (bn.length + 1)] = 1f;
-                        }
-                        try (TInt32 tu = Tensors.vector(bu);
-                                TInt32 ti = Tensors.vector(bi);
-                                TFloat32 ty = Tensors.vector(by);
-                                TInt32 tn = Tensors.vector(bn);
-                                TFloat32 tl = Tensors.matrix(bl, to - from, bn.length + 1);
-                                Result r = session.runner().feed(userIdx, tu).feed(itemIdx, ti).feed(rating, ty)
-                                        .feed(negatives, tn).feed(labels, tl).addTarget(step).fetch(mse).run()) {
-                            lossSum += ((TFloat32) r.get(0)).getFloat() * (to - from);
+                        List<org.tensorflow.Tensor> feeds = new ArrayList<>();
+                        try {
+                            Session.Runner runner = session.runner();
+                            runner.feed(userIdx, add(feeds, Tensors.vector(bu)));
+                            runner.feed(itemIdx, add(feeds, Tensors.vector(bi)));
+                            runner.feed(rating, add(feeds, Tensors.vector(by)));
+                            runner.feed(historyKeep, add(feeds, Tensors.matrix(keep, b, Math.max(1, historyLength))));
+                            if (!fullSoftmax) {
+                                int[] bn = new int[config.negatives()];
+                                for (int k = 0; k < bn.length; k++) {
+                                    bn[k] = sampler.nextInt(features.items());
+                                }
+                                int c = b + bn.length;
+                                float[] bl = new float[b * c];
+                                float[] bo = new float[b * c];
+                                float[] columnOffset = new float[c];
+                                for (int k = 0; k < c; k++) {
+                                    int item = k < b ? bi[k] : bn[k - b];
+                                    columnOffset[k] = (float) -Math.log(b * itemShare[item] + (double) bn.length / items);
+                                }
+                                for (int row = 0; row < b; row++) {
+                                    bl[row * c + row] = 1f;
+                                    System.arraycopy(columnOffset, 0, bo, row * c, c);
+                                    for (int k = 0; k < c; k++) {
+                                        if (k != row && (k < b ? bi[k] : bn[k - b]) == bi[row]) {
+                                            bo[row * c + k] = MASKED;
+                                        }
+                                    }
+                                }
+                                runner.feed(negatives, add(feeds, Tensors.vector(bn)));
+                                runner.feed(labels, add(feeds, Tensors.matrix(bl, b, c)));
+                                runner.feed(offsets, add(feeds, Tensors.matrix(bo, b, c)));
+                            }
+                            try (Result r = runner.addTarget(step).fetch(mse).run()) {
+                                lossSum += ((TFloat32) r.get(0)).getFloat() * b;
+                            }
+                        } finally {
+                            feeds.forEach(org.tensorflow.Tensor::close);
                         }
                     }
                     Snapshot current = snapshot(session, allUsers, allItems, globalMean);
                     double valRmse = current.rmse(validation);
+                    double valRecall = validationRanking.recall(current.userVectors(), current.itemVectors(),
+                            current.dimension());
                     TrainedModel.EpochReport report = new TrainedModel.EpochReport(epoch, lossSum / order.length,
-                            valRmse, (System.nanoTime() - start) / 1e9);
+                            valRmse, valRecall, (System.nanoTime() - start) / 1e9);
                     history.add(report);
                     progress.accept(report);
-                    if (best == null || valRmse < best.validationRmse) {
-                        best = current.withParameters(params.read(session), valRmse);
+                    if (bestRating == null || valRmse < bestRating.validationRmse) {
+                        bestRating = current.withParameters(null, valRmse);
+                        bestRatingEpoch = epoch;
+                    }
+                    if (best == null || valRecall > best.validationRecall) {
+                        best = current.withParameters(params.read(session), valRmse).withRecall(valRecall);
                         bestEpoch = epoch;
-                    } else if (epoch - bestEpoch >= config.patience()) {
+                    }
+                    if (epoch - Math.max(bestEpoch, bestRatingEpoch) >= config.patience()) {
                         break;
                     }
                 }
@@ -162,13 +243,18 @@ public final class TwoTowerTrainer {
                         userParams.put(k, val);
                     }
                 });
-                return new TrainedModel(best.ratingDimension, best.ratingUsers, best.ratingItems, best.dimension,
-                        best.userVectors, best.itemVectors, userParams,
+                return new TrainedModel(bestRating.ratingDimension, bestRating.ratingUsers, bestRating.ratingItems,
+                        best.dimension, best.userVectors, best.itemVectors, userParams,
                         new TrainedModel.TowerShape(features.users(), features.userWidth(), config.embeddingSize(),
-                                config.hidden()),
-                        List.copyOf(history), bestEpoch, device.deviceType().name());
+                                config.hidden(), historyLength, features.items()),
+                        List.copyOf(history), bestEpoch, bestRatingEpoch, device.deviceType().name());
             }
         }
+    }
+
+    /** (rating / 5)^2: 1 for five stars, 0.64 for four, 0.36 for three. */
+    static Operand<TFloat32> positiveWeight(Ops tf, Operand<TFloat32> rating) {
+        return tf.math.square(tf.math.div(rating, tf.constant(5f)));
     }
 
     private static Snapshot snapshot(Session session, Tower.Output users, Tower.Output items, float globalMean) {
@@ -189,8 +275,13 @@ public final class TwoTowerTrainer {
                 userOffset[k] = ub[k] + globalMean;
             }
             return new Snapshot(e + 2, Vectors.augment(ur, e, ones, userOffset), Vectors.augment(ir, e, ib, ones),
-                    e + 1, Vectors.append(uq, e, ones), Vectors.append(iq, e, ip), null, Double.NaN);
+                    e + 1, Vectors.append(uq, e, ones), Vectors.append(iq, e, ip), null, Double.NaN, Double.NaN);
         }
+    }
+
+    private static <T extends org.tensorflow.Tensor> T add(List<org.tensorflow.Tensor> tensors, T t) {
+        tensors.add(t);
+        return t;
     }
 
     private static void shuffleInPlace(int[] a, SplittableRandom rnd) {
@@ -203,7 +294,8 @@ public final class TwoTowerTrainer {
     }
 
     private record Snapshot(int ratingDimension, float[] ratingUsers, float[] ratingItems, int dimension,
-            float[] userVectors, float[] itemVectors, Map<String, float[]> parameters, double validationRmse) {
+            float[] userVectors, float[] itemVectors, Map<String, float[]> parameters, double validationRmse,
+            double validationRecall) {
         double rmse(Examples examples) {
             double sq = 0;
             for (int k = 0; k < examples.size(); k++) {
@@ -217,7 +309,12 @@ public final class TwoTowerTrainer {
 
         Snapshot withParameters(Map<String, float[]> p, double rmse) {
             return new Snapshot(ratingDimension, ratingUsers, ratingItems, dimension, userVectors, itemVectors, p,
-                    rmse);
+                    rmse, validationRecall);
+        }
+
+        Snapshot withRecall(double recall) {
+            return new Snapshot(ratingDimension, ratingUsers, ratingItems, dimension, userVectors, itemVectors,
+                    parameters, validationRmse, recall);
         }
     }
 }

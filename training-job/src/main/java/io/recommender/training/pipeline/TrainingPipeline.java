@@ -59,16 +59,17 @@ public final class TrainingPipeline {
             log.println("split written to " + o.exportSplit());
         }
 
-        Features features = FeatureBuilder.build(ratings, split.train());
-        Baselines baselines = Baselines.fit(ratings, split.train());
+        Features features = FeatureBuilder.build(ratings, split.train(), o.config().history());
+        Baselines baselines = Baselines.fit(ratings, split.train(), split.validation());
         Evaluation eval = new Evaluation(ratings, split);
 
         TwoTowerTrainer trainer = new TwoTowerTrainer(o.config());
         TrainedModel model = trainer.train(features, (float) baselines.globalMean(), examples(ratings, split.train()),
                 examples(ratings, split.validation()), r -> log.printf(Locale.ROOT,
-                        "epoch %3d  train loss %.4f  validation RMSE %.4f  %.1f s%n", r.epoch(), r.trainLoss(),
-                        r.validationRmse(), r.seconds()));
-        log.printf(Locale.ROOT, "device: %s; best epoch %d of %d%n", model.device(), model.bestEpoch(),
+                        "epoch %3d  train loss %.4f  validation RMSE %.4f  recall@10 %.4f  %.1f s%n", r.epoch(),
+                        r.trainLoss(), r.validationRmse(), r.validationRecall(), r.seconds()));
+        log.printf(Locale.ROOT, "device: %s; best epoch %d by validation recall@10 (retrieval head), %d by validation"
+                + " RMSE (rating head), of %d%n", model.device(), model.bestEpoch(), model.bestRatingEpoch(),
                 model.history().size());
 
         int[] test = split.test();
@@ -78,6 +79,9 @@ public final class TrainingPipeline {
         }
         Evaluation.Ranking ranking = eval.ranking(model::scores);
         Baselines.Results base = baselines.evaluate(eval, ratings, test);
+        log.printf(Locale.ROOT, "ranking metrics: mean over the %d users with a relevant test rating (>= %.1f); each"
+                + " user's training movies excluded; recall@10 = relevant movies in the top 10 / the user's relevant test"
+                + " movies%n", ranking.users(), io.recommender.training.eval.RankingMetrics.RELEVANT);
         Manifest.Metrics metrics = new Manifest.Metrics(eval.rmse(predicted), ranking.recallAt10(),
                 ranking.ndcgAt10(), new Manifest.Baselines(base.globalMeanRmse(), base.userItemBiasRmse(),
                         base.mostPopularRecallAt10(), base.mostPopularNdcgAt10()));

@@ -58,6 +58,26 @@ class FeatureBuilderTest {
     }
 
     @Test
+    void historyColumnsHoldTrainingItemsByWeightThenPadding() throws IOException {
+        Ratings r = MovieLensReader.read(TinyData.write(tmp));
+        // User 1 rated movies 10 (4.0), 20 (5.0), 30 (3.0) in training; user 2 only movie 10 (2.0).
+        Features f = FeatureBuilder.build(r, new int[] {0, 1, 2, 3}, 2);
+        int side = FeatureBuilder.USER_WIDTH;
+        assertThat(f.userWidth()).isEqualTo(side + 4);
+        float[] u1 = java.util.Arrays.copyOfRange(f.userRows(), 0, f.userWidth());
+        float[] u2 = java.util.Arrays.copyOfRange(f.userRows(), f.userWidth(), 2 * f.userWidth());
+        // The side features are those of the build without history.
+        Features plain = FeatureBuilder.build(r, new int[] {0, 1, 2, 3});
+        assertThat(java.util.Arrays.copyOf(u1, side)).containsExactly(java.util.Arrays.copyOf(plain.userRows(), side));
+        // User 1 keeps the two highest-rated items: movie 20 (index 1), then movie 10 (index 0).
+        assertThat(java.util.Arrays.copyOfRange(u1, side, side + 4)).containsExactly(1f, 0f,
+                FeatureBuilder.historyWeight(5f), FeatureBuilder.historyWeight(4f));
+        // User 2: one item, then a padding slot with weight 0.
+        assertThat(java.util.Arrays.copyOfRange(u2, side, side + 4)).containsExactly(0f, 0f,
+                FeatureBuilder.historyWeight(2f), 0f);
+    }
+
+    @Test
     void standardiseGivesZeroMeanUnitVarianceAndZeroForConstants() {
         float[] rows = {0, 1, 5, 0, 3, 5, 0, 5, 5};
         FeatureBuilder.standardise(rows, 3, 1, 3);

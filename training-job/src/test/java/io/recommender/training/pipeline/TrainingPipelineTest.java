@@ -7,7 +7,9 @@ import io.recommender.bundle.BundleLayout;
 import io.recommender.bundle.Manifest;
 import io.recommender.bundle.ModelBundle;
 import io.recommender.training.TrainedBundle;
+import io.recommender.training.features.FeatureBuilder;
 import io.recommender.training.model.TrainedModel;
+import io.recommender.training.model.TrainingConfig;
 import io.recommender.training.model.UserTowerVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +43,10 @@ class TrainingPipelineTest {
         assertThat(b.items().rows()).isEqualTo(9742);
         assertThat(b.items().cols()).isEqualTo(m.embedding().dimension()).isEqualTo(33);
         assertThat(b.userInputs().rows()).isEqualTo(610);
+        // A user row: index and side features, then the padded history (item indices, then weights).
+        assertThat(b.userInputs().cols()).isEqualTo(m.embedding().userInputWidth())
+                .isEqualTo(FeatureBuilder.USER_WIDTH + 2 * TrainingConfig.DEFAULT_HISTORY);
+        assertThat(m.hyperParameters()).containsEntry("history", TrainingConfig.DEFAULT_HISTORY);
         assertThat(b.titles()).containsEntry(1, "Toy Story (1995)");
         assertThat(Files.isRegularFile(b.savedModelDir().resolve("saved_model.pb"))).isTrue();
         assertThat(Files.isDirectory(b.savedModelDir().resolve("variables"))).isTrue();
@@ -70,6 +76,46 @@ class TrainingPipelineTest {
             }
             assertThat(dot).isCloseTo(scores[i], within(1e-4f));
         }
+    }
+
+    /** The served embedding follows the history in the row: a user who rates one more movie gets a new vector. */
+    @Test
+    void servedEmbeddingMovesWithTheHistory() {
+        TrainingResult r = TrainedBundle.get();
+        ModelBundle b = ModelBundle.open(r.bundle());
+        int w = b.userInputs().cols();
+        int side = FeatureBuilder.USER_WIDTH;
+        int h = (w - side) / 2;
+        // Find a user with a free history slot and add one item they have not rated, with a five-star weight.
+        int user = -1;
+        int slot = -1;
+        for (int u = 0; u < b.userInputs().rows() && user < 0; u++) {
+            for (int k = 0; k < h; k++) {
+                if (b.userInputs().values()[u * w + side + h + k] == 0f) {
+                    user = u;
+                    slot = k;
+                    break;
+                }
+            }
+        }
+        assertThat(user).isNotNegative();
+        float[] row = Arrays.copyOfRange(b.userInputs().values(), user * w, (user + 1) * w);
+        float[] moved = row.clone();
+        moved[side + slot] = 9000;
+        moved[side + h + slot] = FeatureBuilder.historyWeight(5f);
+        float[] out = UserTowerVerifier.run(b.savedModelDir(), concat(row, moved), w);
+        int d = out.length / 2;
+        assertThat(Arrays.copyOf(out, d)).isNotEqualTo(Arrays.copyOfRange(out, d, 2 * d));
+        // The unchanged row still gives the trained vector.
+        for (int k = 0; k < d; k++) {
+            assertThat(out[k]).isCloseTo(r.model().userVectors()[user * d + k], within(1e-5f));
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
