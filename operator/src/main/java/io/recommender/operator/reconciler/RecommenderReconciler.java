@@ -36,6 +36,7 @@ import io.recommender.operator.act.TfServingService;
 import io.recommender.operator.act.TrainingJob;
 import io.recommender.operator.act.WhenNeeded;
 import io.recommender.operator.act.WorkflowContext;
+import io.recommender.operator.act.Preflight;
 import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
 import io.recommender.operator.decide.Flow;
@@ -54,8 +55,11 @@ import io.recommender.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one reconciler of Recommender: observe ({@link Observer}, registry and GPU capacity), decide ({@link Flow},
@@ -97,6 +101,10 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     /** Informers cache only what this operator manages. */
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGER;
     static final Duration MIN_WAKE_UP = Duration.ofSeconds(1);
+    /** The status as read, kept for {@link #updateErrorStatus} (the reconcile replaces the resource's status). */
+    private static final String STATUS_READ = "status-read";
+    private static final Logger log = LoggerFactory.getLogger(RecommenderReconciler.class);
+    private final Failures failures = new Failures();
 
     private final Observer observer;
     private final EventRecorder events;
@@ -153,6 +161,9 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
         Instant now = clock.instant();
         RecommenderStatus before = r.getStatus();
+        if (before != null) {
+            context.managedWorkflowAndDependentResourceContext().put(STATUS_READ, before);
+        }
         Plan plan = Plan.of(r);
 
         // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects.
@@ -170,8 +181,11 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         r.setStatus(next);
         WorkflowContext.put(context, plan, decision.plan(), access.state(), access.freshLogin() == null ? null
                 : new WorkflowContext.FreshLogin(access.freshLogin(), now));
+        // Nothing is written for a Recommender whose objects would be another's or would be refused.
+        Preflight.check(r, context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
                 .throwAggregateExceptionIfErrorsPresent();
+        failures.succeeded(r.getMetadata().getUid());
 
         UpdateControl<Recommender> control;
         if (Objects.equals(before, next)) {
@@ -195,19 +209,56 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
-    /** A failure the reconcile could not handle becomes a Degraded condition; the SDK retries with backoff. */
+    /**
+     * A failure the reconcile could not handle becomes a Degraded condition (reason {@code InvalidSpec} for a spec
+     * Kubernetes refuses, else {@code ReconcileError}), written only when it changes the status, and the next
+     * attempt follows an exponential backoff (5 s doubling to 5 min). The log gets one line per attempt; the stack
+     * trace is at debug level. The SDK's own retry is not used, since it logs every attempt's stack trace.
+     */
     @Override
     public ErrorStatusUpdateControl<Recommender> updateErrorStatus(Recommender r, Context<Recommender> context,
             Exception e) {
-        RecommenderStatus s = r.getStatus() == null ? new RecommenderStatus(null, null, null, null, null, null, null,
-                null, null) : r.getStatus();
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        List<io.fabric8.kubernetes.api.model.Condition> conditions = new Conditions(s.conditions(), clock.instant(),
+        RecommenderStatus read = context.managedWorkflowAndDependentResourceContext()
+                .get(STATUS_READ, RecommenderStatus.class).orElse(null);
+        // The decided status, when the reconcile got that far; else still the status as read.
+        RecommenderStatus decided = r.getStatus();
+        Failures.Failure failure = Failures.describe(e, r);
+        String uid = r.getMetadata().getUid();
+        Duration delay = failures.backoff(uid);
+        log.info("Recommender {}/{}: {}: {} (attempt {}, next in {}s)", r.getMetadata().getNamespace(),
+                r.getMetadata().getName(), failure.reason(), failure.message(), failures.attempt(uid),
+                delay.toSeconds());
+        log.debug("Recommender {}/{} failed", r.getMetadata().getNamespace(), r.getMetadata().getName(), e);
+
+        RecommenderStatus base = decided != null ? decided : read != null ? read
+                : new RecommenderStatus(null, null, null, null, null, null, null, null, null);
+        // The conditions set here start from the status as read, so an attempt that fails the same way changes
+        // nothing, lastTransitionTime included.
+        List<io.fabric8.kubernetes.api.model.Condition> previous = new ArrayList<>(
+                base.conditions() == null ? List.of() : base.conditions());
+        List<String> replaced = List.of(ConditionTypes.DEGRADED, ConditionTypes.PROGRESSING);
+        previous.removeIf(c -> replaced.contains(c.getType()));
+        for (String type : replaced) {
+            Conditions.find(read == null ? null : read.conditions(), type).ifPresent(previous::add);
+        }
+        Conditions c = new Conditions(previous, clock.instant(),
                 r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration())
-                .setTrue(ConditionTypes.DEGRADED, "ReconcileError", message.length() > 512 ? message.substring(0, 512) : message)
-                .list();
-        r.setStatus(new RecommenderStatus(s.observedGeneration(), s.phase(), conditions, s.stable(), s.candidate(),
-                s.lastLoadTest(), s.history(), s.rejectedSpecHash(), s.retryToken()));
-        return ErrorStatusUpdateControl.patchStatus(r);
+                .setTrue(ConditionTypes.DEGRADED, failure.reason(), failure.message());
+        if (Failures.INVALID_SPEC.equals(failure.reason())) {
+            c.setFalse(ConditionTypes.PROGRESSING, Failures.INVALID_SPEC, "the spec cannot run as it is; "
+                    + "waiting for a change to it");
+        }
+        RecommenderStatus next = new RecommenderStatus(base.observedGeneration(), base.phase(), c.list(),
+                base.stable(), base.candidate(), base.lastLoadTest(), base.history(), base.rejectedSpecHash(),
+                base.retryToken());
+        ErrorStatusUpdateControl<Recommender> control;
+        if (Objects.equals(read, next)) {
+            control = ErrorStatusUpdateControl.noStatusUpdate();
+        } else {
+            events.recordTransitions(r, read == null ? null : read.conditions(), next.conditions());
+            r.setStatus(next);
+            control = ErrorStatusUpdateControl.patchStatus(r);
+        }
+        return control.withNoRetry().rescheduleAfter(delay);
     }
 }
