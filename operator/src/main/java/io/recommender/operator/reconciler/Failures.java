@@ -83,6 +83,17 @@ final class Failures {
         into.add(useful);
     }
 
+    /**
+     * An optimistic-lock conflict (409 other than AlreadyExists): someone else wrote first, the next reconcile is
+     * imminent and sees the new version. Not the spec's fault, and not worth a status write or a backoff.
+     */
+    static boolean conflict(Exception e) {
+        List<Throwable> causes = new ArrayList<>();
+        flatten(e, causes);
+        return !causes.isEmpty() && causes.stream().allMatch(t -> t instanceof KubernetesClientException k
+                && k.getCode() == 409 && !refusal(k));
+    }
+
     static boolean refusal(KubernetesClientException k) {
         return k.getCode() == 400 || k.getCode() == 422
                 || (k.getCode() == 409 && k.getStatus() != null && "AlreadyExists".equals(k.getStatus().getReason()));

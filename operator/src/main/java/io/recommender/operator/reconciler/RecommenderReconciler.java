@@ -213,11 +213,16 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
      * A failure the reconcile could not handle becomes a Degraded condition (reason {@code InvalidSpec} for a spec
      * Kubernetes refuses, else {@code ReconcileError}), written only when it changes the status, and the next
      * attempt follows an exponential backoff (5 s doubling to 5 min). The log gets one line per attempt; the stack
-     * trace is at debug level. The SDK's own retry is not used, since it logs every attempt's stack trace.
+     * trace is at debug level. The SDK's own retry is not used, since it logs every attempt's stack trace; only an
+     * optimistic-lock conflict is left to the SDK, which retries it at once with one INFO line.
      */
     @Override
     public ErrorStatusUpdateControl<Recommender> updateErrorStatus(Recommender r, Context<Recommender> context,
             Exception e) {
+        if (Failures.conflict(e)) {
+            // The SDK's own handling: one line at INFO, the next reconcile at once on the newer version.
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
         RecommenderStatus read = context.managedWorkflowAndDependentResourceContext()
                 .get(STATUS_READ, RecommenderStatus.class).orElse(null);
         // The decided status, when the reconcile got that far; else still the status as read.

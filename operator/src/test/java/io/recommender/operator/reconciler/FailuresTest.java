@@ -95,4 +95,13 @@ class FailuresTest {
         assertThat(ChildFields.map("Job", "movies-gate-abc", "movies", "spec.template.spec.containers[0].args[3]"))
                 .isEqualTo("spec.slo");
     }
+
+    @Test
+    void aWriteConflictIsLeftToTheSdkButAnExistingObjectIsNot() {
+        Status conflict = new StatusBuilder().withCode(409).withReason("Conflict").withMessage("modified").build();
+        Status exists = new StatusBuilder().withCode(409).withReason("AlreadyExists").withMessage("exists").build();
+        assertThat(Failures.conflict(new KubernetesClientException("x", 409, conflict))).isTrue();
+        assertThat(Failures.conflict(new KubernetesClientException("x", 409, exists))).isFalse();
+        assertThat(Failures.conflict(new IllegalStateException("x"))).isFalse();
+    }
 }
