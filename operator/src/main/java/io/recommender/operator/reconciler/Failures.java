@@ -70,7 +70,8 @@ final class Failures {
     private static void flatten(Throwable t, List<Throwable> into) {
         if (t instanceof AggregatedOperatorException aggregate && aggregate.getAggregatedExceptions() != null
                 && !aggregate.getAggregatedExceptions().isEmpty()) {
-            aggregate.getAggregatedExceptions().values().forEach(x -> flatten(x, into));
+            // In the dependents' order by name, so that the same failures read the same on every attempt.
+            new java.util.TreeMap<>(aggregate.getAggregatedExceptions()).values().forEach(x -> flatten(x, into));
             return;
         }
         Throwable useful = t;

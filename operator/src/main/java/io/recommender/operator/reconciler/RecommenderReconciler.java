@@ -69,6 +69,10 @@ import org.slf4j.LoggerFactory;
  */
 // Not generation-aware: the retry annotation changes no generation but must start a new attempt. Reconciles
 // caused by the operator's own status writes are cheap no-ops, since the pipeline reaches a fixed point.
+// A recommender Deployment depends on its Service (needed under the same condition, so never deleted by the
+// Service's absence): when Kubernetes refuses the Service, the Deployment is not made either. The gate Job waits
+// for the candidate's Service in its own precondition (GateJob), since depending on it would delete a finished
+// gate Job before its result is recorded.
 @ControllerConfiguration(name = RecommenderReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "registry-credentials", type = RegistryCredentialsSecret.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SECRETS),
@@ -77,14 +81,14 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "stable-serving-config", type = ServingConfig.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
     @Dependent(name = "stable-tfserving", type = TfServingDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
     @Dependent(name = "stable-tfserving-service", type = TfServingService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "stable", type = RecommenderDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "stable", type = RecommenderDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS, dependsOn = "stable-service"),
     @Dependent(name = "stable-service", type = RecommenderService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
     @Dependent(name = "autoscaler", type = Autoscaler.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
     @Dependent(name = "disruption-budget", type = DisruptionBudget.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
     @Dependent(name = "candidate-serving-config", type = ServingConfig.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
     @Dependent(name = "candidate-tfserving", type = TfServingDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
     @Dependent(name = "candidate-tfserving-service", type = TfServingService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "candidate", type = RecommenderDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "candidate", type = RecommenderDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS, dependsOn = "candidate-service"),
     @Dependent(name = "candidate-service", type = RecommenderService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
     @Dependent(name = "gate-job", type = GateJob.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
 })

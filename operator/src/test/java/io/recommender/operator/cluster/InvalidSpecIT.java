@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue #21 part 2: Recommenders that Kubernetes refuses sit beside good ones without a tight loop. Bad ones:
- * several whose candidate Deployment a ValidatingAdmissionPolicy of the namespace refuses (422 Invalid, a realistic
+ * several whose Services a ValidatingAdmissionPolicy of the namespace refuses (422 Invalid, a realistic
  * cause the operator cannot see in the spec), and one named {@code <other>-tfserving} beside a two-pod {@code <other>}. They
  * are reported as Degraded/InvalidSpec, then counted over a window: status writes (by the operator's client) and
  * the operator's log lines (the test JVM's stderr, where slf4j-simple writes).
@@ -76,13 +75,13 @@ class InvalidSpecIT {
                   failurePolicy: Fail
                   matchConstraints:
                     resourceRules:
-                    - apiGroups: ["apps"]
+                    - apiGroups: [""]
                       apiVersions: ["v1"]
                       operations: ["CREATE", "UPDATE"]
-                      resources: ["deployments"]
+                      resources: ["services"]
                   validations:
                   - expression: "!object.metadata.name.startsWith('refused-')"
-                    message: "Deployments named refused-* are not allowed in this namespace"
+                    message: "Services named refused-* are not allowed in this namespace"
                     reason: Invalid
                 """.formatted(policy);
     }
@@ -153,13 +152,11 @@ class InvalidSpecIT {
         h.client.resource(policyYaml()).create();
         h.client.resource(bindingYaml()).create();
         // The API server applies a new policy within a moment; wait until it refuses.
-        Deployment probe = new DeploymentBuilder().withNewMetadata().withName("refused-probe").endMetadata()
-                .withNewSpec().withNewSelector().addToMatchLabels("app", "probe").endSelector().withNewTemplate()
-                .withNewMetadata().addToLabels("app", "probe").endMetadata().withNewSpec().addNewContainer()
-                .withName("c").withImage("example.com/c:1").endContainer().endSpec().endTemplate().endSpec().build();
+        Service probe = new ServiceBuilder().withNewMetadata().withName("refused-probe").endMetadata().withNewSpec()
+                .addNewPort().withPort(80).endPort().endSpec().build();
         await().atMost(WAIT).until(() -> {
             try {
-                h.client.apps().deployments().inNamespace(h.namespace).resource(probe).dryRun().create();
+                h.client.services().inNamespace(h.namespace).resource(probe).dryRun().create();
                 return false;
             } catch (KubernetesClientException e) {
                 return e.getCode() == 422;
@@ -186,7 +183,7 @@ class InvalidSpecIT {
         assertThat(degraded("books-tfserving").orElseThrow().getMessage()).startsWith("metadata.name: ")
                 .contains("books-tfserving").contains("Recommender books").doesNotContain("Exception")
                 .doesNotContain("https://");
-        assertThat(degraded("refused-1").orElseThrow().getMessage()).contains("Deployment refused-1-candidate")
+        assertThat(degraded("refused-1").orElseThrow().getMessage()).contains("Service refused-1")
                 .contains("not allowed in this namespace").doesNotContain("\n").doesNotContain("https://")
                 .doesNotContain("Exception");
         // The other Recommender's objects are untouched: still books's.
@@ -226,7 +223,14 @@ class InvalidSpecIT {
 
         await().atMost(WAIT).until(() -> ready("movies") && ready("music"));
         assertThat(degraded("movies").orElseThrow().getStatus()).isEqualTo("False");
-        assertThat(h.client.apps().deployments().inNamespace(h.namespace).withName("refused-1-candidate").get()).isNull();
+        // Nothing half-made: without its Service, no refused Recommender got a Deployment or a gate Job.
+        for (int i = 1; i <= REFUSED; i++) {
+            String n = "refused-" + i;
+            assertThat(h.client.apps().deployments().inNamespace(h.namespace).list().getItems())
+                    .noneMatch(d -> d.getMetadata().getName().startsWith(n + "-") || d.getMetadata().getName().equals(n));
+            assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).list().getItems())
+                    .noneMatch(j -> j.getMetadata().getName().startsWith(n + "-"));
+        }
     }
 
     /** Passes everything through to stderr and keeps each line. */
