@@ -95,6 +95,15 @@ final class Failures {
                 && k.getCode() == 409 && !refusal(k));
     }
 
+    /** The Recommender itself is gone (deleted during the reconcile): nothing to report, its deletion follows. */
+    static boolean recommenderGone(Exception e) {
+        List<Throwable> causes = new ArrayList<>();
+        flatten(e, causes);
+        return causes.stream().anyMatch(t -> t instanceof KubernetesClientException k && k.getCode() == 404
+                && k.getStatus() != null && k.getStatus().getDetails() != null
+                && "recommenders".equals(k.getStatus().getDetails().getKind()));
+    }
+
     static boolean refusal(KubernetesClientException k) {
         return k.getCode() == 400 || k.getCode() == 422
                 || (k.getCode() == 409 && k.getStatus() != null && "AlreadyExists".equals(k.getStatus().getReason()));

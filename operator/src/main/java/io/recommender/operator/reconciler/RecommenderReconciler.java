@@ -227,6 +227,11 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
             // The SDK's own handling: one line at INFO, the next reconcile at once on the newer version.
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
+        if (Failures.recommenderGone(e)) {
+            log.debug("Recommender {}/{} was deleted during its reconcile", r.getMetadata().getNamespace(),
+                    r.getMetadata().getName(), e);
+            return ErrorStatusUpdateControl.<Recommender>noStatusUpdate().withNoRetry();
+        }
         RecommenderStatus read = context.managedWorkflowAndDependentResourceContext()
                 .get(STATUS_READ, RecommenderStatus.class).orElse(null);
         // The decided status, when the reconcile got that far; else still the status as read.

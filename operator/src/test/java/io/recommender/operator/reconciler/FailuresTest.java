@@ -104,4 +104,14 @@ class FailuresTest {
         assertThat(Failures.conflict(new KubernetesClientException("x", 409, exists))).isFalse();
         assertThat(Failures.conflict(new IllegalStateException("x"))).isFalse();
     }
+
+    @Test
+    void aRecommenderDeletedDuringItsReconcileIsNotReported() {
+        Status gone = new StatusBuilder().withCode(404).withReason("NotFound").withNewDetails().withKind("recommenders")
+                .withName("movies").endDetails().build();
+        Status jobGone = new StatusBuilder().withCode(404).withReason("NotFound").withNewDetails().withKind("jobs")
+                .withName("movies-gate-1").endDetails().build();
+        assertThat(Failures.recommenderGone(new KubernetesClientException("x", 404, gone))).isTrue();
+        assertThat(Failures.recommenderGone(new KubernetesClientException("x", 404, jobGone))).isFalse();
+    }
 }
