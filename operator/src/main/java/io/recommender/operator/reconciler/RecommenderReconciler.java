@@ -36,6 +36,7 @@ import io.recommender.operator.act.TfServingService;
 import io.recommender.operator.act.TrainingJob;
 import io.recommender.operator.act.WhenNeeded;
 import io.recommender.operator.act.WorkflowContext;
+import io.recommender.operator.act.Preflight;
 import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
 import io.recommender.operator.decide.Flow;
@@ -54,8 +55,11 @@ import io.recommender.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one reconciler of Recommender: observe ({@link Observer}, registry and GPU capacity), decide ({@link Flow},
@@ -65,6 +69,10 @@ import java.util.Objects;
  */
 // Not generation-aware: the retry annotation changes no generation but must start a new attempt. Reconciles
 // caused by the operator's own status writes are cheap no-ops, since the pipeline reaches a fixed point.
+// A recommender Deployment depends on its Service (needed under the same condition, so never deleted by the
+// Service's absence): when Kubernetes refuses the Service, the Deployment is not made either. The gate Job waits
+// for the candidate's Service in its own precondition (GateJob), since depending on it would delete a finished
+// gate Job before its result is recorded.
 @ControllerConfiguration(name = RecommenderReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "registry-credentials", type = RegistryCredentialsSecret.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SECRETS),
@@ -73,14 +81,14 @@ import java.util.Objects;
     @Dependent(name = "stable-serving-config", type = ServingConfig.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
     @Dependent(name = "stable-tfserving", type = TfServingDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
     @Dependent(name = "stable-tfserving-service", type = TfServingService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "stable", type = RecommenderDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "stable", type = RecommenderDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS, dependsOn = "stable-service"),
     @Dependent(name = "stable-service", type = RecommenderService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
     @Dependent(name = "autoscaler", type = Autoscaler.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
     @Dependent(name = "disruption-budget", type = DisruptionBudget.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
     @Dependent(name = "candidate-serving-config", type = ServingConfig.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
     @Dependent(name = "candidate-tfserving", type = TfServingDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
     @Dependent(name = "candidate-tfserving-service", type = TfServingService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
-    @Dependent(name = "candidate", type = RecommenderDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
+    @Dependent(name = "candidate", type = RecommenderDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS, dependsOn = "candidate-service"),
     @Dependent(name = "candidate-service", type = RecommenderService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
     @Dependent(name = "gate-job", type = GateJob.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
 })
@@ -97,6 +105,10 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     /** Informers cache only what this operator manages. */
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGER;
     static final Duration MIN_WAKE_UP = Duration.ofSeconds(1);
+    /** The status as read, kept for {@link #updateErrorStatus} (the reconcile replaces the resource's status). */
+    private static final String STATUS_READ = "status-read";
+    private static final Logger log = LoggerFactory.getLogger(RecommenderReconciler.class);
+    private final Failures failures = new Failures();
 
     private final Observer observer;
     private final EventRecorder events;
@@ -153,6 +165,9 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
         Instant now = clock.instant();
         RecommenderStatus before = r.getStatus();
+        if (before != null) {
+            context.managedWorkflowAndDependentResourceContext().put(STATUS_READ, before);
+        }
         Plan plan = Plan.of(r);
 
         // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects.
@@ -170,8 +185,11 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         r.setStatus(next);
         WorkflowContext.put(context, plan, decision.plan(), access.state(), access.freshLogin() == null ? null
                 : new WorkflowContext.FreshLogin(access.freshLogin(), now));
+        // Nothing is written for a Recommender whose objects would be another's or would be refused.
+        Preflight.check(r, context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
                 .throwAggregateExceptionIfErrorsPresent();
+        failures.succeeded(r.getMetadata().getUid());
 
         UpdateControl<Recommender> control;
         if (Objects.equals(before, next)) {
@@ -195,19 +213,66 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
-    /** A failure the reconcile could not handle becomes a Degraded condition; the SDK retries with backoff. */
+    /**
+     * A failure the reconcile could not handle becomes a Degraded condition (reason {@code InvalidSpec} for a spec
+     * Kubernetes refuses, else {@code ReconcileError}), written only when it changes the status, and the next
+     * attempt follows an exponential backoff (5 s doubling to 5 min). The log gets one line per attempt; the stack
+     * trace is at debug level. The SDK's own retry is not used, since it logs every attempt's stack trace; only an
+     * optimistic-lock conflict is left to the SDK, which retries it at once with one INFO line.
+     */
     @Override
     public ErrorStatusUpdateControl<Recommender> updateErrorStatus(Recommender r, Context<Recommender> context,
             Exception e) {
-        RecommenderStatus s = r.getStatus() == null ? new RecommenderStatus(null, null, null, null, null, null, null,
-                null, null) : r.getStatus();
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        List<io.fabric8.kubernetes.api.model.Condition> conditions = new Conditions(s.conditions(), clock.instant(),
+        if (Failures.conflict(e)) {
+            // The SDK's own handling: one line at INFO, the next reconcile at once on the newer version.
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        if (Failures.recommenderGone(e)) {
+            log.debug("Recommender {}/{} was deleted during its reconcile", r.getMetadata().getNamespace(),
+                    r.getMetadata().getName(), e);
+            return ErrorStatusUpdateControl.<Recommender>noStatusUpdate().withNoRetry();
+        }
+        RecommenderStatus read = context.managedWorkflowAndDependentResourceContext()
+                .get(STATUS_READ, RecommenderStatus.class).orElse(null);
+        // The decided status, when the reconcile got that far; else still the status as read.
+        RecommenderStatus decided = r.getStatus();
+        Failures.Failure failure = Failures.describe(e, r);
+        String uid = r.getMetadata().getUid();
+        Duration delay = failures.backoff(uid);
+        log.info("Recommender {}/{}: {}: {} (attempt {}, next in {}s)", r.getMetadata().getNamespace(),
+                r.getMetadata().getName(), failure.reason(), failure.message(), failures.attempt(uid),
+                delay.toSeconds());
+        log.debug("Recommender {}/{} failed", r.getMetadata().getNamespace(), r.getMetadata().getName(), e);
+
+        RecommenderStatus base = decided != null ? decided : read != null ? read
+                : new RecommenderStatus(null, null, null, null, null, null, null, null, null);
+        // The conditions set here start from the status as read, so an attempt that fails the same way changes
+        // nothing, lastTransitionTime included.
+        List<io.fabric8.kubernetes.api.model.Condition> previous = new ArrayList<>(
+                base.conditions() == null ? List.of() : base.conditions());
+        List<String> replaced = List.of(ConditionTypes.DEGRADED, ConditionTypes.PROGRESSING);
+        previous.removeIf(c -> replaced.contains(c.getType()));
+        for (String type : replaced) {
+            Conditions.find(read == null ? null : read.conditions(), type).ifPresent(previous::add);
+        }
+        Conditions c = new Conditions(previous, clock.instant(),
                 r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration())
-                .setTrue(ConditionTypes.DEGRADED, "ReconcileError", message.length() > 512 ? message.substring(0, 512) : message)
-                .list();
-        r.setStatus(new RecommenderStatus(s.observedGeneration(), s.phase(), conditions, s.stable(), s.candidate(),
-                s.lastLoadTest(), s.history(), s.rejectedSpecHash(), s.retryToken()));
-        return ErrorStatusUpdateControl.patchStatus(r);
+                .setTrue(ConditionTypes.DEGRADED, failure.reason(), failure.message());
+        if (Failures.INVALID_SPEC.equals(failure.reason())) {
+            c.setFalse(ConditionTypes.PROGRESSING, Failures.INVALID_SPEC, "the spec cannot run as it is; "
+                    + "waiting for a change to it");
+        }
+        RecommenderStatus next = new RecommenderStatus(base.observedGeneration(), base.phase(), c.list(),
+                base.stable(), base.candidate(), base.lastLoadTest(), base.history(), base.rejectedSpecHash(),
+                base.retryToken());
+        ErrorStatusUpdateControl<Recommender> control;
+        if (Objects.equals(read, next)) {
+            control = ErrorStatusUpdateControl.noStatusUpdate();
+        } else {
+            events.recordTransitions(r, read == null ? null : read.conditions(), next.conditions());
+            r.setStatus(next);
+            control = ErrorStatusUpdateControl.patchStatus(r);
+        }
+        return control.withNoRetry().rescheduleAfter(delay);
     }
 }

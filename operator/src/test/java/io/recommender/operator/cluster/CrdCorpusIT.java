@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in the message (the field's path and what is wrong, in words); each file under valid/ is accepted. Each file under
  * operator/ is accepted too, although nothing can run it: Kubernetes refuses an object the operator builds from it
  * (a request above the default limit the operator adds, say) or it collides with another Recommender's objects.
- * No schema rule can see that; the operator must refuse those in the Recommender's status (issue #21, part 2).
+ * No schema rule can see that; the operator makes the first kind runnable (its defaults follow what the spec gives)
+ * and refuses the second in the Recommender's status as InvalidSpec (issue #21, part 2).
  *
  * <p>Kubernetes stops its CEL rules when a type, required-field, enum or size error is found and then adds "some
  * validation rules were not checked because the object was invalid" to the message. The schema avoids that where it

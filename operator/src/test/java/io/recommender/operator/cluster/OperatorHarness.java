@@ -1,6 +1,9 @@
 package io.recommender.operator.cluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.OperatorConfig;
@@ -8,7 +11,12 @@ import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import io.recommender.testsupport.ControlPlane;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An operator run in the test JVM against the real control plane, in a namespace of its own. It can be
@@ -18,7 +26,20 @@ final class OperatorHarness implements AutoCloseable {
     static final OperatorConfig IMAGES = new OperatorConfig("registry.example.com/recs/training-job:test",
             "registry.example.com/recs/load-test:test");
 
-    final KubernetesClient client = ControlPlane.client();
+    /** Status writes the operator made, by Recommender name (the test itself never writes a status). */
+    final Map<String, AtomicInteger> statusWrites = new ConcurrentHashMap<>();
+    final KubernetesClient client = ControlPlane.clientBuilder().withHttpClientBuilderConsumer(b ->
+            b.addOrReplaceInterceptor("count-status-writes", new Interceptor() {
+                @Override
+                public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                    Matcher m = STATUS.matcher(request.uri().getPath());
+                    if (!"GET".equals(request.method()) && m.matches()) {
+                        statusWrites.computeIfAbsent(m.group(1), k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+            })).build();
+    private static final Pattern STATUS =
+            Pattern.compile("/apis/recommender\\.io/v1alpha1/namespaces/[^/]+/recommenders/([^/]+)/status");
     final SimulatedJobResults results = new SimulatedJobResults();
     final String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8);
     private Operator operator;
