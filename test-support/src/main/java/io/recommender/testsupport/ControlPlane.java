@@ -1,5 +1,8 @@
 package io.recommender.testsupport;
 
+import java.util.stream.Stream;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,6 +56,32 @@ public final class ControlPlane {
     public static void createNamespace(KubernetesClient client, String name) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .serverSideApply();
+    }
+
+    /** A client with the committed CRD installed and {@code namespace} created: what a test applying Recommenders needs. */
+    public static KubernetesClient clientWithCrd(String namespace) {
+        KubernetesClient client = client();
+        installCrd(client);
+        createNamespace(client, namespace);
+        return client;
+    }
+
+    /**
+     * Creates the manifest in {@code file} as {@code kubectl apply --dry-run=server --validate=strict} would: the
+     * API server validates it completely (schema, CEL rules, unknown fields) and stores nothing.
+     */
+    public static GenericKubernetesResource dryRunCreate(KubernetesClient client, String namespace, Path file)
+            throws IOException {
+        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(Files.readString(file),
+                GenericKubernetesResource.class);
+        return client.resource(r).inNamespace(namespace).dryRun().fieldValidation(Validation.STRICT).create();
+    }
+
+    /** The {@code .yaml} files of a folder, sorted by name (test parameters in a stable order). */
+    public static Stream<Path> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
     }
 
     /** A client for this control plane (started first if it is not running). */

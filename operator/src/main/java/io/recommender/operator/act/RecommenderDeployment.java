@@ -25,12 +25,9 @@ import java.util.Map;
  * The recommender Deployment of a role, {@code <name>} or {@code <name>-candidate}, while the role has a version;
  * in the one-pod topology TensorFlow Serving runs beside the recommender.
  */
-public abstract class RecommenderDeployment extends ServingObject<Deployment> {
-    private final Role role;
-
+public abstract class RecommenderDeployment extends RoleObject<Deployment> {
     RecommenderDeployment(Role role) {
-        super(Deployment.class);
-        this.role = role;
+        super(Deployment.class, role);
     }
 
     @Override

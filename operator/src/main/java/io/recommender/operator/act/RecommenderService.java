@@ -9,12 +9,9 @@ import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.ServingObjects;
 
 /** The Service in front of a role's recommender pods. The stable one stays while no version serves, so clients keep one address. */
-public abstract class RecommenderService extends ServingObject<Service> {
-    private final Role role;
-
+public abstract class RecommenderService extends RoleObject<Service> {
     RecommenderService(Role role) {
-        super(Service.class);
-        this.role = role;
+        super(Service.class, role);
     }
 
     @Override

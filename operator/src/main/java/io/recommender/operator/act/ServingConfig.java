@@ -11,22 +11,14 @@ import io.recommender.operator.serving.ServingObjects;
 import java.util.Map;
 
 /** The ConfigMap that hands a role's recommender its TensorFlow Serving address, in the two-pod topology. */
-public abstract class ServingConfig extends ServingObject<ConfigMap> {
-    private final Role role;
-
+public abstract class ServingConfig extends TwoPodObject<ConfigMap> {
     ServingConfig(Role role) {
-        super(ConfigMap.class);
-        this.role = role;
+        super(ConfigMap.class, role);
     }
 
     @Override
     String name(Recommender r, Plan plan) {
         return Names.servingConfig(r, role);
-    }
-
-    @Override
-    boolean needed(Recommender r, Plan plan) {
-        return ServingObjects.twoPod(plan.version(role));
     }
 
     @Override

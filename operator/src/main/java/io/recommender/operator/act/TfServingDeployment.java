@@ -11,22 +11,14 @@ import io.recommender.operator.serving.ServingObjects;
 import java.util.List;
 
 /** TensorFlow Serving's own Deployment of a role, in the two-pod topology. */
-public abstract class TfServingDeployment extends ServingObject<Deployment> {
-    private final Role role;
-
+public abstract class TfServingDeployment extends TwoPodObject<Deployment> {
     TfServingDeployment(Role role) {
-        super(Deployment.class);
-        this.role = role;
+        super(Deployment.class, role);
     }
 
     @Override
     String name(Recommender r, Plan plan) {
         return Names.tfServing(r, role);
-    }
-
-    @Override
-    boolean needed(Recommender r, Plan plan) {
-        return ServingObjects.twoPod(plan.version(role));
     }
 
     @Override

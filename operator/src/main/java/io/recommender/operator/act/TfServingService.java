@@ -9,22 +9,14 @@ import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.ServingObjects;
 
 /** The Service in front of a role's TensorFlow Serving pods, in the two-pod topology. */
-public abstract class TfServingService extends ServingObject<Service> {
-    private final Role role;
-
+public abstract class TfServingService extends TwoPodObject<Service> {
     TfServingService(Role role) {
-        super(Service.class);
-        this.role = role;
+        super(Service.class, role);
     }
 
     @Override
     String name(Recommender r, Plan plan) {
         return Names.tfServing(r, role);
-    }
-
-    @Override
-    boolean needed(Recommender r, Plan plan) {
-        return ServingObjects.twoPod(plan.version(role));
     }
 
     @Override

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.recommender.testsupport.ControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,9 +42,7 @@ class CrdCorpusIT {
 
     @BeforeAll
     static void installCrd() {
-        client = ControlPlane.client();
-        ControlPlane.installCrd(client);
-        ControlPlane.createNamespace(client, NAMESPACE);
+        client = ControlPlane.clientWithCrd(NAMESPACE);
     }
 
     @AfterAll
@@ -55,17 +52,11 @@ class CrdCorpusIT {
     }
 
     static Stream<Path> invalid() throws IOException {
-        return yamlFiles(CORPUS.resolve("invalid"));
+        return ControlPlane.yamlFiles(CORPUS.resolve("invalid"));
     }
 
     static Stream<Path> valid() throws IOException {
-        return yamlFiles(CORPUS.resolve("valid"));
-    }
-
-    private static Stream<Path> yamlFiles(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
-        }
+        return ControlPlane.yamlFiles(CORPUS.resolve("valid"));
     }
 
     @Test
@@ -85,7 +76,7 @@ class CrdCorpusIT {
                 .matches("(spec|metadata)[.\\w\\[\\]]*( must.*)?");
 
         KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
-                () -> dryRunCreate(spec));
+                () -> ControlPlane.dryRunCreate(client, NAMESPACE, spec));
 
         assertThat(refused).as("%s is refused", spec).isNotNull();
         // 422 for a schema or rule violation; 400 for a field the schema does not know.
@@ -103,26 +94,20 @@ class CrdCorpusIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("valid")
     void edgeCaseIsAccepted(Path spec) throws IOException {
-        GenericKubernetesResource created = dryRunCreate(spec);
+        GenericKubernetesResource created = ControlPlane.dryRunCreate(client, NAMESPACE, spec);
 
         assertThat(created.getMetadata().getUid()).as("the server's dry run fills in a uid").isNotBlank();
     }
 
     static Stream<Path> onlyTheOperatorCanRefuse() throws IOException {
-        return yamlFiles(CORPUS.resolve("operator"));
+        return ControlPlane.yamlFiles(CORPUS.resolve("operator"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("onlyTheOperatorCanRefuse")
     void unrunnableSpecTheSchemaCannotSeeIsAccepted(Path spec) throws IOException {
-        GenericKubernetesResource created = dryRunCreate(spec);
+        GenericKubernetesResource created = ControlPlane.dryRunCreate(client, NAMESPACE, spec);
 
         assertThat(created.getMetadata().getUid()).isNotBlank();
-    }
-
-    private static GenericKubernetesResource dryRunCreate(Path spec) throws IOException {
-        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(Files.readString(spec),
-                GenericKubernetesResource.class);
-        return client.resource(r).inNamespace(NAMESPACE).dryRun().fieldValidation(Validation.STRICT).create();
     }
 }

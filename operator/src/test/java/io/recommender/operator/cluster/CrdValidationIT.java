@@ -44,9 +44,7 @@ class CrdValidationIT {
 
     @BeforeAll
     static void installCrd() {
-        client = ControlPlane.client();
-        ControlPlane.installCrd(client);
-        ControlPlane.createNamespace(client, NAMESPACE);
+        client = ControlPlane.clientWithCrd(NAMESPACE);
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.recommender.testsupport.ControlPlane;
 import io.recommender.testsupport.Repo;
 import java.io.IOException;
@@ -34,9 +33,7 @@ class ExamplesIT {
 
     @BeforeAll
     static void installCrd() {
-        client = ControlPlane.client();
-        ControlPlane.installCrd(client);
-        ControlPlane.createNamespace(client, NAMESPACE);
+        client = ControlPlane.clientWithCrd(NAMESPACE);
     }
 
     @AfterAll
@@ -46,23 +43,17 @@ class ExamplesIT {
     }
 
     static Stream<Path> examples() throws IOException {
-        return yamlFiles(EXAMPLES);
+        return ControlPlane.yamlFiles(EXAMPLES);
     }
 
     static Stream<Path> invalidExamples() throws IOException {
-        return yamlFiles(EXAMPLES.resolve("invalid"));
-    }
-
-    private static Stream<Path> yamlFiles(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
-        }
+        return ControlPlane.yamlFiles(EXAMPLES.resolve("invalid"));
     }
 
     @ParameterizedTest
     @MethodSource("examples")
     void exampleIsAccepted(Path example) throws IOException {
-        GenericKubernetesResource created = dryRunCreate(example);
+        GenericKubernetesResource created = ControlPlane.dryRunCreate(client, NAMESPACE, example);
 
         assertThat(created.getKind()).isEqualTo("Recommender");
         assertThat(created.getMetadata().getUid()).as("the server's dry run fills in a uid").isNotBlank();
@@ -77,17 +68,11 @@ class ExamplesIT {
                 .singleElement().asString().isNotBlank();
 
         KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
-                () -> dryRunCreate(example));
+                () -> ControlPlane.dryRunCreate(client, NAMESPACE, example));
 
         assertThat(refused).as("%s is refused", example).isNotNull();
         // 422 for a schema or rule violation; 400 for a field the schema does not know.
         assertThat(refused.getCode()).isIn(400, 422);
         assertThat(refused.getMessage()).contains(expected.get(0));
-    }
-
-    private static GenericKubernetesResource dryRunCreate(Path example) throws IOException {
-        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(Files.readString(example),
-                GenericKubernetesResource.class);
-        return client.resource(r).inNamespace(NAMESPACE).dryRun().fieldValidation(Validation.STRICT).create();
     }
 }
