@@ -2,6 +2,7 @@ package io.recommender.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -9,11 +10,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -191,13 +195,11 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                 .throwAggregateExceptionIfErrorsPresent();
         failures.succeeded(r.getMetadata().getUid());
 
-        UpdateControl<Recommender> control;
-        if (Objects.equals(before, next)) {
-            control = UpdateControl.noUpdate();
-        } else {
+        if (!Objects.equals(before, next)) {
+            writeStatus(r, next, context);
             events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
-            control = UpdateControl.patchStatus(r);
         }
+        UpdateControl<Recommender> control = UpdateControl.noUpdate();
         Instant releaseRetry = gpu.release(context, gpuPods, now);
         // Credential refreshes, registry retries and GPU capacity looks happen on time, whether or not an event comes.
         Instant wakeUp = earliest(earliest(access.wakeUp(), decision.wakeUp()),
@@ -207,6 +209,19 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                     : Duration.between(now, wakeUp));
         }
         return control;
+    }
+
+    /**
+     * Writes the status with optimistic locking and keeps the written resource in the SDK's cache, so the next
+     * reconcile (often already queued by an owned object's change) reads this status, not the one before it; a
+     * stale read would decide and announce the same transition twice. Events follow only a successful write.
+     */
+    private static void writeStatus(Recommender r, RecommenderStatus next, Context<Recommender> context) {
+        Recommender statusOnly = new Recommender();
+        statusOnly.setMetadata(new ObjectMetaBuilder().withName(r.getMetadata().getName())
+                .withNamespace(r.getMetadata().getNamespace()).build());
+        statusOnly.setStatus(next);
+        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(r, statusOnly, context);
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -265,14 +280,16 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         RecommenderStatus next = new RecommenderStatus(base.observedGeneration(), base.phase(), c.list(),
                 base.stable(), base.candidate(), base.lastLoadTest(), base.history(), base.rejectedSpecHash(),
                 base.retryToken());
-        ErrorStatusUpdateControl<Recommender> control;
-        if (Objects.equals(read, next)) {
-            control = ErrorStatusUpdateControl.noStatusUpdate();
-        } else {
-            events.recordTransitions(r, read == null ? null : read.conditions(), next.conditions());
-            r.setStatus(next);
-            control = ErrorStatusUpdateControl.patchStatus(r);
+        if (!Objects.equals(read, next)) {
+            try {
+                writeStatus(r, next, context);
+                events.recordTransitions(r, read == null ? null : read.conditions(), next.conditions());
+            } catch (KubernetesClientException | OperatorException writeFailed) {
+                // The next attempt (below) writes it again; the failure itself is already in the log line above.
+                log.info("Recommender {}/{}: could not record the failure in status: {}",
+                        r.getMetadata().getNamespace(), r.getMetadata().getName(), writeFailed.getMessage());
+            }
         }
-        return control.withNoRetry().rescheduleAfter(delay);
+        return ErrorStatusUpdateControl.<Recommender>noStatusUpdate().withNoRetry().rescheduleAfter(delay);
     }
 }
