@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -31,17 +32,38 @@ final class Failures {
 
     record Failure(String reason, String message) {}
 
-    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private record Attempts(int count, long lastNanos) {}
+
+    private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
+    Failures() {
+        this(System::nanoTime);
+    }
+
+    Failures(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /** The delay before the next attempt after this failure of {@code uid}; each failure doubles it, up to MAX. */
     Duration backoff(String uid) {
-        int n = attempts.merge(uid, 1, Integer::sum);
+        long now = nanoTime.getAsLong();
+        // A deleted Recommender gets no further reconcile to clear its count (the operator keeps no finalizer), so
+        // counts not touched for twice the longest delay are dropped: a live one fails again well before that.
+        attempts.values().removeIf(a -> now - a.lastNanos() > 2 * MAX.toNanos());
+        int n = attempts.merge(uid, new Attempts(1, now), (a, b) -> new Attempts(a.count() + 1, now)).count();
         long seconds = FIRST.toSeconds() << Math.min(n - 1, 16);
         return seconds >= MAX.toSeconds() ? MAX : Duration.ofSeconds(seconds);
     }
 
     int attempt(String uid) {
-        return attempts.getOrDefault(uid, 0);
+        Attempts a = attempts.get(uid);
+        return a == null ? 0 : a.count();
+    }
+
+    /** How many Recommenders have a failure count (for tests). */
+    int tracked() {
+        return attempts.size();
     }
 
     void succeeded(String uid) {

@@ -40,6 +40,7 @@ class InvalidSpecIT {
     static final Duration WAIT = Duration.ofSeconds(90);
     static final Duration WINDOW = Duration.ofSeconds(40);
     static final int REFUSED = 19;
+    static final Duration IDLE_WINDOW = Duration.ofSeconds(15);
 
     OperatorHarness h;
     String policy;
@@ -167,6 +168,8 @@ class InvalidSpecIT {
         create(Fixtures.artifact("books", Topology.TwoPod));
         gatePasses("books");
         await().atMost(WAIT).until(() -> ready("books"));
+        // The operator's idle cost with one settled Recommender, to compare the window below with.
+        double idle = cpuShare(IDLE_WINDOW);
         create(Fixtures.artifact("books-tfserving", Topology.OnePod));
         List<String> bad = new ArrayList<>(List.of("books-tfserving"));
         for (int i = 1; i <= REFUSED; i++) {
@@ -204,7 +207,7 @@ class InvalidSpecIT {
             since.put(n, degraded(n).orElseThrow().getLastTransitionTime());
         }
         long framesBefore = stackFrames();
-        Thread.sleep(WINDOW.toMillis());
+        double busy = cpuShare(WINDOW);
 
         // Backoff 5 s doubling: at most 4 steps fit in 40 s even from the first step, so at most 4 attempts.
         StringBuilder report = new StringBuilder("per Recommender over " + WINDOW.toSeconds() + " s (writes total/window,"
@@ -219,6 +222,12 @@ class InvalidSpecIT {
             assertThat(degraded(n).orElseThrow().getLastTransitionTime()).as(n + " Degraded since").isEqualTo(since.get(n));
         }
         stderr.println(report);
+        double later = cpuShare(IDLE_WINDOW);
+        // Figures, not assertions (the machine is shared): the attempts above are what is asserted.
+        stderr.printf("test JVM CPU (operator, API client, this test) as a share of one core: %.1f %% idle with one "
+                + "settled Recommender; with %d refused ones backing off: %.1f %% in the %d s after all were reported, "
+                + "%.1f %% in the %d s after that%n", 100 * idle, bad.size(), 100 * busy, WINDOW.toSeconds(), 100 * later,
+                IDLE_WINDOW.toSeconds());
         assertThat(stackFrames() - framesBefore).as("stack trace lines in the log").isZero();
 
         await().atMost(WAIT).until(() -> ready("movies") && ready("music"));
@@ -231,6 +240,15 @@ class InvalidSpecIT {
             assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).list().getItems())
                     .noneMatch(j -> j.getMetadata().getName().startsWith(n + "-"));
         }
+    }
+
+    /** The share of one core this JVM used while sleeping for {@code window}. */
+    static double cpuShare(Duration window) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        return (double) (os.getProcessCpuTime() - cpu) / (System.nanoTime() - start);
     }
 
     /** Passes everything through to stderr and keeps each line. */

@@ -80,6 +80,22 @@ class FailuresTest {
     }
 
     @Test
+    void theCountOfARecommenderThatStoppedFailingIsForgottenAfterTwiceTheLongestDelay() {
+        long[] now = {0};
+        Failures failures = new Failures(() -> now[0]);
+        failures.backoff("deleted");
+        failures.backoff("deleted");
+        now[0] = Failures.MAX.toNanos();
+        failures.backoff("live");
+        assertThat(failures.tracked()).isEqualTo(2);
+        now[0] = 2 * Failures.MAX.toNanos() + 1;
+        failures.backoff("live");
+        assertThat(failures.tracked()).isEqualTo(1);
+        assertThat(failures.attempt("deleted")).isZero();
+        assertThat(failures.attempt("live")).isEqualTo(2);
+    }
+
+    @Test
     void childFieldsMapBackToTheRecommendersFields() {
         assertThat(ChildFields.map("Job", "movies-train-abc", "movies", "spec.template.spec.nodeSelector"))
                 .isEqualTo("spec.model.training.nodeSelector");
