@@ -2,6 +2,7 @@ package io.recommender.operator.act;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -13,7 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What is checked before the workflow writes anything: owned objects named after another Recommender's. A
+ * What is checked before the workflow writes anything: owned objects named after another Recommender's, and the
+ * serving objects still to be made, made on trial first (a server-side dry run). A
  * Recommender named {@code movies-candidate} beside {@code movies} would make objects of the names {@code movies}
  * uses for its candidate. Found in the informers' caches; the other Recommender's objects are never touched.
  * (Jobs are not checked: their names carry a hash.)
@@ -46,6 +48,24 @@ public final class Preflight {
                         + " it needs belongs to Recommender " + other.get().getName()
                         + " in the same namespace; choose a name that is not another Recommender's name followed by "
                         + "-candidate or -tfserving");
+            }
+        }
+        // Each serving object still to be made is first made on trial (a server-side dry run: the API server's
+        // validation and admission, nothing stored), so that a refused one stops the reconcile before any other is
+        // written. Objects that exist are left to their update, which Kubernetes checks as it writes.
+        for (ServingObject<?> o : SERVING) {
+            if (!o.needed(r, plan) || cached(context, o.resourceType(),
+                    new ResourceID(o.name(r, plan), namespace)).isPresent()) {
+                continue;
+            }
+            try {
+                context.getClient().resource(o.desired(r, plan)).inNamespace(namespace).dryRun().create();
+            } catch (KubernetesClientException e) {
+                // A refusal says what is wrong with the spec; anything else (the object made meanwhile, the API
+                // server busy) is left to the write itself.
+                if (e.getCode() == 400 || e.getCode() == 422) {
+                    throw e;
+                }
             }
         }
     }

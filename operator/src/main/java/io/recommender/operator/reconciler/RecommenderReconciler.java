@@ -217,6 +217,14 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
      * stale read would decide and announce the same transition twice. Events follow only a successful write.
      */
     private static void writeStatus(Recommender r, RecommenderStatus next, Context<Recommender> context) {
+        if (!context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource()) {
+            // As the SDK itself writes without server-side apply: the whole status, replaced.
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(r, context, fresh -> {
+                fresh.setStatus(next);
+                return fresh;
+            });
+            return;
+        }
         Recommender statusOnly = new Recommender();
         statusOnly.setMetadata(new ObjectMetaBuilder().withName(r.getMetadata().getName())
                 .withNamespace(r.getMetadata().getNamespace()).build());

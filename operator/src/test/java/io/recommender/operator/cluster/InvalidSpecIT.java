@@ -232,9 +232,14 @@ class InvalidSpecIT {
 
         await().atMost(WAIT).until(() -> ready("movies") && ready("music"));
         assertThat(degraded("movies").orElseThrow().getStatus()).isEqualTo("False");
-        // Nothing half-made: without its Service, no refused Recommender got a Deployment or a gate Job.
+        // Nothing half-made: each serving object is tried (dry run) before any is written, so a refused Recommender
+        // got no object at all: no ServiceAccount, ConfigMap, Deployment or gate Job beside the refused Service.
         for (int i = 1; i <= REFUSED; i++) {
             String n = "refused-" + i;
+            assertThat(h.client.serviceAccounts().inNamespace(h.namespace).list().getItems())
+                    .noneMatch(a -> a.getMetadata().getName().startsWith(n + "-"));
+            assertThat(h.client.configMaps().inNamespace(h.namespace).list().getItems())
+                    .noneMatch(c -> c.getMetadata().getName().startsWith(n + "-"));
             assertThat(h.client.apps().deployments().inNamespace(h.namespace).list().getItems())
                     .noneMatch(d -> d.getMetadata().getName().startsWith(n + "-") || d.getMetadata().getName().equals(n));
             assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).list().getItems())

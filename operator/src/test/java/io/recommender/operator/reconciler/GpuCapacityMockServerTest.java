@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.Topology;
@@ -43,12 +42,12 @@ import software.amazon.awssdk.services.eks.model.TaintEffect;
  * the training pod never gets a node; moto for EKS): the GpuCapacity condition and its Events, the GPU node group
  * scaled from zero while the Job waits, and back to zero once the Job is done.
  */
-@EnableKubernetesMockClient(crud = true)
 class GpuCapacityMockServerTest {
     static final StaticCredentialsProvider ANY = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "secret"));
     static MotoServer moto;
-    KubernetesClient client;
+    final CrudMockServer mock = new CrudMockServer();
+    final KubernetesClient client = mock.client;
     Operator operator;
     EksClient eks;
     EksNodeGroups nodeGroups;
@@ -92,6 +91,7 @@ class GpuCapacityMockServerTest {
     @AfterEach
     void stop() {
         operator.stop();
+        mock.close();
         nodeGroups.close();
         eks.close();
     }

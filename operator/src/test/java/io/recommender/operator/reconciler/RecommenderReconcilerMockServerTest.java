@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
@@ -23,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * Fast feedback on the operator's wiring (workflow, informers, status patch) against fabric8's in-memory
  * API server. No schema validation and no controllers here: the real API server tests cover those.
  */
-@EnableKubernetesMockClient(crud = true)
 class RecommenderReconcilerMockServerTest {
-    KubernetesClient client;
+    final CrudMockServer mock = new CrudMockServer();
+    final KubernetesClient client = mock.client;
     Operator operator;
 
     @BeforeEach
@@ -41,6 +40,7 @@ class RecommenderReconcilerMockServerTest {
     @AfterEach
     void stop() {
         operator.stop();
+        mock.close();
     }
 
     @Test

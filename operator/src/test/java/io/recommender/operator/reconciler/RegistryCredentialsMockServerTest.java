@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
@@ -41,14 +40,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * Secret, its use by the packaging step and the serving pods, and the token nowhere in the operator's log,
  * its Events or the status.
  */
-@EnableKubernetesMockClient(crud = true)
 class RegistryCredentialsMockServerTest {
     static final String HOST = MotoServer.ACCOUNT + ".dkr.ecr.eu-west-1.amazonaws.com";
     /** What moto hands out as the password, and its docker "auth" form. */
     static final String PASSWORD = MotoServer.ACCOUNT + "-auth-token";
     static final String AUTH = Base64.getEncoder().encodeToString(("AWS:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     static MotoServer moto;
-    KubernetesClient client;
+    final CrudMockServer mock = new CrudMockServer();
+    final KubernetesClient client = mock.client;
     Operator operator;
     EcrRegistry ecr;
     PrintStream originalErr;
@@ -83,6 +82,7 @@ class RegistryCredentialsMockServerTest {
     @AfterEach
     void stop() {
         operator.stop();
+        mock.close();
         ecr.close();
         System.setErr(originalErr);
     }
@@ -148,7 +148,10 @@ class RegistryCredentialsMockServerTest {
         // Not vacuous: the renewal itself was logged.
         assertThat(logged).contains("registry credentials for shop/movies");
         assertThat(logged).doesNotContain(AUTH).doesNotContain(PASSWORD);
-        assertThat(client.v1().events().inNamespace("shop").list().getItems()).isNotEmpty()
+        // Events follow the status write, which follows the owned objects' writes.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !client.v1().events().inNamespace("shop").list().getItems()
+                .isEmpty());
+        assertThat(client.v1().events().inNamespace("shop").list().getItems())
                 .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(AUTH).doesNotContain(PASSWORD));
         String status = client.getKubernetesSerialization().asJson(r.getStatus());
         assertThat(status).doesNotContain(AUTH).doesNotContain(PASSWORD);
