@@ -47,9 +47,38 @@ public final class Flow {
         Instant wakeUp = null;
         String registryProblem = null;
 
+        Rollback back = plan.serving() || plan.blocked() || candidate != null ? Rollback.NONE
+                : Rollback.of(r, plan, history, generation);
+        if (r.getSpec().model().pinnedVersion() == null) {
+            c.remove(ConditionTypes.PINNED);
+        } else if (back.refusal() != null) {
+            c.setFalse(ConditionTypes.PINNED, "PinNotServed", back.refusal());
+        }
         if (plan.serving()) {
             candidate = null;
+        } else if (back.refusal() != null) {
+            // Nothing trains for a pin, and the stable version keeps serving until the pin names a known version.
+            candidate = null;
+        } else if (back.promoteNow()) {
+            ModelVersion replaced = stable;
+            // The stable version itself (a pin naming it): only its spec hash changes.
+            boolean same = back.served().equals(replaced);
+            history = same ? history : prepend(replaced, Rollback.without(history, back.served()));
+            stable = promoted(back.version(), now);
+            candidate = null;
+            String what = "version " + stable.modelVersion() + " passed the latency gate when first promoted; "
+                    + (same ? "it keeps serving" : "promoted again at once" + (replaced == null ? ""
+                            : ", replacing " + replaced.modelVersion()));
+            c.setTrue(ConditionTypes.LATENCY_VERIFIED, "VerifiedBefore", what);
         } else if (!plan.blocked()) {
+            if (candidate == null && back.version() != null) {
+                // Known, but under another topology: gated like any candidate.
+                candidate = back.version();
+                if (r.getSpec().model().pinnedVersion() != null) {
+                    c.setFalse(ConditionTypes.PINNED, "PinnedVersionVerifying", "version " + candidate.modelVersion()
+                            + " is load-tested under topology " + candidate.topology() + " before it serves");
+                }
+            }
             if (candidate == null) {
                 candidate = CandidateModel.withoutTraining(r, plan, generation);
                 if (candidate == null) {
@@ -94,6 +123,12 @@ public final class Flow {
             }
         }
 
+        String pin = r.getSpec().model().pinnedVersion();
+        if (pin != null && stable != null && pin.equals(stable.modelVersion())
+                && plan.versionHash().equals(stable.specHash())) {
+            c.setTrue(ConditionTypes.PINNED, "PinnedVersionServing", "version " + pin
+                    + " serves, as spec.model.pinnedVersion asks; remove it to serve the newest version again");
+        }
         boolean blocked = plan.versionHash().equals(rejected) && Objects.equals(retryToken, plan.retryToken());
         StatusSummary summary = StatusSummary.of(c, seen, stable, candidate, busy, registryProblem, blocked);
         if (summary.registryProblem() != null && wakeUp == null) {

@@ -28,9 +28,11 @@ public final class Plan {
     private final boolean serving;
     private final ModelVersion candidate;
     private final boolean retryingPush;
+    private final boolean pinned;
 
-    private Plan(String versionHash, String trainingHash, String retryToken, RecommenderStatus status) {
+    private Plan(String versionHash, String trainingHash, String retryToken, boolean pinned, RecommenderStatus status) {
         this.versionHash = versionHash;
+        this.pinned = pinned;
         this.trainingHash = trainingHash;
         this.retryToken = retryToken;
         this.status = status == null ? EMPTY : status;
@@ -49,12 +51,12 @@ public final class Plan {
         var training = r.getSpec().model().training();
         return new Plan(SpecHashes.version(r.getSpec()), training == null ? null : SpecHashes.training(r.getSpec()),
                 r.getMetadata().getAnnotations() == null ? null : r.getMetadata().getAnnotations().get(RETRY_ANNOTATION),
-                r.getStatus());
+                r.getSpec().model().pinnedVersion() != null, r.getStatus());
     }
 
     /** The same spec under another status (the decided one): the hashes are not computed again. */
     public Plan with(RecommenderStatus next) {
-        return new Plan(versionHash, trainingHash, retryToken, next);
+        return new Plan(versionHash, trainingHash, retryToken, pinned, next);
     }
 
     /** Hash of the spec fields that define a version (a new one is a new candidate). */
@@ -106,7 +108,8 @@ public final class Plan {
      * until its result is in status, or until a failed push is retried).
      */
     public boolean trainingNeeded() {
-        if (trainingHash == null || serving || blocked || candidate != null || retryingPush) {
+        // A pinned version is one already made: nothing trains while a pin is set.
+        if (trainingHash == null || pinned || serving || blocked || candidate != null || retryingPush) {
             return false;
         }
         ModelVersion stable = stable();

@@ -58,6 +58,10 @@ record StatusSummary(Phase phase, String registryProblem) {
             String problem = registryProblem;
             c.setTrue(ConditionTypes.DEGRADED, registryProblem, Conditions.find(c.list(), ConditionTypes.IMAGES_READY)
                     .map(x -> x.getMessage()).orElse(problem));
+        } else if (Conditions.find(c.list(), ConditionTypes.PINNED).filter(p -> "PinNotServed".equals(p.getReason()))
+                .isPresent()) {
+            c.setTrue(ConditionTypes.DEGRADED, "PinNotServed", Conditions.find(c.list(), ConditionTypes.PINNED)
+                    .orElseThrow().getMessage());
         } else if (gpu != null && gpu.needsAction()) {
             c.setTrue(ConditionTypes.DEGRADED, gpu.reason(), gpu.message());
         } else if (candidate != null && !seen.candidateReady() && seen.candidateProblem() != null) {

@@ -9,6 +9,8 @@ public final class ConditionTypes {
     public static final String IMAGES_READY = "ImagesReady";
     public static final String DEPLOYED = "Deployed";
     public static final String LATENCY_VERIFIED = "LatencyVerified";
+    /** Only while spec.model.pinnedVersion is set: whether the pinned version serves. */
+    public static final String PINNED = "Pinned";
     /** Only while a GPU training pod waits or runs: whether a node can take it (EKS node groups scaled from zero). */
     public static final String GPU_CAPACITY = "GpuCapacity";
 

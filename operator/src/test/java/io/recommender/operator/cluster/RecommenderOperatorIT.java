@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.ModelSource;
+import io.recommender.api.v1alpha1.ArtifactSpec;
 import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
@@ -257,7 +259,58 @@ class RecommenderOperatorIT {
             assertThat(find(ConfigMap.class, "movies-serving")).isNull();
             assertThat(find(Deployment.class, "movies").getSpec().getTemplate().getSpec().getContainers()).hasSize(2);
         });
-        assertThat(get("movies").getStatus().history()).hasSize(2);
+        // Back to the first spec: the version promoted under it serves again at once, without another candidate.
+        assertThat(reasons().stream().filter("CandidateAvailable"::equals).count()).isEqualTo(2);
+        assertThat(condition("movies", ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/VerifiedBefore");
+        assertThat(get("movies").getStatus().history()).singleElement()
+                .satisfies(v -> assertThat(v.topology()).isEqualTo(Topology.TwoPod));
+    }
+
+    @Test
+    void aPinnedVersionServesAtOnceAndRemovingThePinBringsTheNewestBack() {
+        create(Fixtures.artifact("movies", Topology.OnePod));
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        String first = get("movies").getStatus().stable().modelVersion();
+        model(NEWER_IMAGE, null);
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> NEWER_IMAGE.equals(get("movies").getStatus().stable().image())
+                && find(Deployment.class, "movies-candidate") == null);
+        String newest = get("movies").getStatus().stable().modelVersion();
+
+        model(NEWER_IMAGE, first);
+        await().atMost(WAIT).until(() -> "True/PinnedVersionServing".equals(condition("movies", ConditionTypes.PINNED)));
+        assertThat(get("movies").getStatus().stable().modelVersion()).isEqualTo(first);
+        await().atMost(WAIT).until(() -> Fixtures.IMAGE.equals(find(Deployment.class, "movies").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage()));
+        assertThat(find(Deployment.class, "movies-candidate")).isNull();
+
+        model(NEWER_IMAGE, "no-such-version");
+        await().atMost(WAIT).until(() -> "False/PinNotServed".equals(condition("movies", ConditionTypes.PINNED)));
+        assertThat(condition("movies", ConditionTypes.DEGRADED)).isEqualTo("True/PinNotServed");
+        assertThat(get("movies").getStatus().stable().modelVersion()).isEqualTo(first);
+
+        model(NEWER_IMAGE, null);
+        await().atMost(WAIT).until(() -> newest.equals(get("movies").getStatus().stable().modelVersion()));
+        await().atMost(WAIT).until(() -> NEWER_IMAGE.equals(find(Deployment.class, "movies").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage()));
+        assertThat(condition("movies", ConditionTypes.PINNED)).isNull();
+        // Two versions, each rolled out as a candidate once; the pin and its removal made no candidate.
+        assertThat(reasons().stream().filter("CandidateAvailable"::equals).count()).isEqualTo(2);
+        assertThat(reasons()).contains("PinnedVersionServing", "PinNotServed", "VerifiedBefore");
+    }
+
+    static final String NEWER_IMAGE = "registry.example.com/recs/movies@sha256:" + "e".repeat(64);
+
+    void model(String image, String pin) {
+        h.client.resources(Recommender.class).inNamespace(h.namespace).withName("movies").edit(x -> {
+            RecommenderSpec s = x.getSpec();
+            var a = s.model().artifact();
+            x.setSpec(new RecommenderSpec(new ModelSource(null, new ArtifactSpec(image, a.tfServingImage(),
+                    a.modelName()), pin), s.features(), s.topology(), s.serving(), s.slo(), s.registry()));
+            return x;
+        });
     }
 
     @Test

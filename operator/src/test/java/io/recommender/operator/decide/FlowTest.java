@@ -239,6 +239,113 @@ class FlowTest {
         assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
     }
 
+    static final String IMAGE_B = "registry.example.com/recs/movies@sha256:" + "e".repeat(64);
+
+    /** The spec's model: another artifact image, or the same model with a pin (null: none). */
+    static void model(Recommender r, String image, String pin) {
+        RecommenderSpec s0 = r.getSpec();
+        var a = s0.model().artifact();
+        r.setSpec(new RecommenderSpec(new io.recommender.api.v1alpha1.ModelSource(null,
+                new io.recommender.api.v1alpha1.ArtifactSpec(image, a.tfServingImage(), a.modelName()), pin),
+                s0.features(), s0.topology(), s0.serving(), s0.slo(), s0.registry()));
+    }
+
+    static void topology(Recommender r, Topology t) {
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), t, s0.serving(), s0.slo(), s0.registry()));
+    }
+
+    static final Observation SERVING = new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT);
+
+    /** Candidate up, gate passed, candidate gone: the spec's version serves. */
+    static RecommenderStatus promote(Recommender r) {
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+        step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS)));
+        return step(r, SERVING);
+    }
+
+    @Test
+    void aPinnedVersionFromHistoryIsPromotedAtOnceAndRemovingThePinBringsTheNewestBack() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        promote(r);
+        String first = r.getStatus().stable().modelVersion();
+        model(r, IMAGE_B, null);
+        promote(r);
+        String newest = r.getStatus().stable().modelVersion();
+        assertThat(newest).isNotEqualTo(first);
+
+        model(r, IMAGE_B, first);
+        RecommenderStatus s = step(r, SERVING);
+        assertThat(s.stable().modelVersion()).isEqualTo(first);
+        assertThat(s.stable().image()).isEqualTo(Fixtures.IMAGE);
+        assertThat(s.stable().specHash()).isEqualTo(Plan.of(r).versionHash());
+        assertThat(s.candidate()).isNull();
+        assertThat(s.history()).extracting(v -> v.modelVersion()).containsExactly(newest);
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/VerifiedBefore");
+        assertThat(message(s, ConditionTypes.LATENCY_VERIFIED)).contains("replacing " + newest);
+        assertThat(condition(s, ConditionTypes.PINNED)).isEqualTo("True/PinnedVersionServing");
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
+        assertThat(decide(r, SERVING, T0.plusSeconds(60)).status()).isEqualTo(s);
+
+        model(r, IMAGE_B, null);
+        s = step(r, SERVING);
+        assertThat(s.stable().modelVersion()).isEqualTo(newest);
+        assertThat(s.candidate()).isNull();
+        assertThat(s.history()).extracting(v -> v.modelVersion()).containsExactly(first);
+        assertThat(s.conditions()).noneMatch(c -> ConditionTypes.PINNED.equals(c.getType()));
+        assertThat(condition(s, ConditionTypes.READY)).isEqualTo("True/Serving");
+    }
+
+    @Test
+    void aPinThatNamesNoServedVersionTrainsNothingAndLeavesTheStableVersionServing() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        step(r, training(JobOutcome.ABSENT, REGISTRY));
+        step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(5)), REGISTRY));
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT, null, REGISTRY));
+        step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS), null, REGISTRY));
+        RecommenderStatus serving = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT, null,
+                REGISTRY));
+        String stable = serving.stable().modelVersion();
+
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(new io.recommender.api.v1alpha1.ModelSource(s0.model().training(), null,
+                "20200101000000"), s0.features(), s0.topology(), s0.serving(), s0.slo(), s0.registry()));
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, false, true, JobOutcome.ABSENT, null, REGISTRY));
+        assertThat(condition(s, ConditionTypes.PINNED)).isEqualTo("False/PinNotServed");
+        assertThat(message(s, ConditionTypes.PINNED)).startsWith("spec.model.pinnedVersion: version 20200101000000")
+                .contains(stable + " (stable)");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/PinNotServed");
+        assertThat(s.stable().modelVersion()).isEqualTo(stable);
+        assertThat(s.candidate()).isNull();
+        assertThat(s.phase()).isEqualTo(Phase.Ready);
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
+    }
+
+    @Test
+    void aPinnedVersionUnderAnotherTopologyIsLoadTestedFirst() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        promote(r);
+        String first = r.getStatus().stable().modelVersion();
+        model(r, IMAGE_B, null);
+        promote(r);
+        String newest = r.getStatus().stable().modelVersion();
+
+        model(r, IMAGE_B, first);
+        topology(r, Topology.TwoPod);
+        RecommenderStatus s = step(r, SERVING);
+        assertThat(s.stable().modelVersion()).isEqualTo(newest);
+        assertThat(s.candidate().modelVersion()).isEqualTo(first);
+        assertThat(s.candidate().topology()).isEqualTo(Topology.TwoPod);
+        assertThat(condition(s, ConditionTypes.PINNED)).isEqualTo("False/PinnedVersionVerifying");
+
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+        s = step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS)));
+        assertThat(s.stable().modelVersion()).isEqualTo(first);
+        assertThat(condition(s, ConditionTypes.PINNED)).isEqualTo("True/PinnedVersionServing");
+    }
+
     static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
 
     static Observation training(JobOutcome job, RegistryState registry) {

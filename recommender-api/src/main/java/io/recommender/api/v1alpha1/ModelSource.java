@@ -2,6 +2,7 @@ package io.recommender.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where the model comes from: trained by the operator, or an existing bundle. Exactly one is set. */
@@ -12,4 +13,14 @@ public record ModelSource(
         @JsonPropertyDescription("Train a two-tower model with a training Job.")
         TrainingSpec training,
         @JsonPropertyDescription("Serve an existing model, packaged as images.")
-        ArtifactSpec artifact) {}
+        ArtifactSpec artifact,
+        @Size(min = 1, max = 128)
+        @JsonPropertyDescription("Serve this model version (status.stable.modelVersion or one in status.history) "
+                + "instead of the newest: its images by digest, without training. A version that passed the latency "
+                + "gate under the same topology is promoted at once. Remove it to go back to the newest version.")
+        String pinnedVersion) {
+
+    public ModelSource(TrainingSpec training, ArtifactSpec artifact) {
+        this(training, artifact, null);
+    }
+}

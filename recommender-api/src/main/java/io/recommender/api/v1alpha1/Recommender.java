@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Model", jsonPath = ".status.stable.modelVersion",
         type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Recall@10", jsonPath = ".status.stable.metrics.recallAt10",
+        type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
 @AdditionalPrinterColumn(name = "Topology", jsonPath = ".spec.topology", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "P99-ms", jsonPath = ".status.lastLoadTest.p99Ms",
         type = AdditionalPrinterColumn.Type.NUMBER)
