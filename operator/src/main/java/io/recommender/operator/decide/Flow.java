@@ -5,6 +5,7 @@ import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
 import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.operator.naming.SpecHashes;
 import io.recommender.operator.observe.Observation;
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Conditions;
@@ -64,7 +65,7 @@ public final class Flow {
             // The stable version itself (a pin naming it): only its spec hash changes.
             boolean same = back.served().equals(replaced);
             history = same ? history : prepend(replaced, Rollback.without(history, back.served()));
-            stable = promoted(back.version(), now);
+            stable = promoted(back.version(), now, back.version().sloHash());
             candidate = null;
             String what = "version " + stable.modelVersion() + " passed the latency gate when first promoted; "
                     + (same ? "it keeps serving" : "promoted again at once" + (replaced == null ? ""
@@ -72,11 +73,12 @@ public final class Flow {
             c.setTrue(ConditionTypes.LATENCY_VERIFIED, "VerifiedBefore", what);
         } else if (!plan.blocked()) {
             if (candidate == null && back.version() != null) {
-                // Known, but under another topology: gated like any candidate.
+                // Known, but gated under another topology or SLO: gated again like any candidate.
                 candidate = back.version();
                 if (r.getSpec().model().pinnedVersion() != null) {
                     c.setFalse(ConditionTypes.PINNED, "PinnedVersionVerifying", "version " + candidate.modelVersion()
-                            + " is load-tested under topology " + candidate.topology() + " before it serves");
+                            + " passed the latency gate under another topology or SLO; it is load-tested before it "
+                            + "serves");
                 }
             }
             if (candidate == null) {
@@ -108,7 +110,7 @@ public final class Flow {
                     if (g.passed()) {
                         c.setTrue(ConditionTypes.LATENCY_VERIFIED, "SloMet", g.message());
                         history = prepend(stable, history);
-                        stable = promoted(candidate, now);
+                        stable = promoted(candidate, now, SpecHashes.slo(r.getSpec()));
                         candidate = null;
                     } else if (g.failed()) {
                         c.setFalse(ConditionTypes.LATENCY_VERIFIED, g.reason(), g.message());
@@ -150,9 +152,9 @@ public final class Flow {
         c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "AwaitingCandidate", "the candidate is not available yet");
     }
 
-    private static ModelVersion promoted(ModelVersion v, Instant now) {
+    private static ModelVersion promoted(ModelVersion v, Instant now, String sloHash) {
         return new ModelVersion(v.modelVersion(), v.generation(), v.specHash(), v.trainingHash(), v.topology(),
-                v.modelName(), v.image(), v.tfServingImage(), v.metrics(), now.toString());
+                v.modelName(), v.image(), v.tfServingImage(), v.metrics(), now.toString(), sloHash);
     }
 
     private static List<ModelVersion> prepend(ModelVersion v, List<ModelVersion> history) {

@@ -33,6 +33,11 @@ public final class SpecHashes {
         return hash(parts);
     }
 
+    /** The SLO: a version that passed the latency gate under it may serve again without a new load test. */
+    public static String slo(RecommenderSpec spec) {
+        return hash(spec.slo());
+    }
+
     /**
      * What a training Job produces from: the training spec, the repository its images go to and their base
      * images. Versions with equal training hashes share one trained and packaged model. The lifecycle policy's

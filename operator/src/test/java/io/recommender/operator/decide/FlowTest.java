@@ -346,6 +346,30 @@ class FlowTest {
         assertThat(condition(s, ConditionTypes.PINNED)).isEqualTo("True/PinnedVersionServing");
     }
 
+    @Test
+    void aVersionFromHistoryIsLoadTestedAgainUnderAnotherSlo() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        promote(r);
+        String first = r.getStatus().stable().modelVersion();
+        model(r, IMAGE_B, null);
+        promote(r);
+
+        // The first spec again, but with a tighter SLO than the first version passed.
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(new io.recommender.api.v1alpha1.ModelSource(null,
+                new io.recommender.api.v1alpha1.ArtifactSpec(Fixtures.IMAGE, s0.model().artifact().tfServingImage(),
+                        s0.model().artifact().modelName())), s0.features(), s0.topology(), s0.serving(), Fixtures.slo(1),
+                s0.registry()));
+        RecommenderStatus s = step(r, SERVING);
+        assertThat(s.stable().image()).isEqualTo(IMAGE_B);
+        assertThat(s.candidate().modelVersion()).isEqualTo(first);
+
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+        s = step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(FAIL)));
+        assertThat(s.stable().image()).isEqualTo(IMAGE_B);
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/SloNotMet");
+    }
+
     static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
 
     static Observation training(JobOutcome job, RegistryState registry) {

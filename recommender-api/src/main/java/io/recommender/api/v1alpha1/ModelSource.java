@@ -17,7 +17,7 @@ public record ModelSource(
         @Size(min = 1, max = 128)
         @JsonPropertyDescription("Serve this model version (status.stable.modelVersion or one in status.history) "
                 + "instead of the newest: its images by digest, without training. A version that passed the latency "
-                + "gate under the same topology is promoted at once. Remove it to go back to the newest version.")
+                + "gate under the same topology and SLO is promoted at once; otherwise it is load-tested first. Remove it to go back to the newest version.")
         String pinnedVersion) {
 
     public ModelSource(TrainingSpec training, ArtifactSpec artifact) {

@@ -25,7 +25,17 @@ public record ModelVersion(
         @JsonPropertyDescription("Held-out metrics of the model.")
         ModelMetrics metrics,
         @JsonPropertyDescription("When it was promoted (RFC 3339).")
-        String promotedAt) {
+        String promotedAt,
+        @JsonPropertyDescription("Hash of the SLO whose latency gate it passed; a version from history serves again "
+                + "without a new load test only under the same SLO.")
+        String sloHash) {
+
+    /** A version not yet gated. */
+    public ModelVersion(String modelVersion, Long generation, String specHash, String trainingHash, Topology topology,
+            String modelName, String image, String tfServingImage, ModelMetrics metrics, String promotedAt) {
+        this(modelVersion, generation, specHash, trainingHash, topology, modelName, image, tfServingImage, metrics,
+                promotedAt, null);
+    }
 
     public record ModelMetrics(Double rmse, Double recallAt10, Double ndcgAt10) {}
 }
