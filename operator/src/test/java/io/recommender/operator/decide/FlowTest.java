@@ -268,11 +268,9 @@ class FlowTest {
     @Test
     void aPinnedVersionFromHistoryIsPromotedAtOnceAndRemovingThePinBringsTheNewestBack() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        promote(r);
-        String first = r.getStatus().stable().modelVersion();
+        String first = promote(r).stable().modelVersion();
         model(r, IMAGE_B, null);
-        promote(r);
-        String newest = r.getStatus().stable().modelVersion();
+        String newest = promote(r).stable().modelVersion();
         assertThat(newest).isNotEqualTo(first);
 
         model(r, IMAGE_B, first);
@@ -326,11 +324,9 @@ class FlowTest {
     @Test
     void aPinnedVersionUnderAnotherTopologyIsLoadTestedFirst() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        promote(r);
-        String first = r.getStatus().stable().modelVersion();
+        String first = promote(r).stable().modelVersion();
         model(r, IMAGE_B, null);
-        promote(r);
-        String newest = r.getStatus().stable().modelVersion();
+        String newest = promote(r).stable().modelVersion();
 
         model(r, IMAGE_B, first);
         topology(r, Topology.TwoPod);
@@ -349,8 +345,7 @@ class FlowTest {
     @Test
     void aVersionFromHistoryIsLoadTestedAgainUnderAnotherSlo() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        promote(r);
-        String first = r.getStatus().stable().modelVersion();
+        String first = promote(r).stable().modelVersion();
         model(r, IMAGE_B, null);
         promote(r);
 
