@@ -50,6 +50,9 @@ public final class Flow {
 
         Rollback back = plan.serving() || plan.blocked() || candidate != null ? Rollback.NONE
                 : Rollback.of(r, plan, history, generation);
+        if (r.getSpec().quality() == null) {
+            c.remove(ConditionTypes.QUALITY_VERIFIED);
+        }
         if (r.getSpec().model().pinnedVersion() == null) {
             c.remove(ConditionTypes.PINNED);
         } else if (back.refusal() != null) {

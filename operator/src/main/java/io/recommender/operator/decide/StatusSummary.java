@@ -88,7 +88,8 @@ record StatusSummary(Phase phase, String registryProblem) {
 
     /** Why the version was rejected: the failed step's condition. */
     private static String rejectionMessage(Conditions c) {
-        for (String type : new String[] {ConditionTypes.LATENCY_VERIFIED, ConditionTypes.TRAINED}) {
+        for (String type : new String[] {ConditionTypes.LATENCY_VERIFIED, ConditionTypes.QUALITY_VERIFIED,
+                ConditionTypes.TRAINED}) {
             var cond = Conditions.find(c.list(), type);
             if (cond.isPresent() && "False".equals(cond.get().getStatus())) {
                 return cond.get().getReason() + ": " + cond.get().getMessage();

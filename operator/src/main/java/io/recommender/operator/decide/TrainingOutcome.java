@@ -1,5 +1,6 @@
 package io.recommender.operator.decide;
 
+import io.recommender.contracts.quality.QualityThresholds;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
@@ -88,6 +89,12 @@ record TrainingOutcome(ModelVersion version, Phase busy, boolean failed, Instant
             c.setFalse(ConditionTypes.IMAGES_READY, RETRYING_PUSH, "retrying after: " + why);
             return new TrainingOutcome(null, null, false, null, PUSH_FAILED);
         }
+        if (PACKAGE_CONTAINER.equals(f.container()) && Integer.valueOf(QualityThresholds.REFUSED_EXIT).equals(f.exitCode())) {
+            c.setTrue(ConditionTypes.TRAINED, "Trained", "the model was trained; it misses spec.quality");
+            c.setFalse(ConditionTypes.QUALITY_VERIFIED, "QualityNotMet", f.result() == null ? f.reason() : f.result());
+            c.setFalse(ConditionTypes.IMAGES_READY, "NotPushed", "a model that misses spec.quality is not pushed");
+            return new TrainingOutcome(null, null, true);
+        }
         if (PACKAGE_CONTAINER.equals(f.container())) {
             c.setTrue(ConditionTypes.TRAINED, "Trained", "the model was trained; packaging failed");
             c.setFalse(ConditionTypes.IMAGES_READY, "PackagingFailed", f.result() == null ? f.reason() : f.result());
@@ -117,6 +124,18 @@ record TrainingOutcome(ModelVersion version, Phase busy, boolean failed, Instant
             c.setTrue(ConditionTypes.TRAINED, "Trained", "model " + m.modelVersion() + " was trained");
             c.setFalse(ConditionTypes.IMAGES_READY, "InvalidPackagingResult", problem);
             return new TrainingOutcome(null, null, true);
+        }
+        QualityThresholds quality = QualityGate.thresholds(r);
+        if (quality.any()) {
+            // The package step pushed, so it found the thresholds met; the same check gives the figures.
+            QualityThresholds.Verdict v = quality.check(m.rmse(), m.recallAt10(), m.ndcgAt10());
+            if (v.passed()) {
+                c.setTrue(ConditionTypes.QUALITY_VERIFIED, "QualityMet", "model " + m.modelVersion() + ": " + v.message());
+            } else {
+                c.setFalse(ConditionTypes.QUALITY_VERIFIED, "QualityNotMet", "model " + m.modelVersion()
+                        + " was pushed but misses spec.quality: " + v.message());
+                return new TrainingOutcome(null, null, true);
+            }
         }
         return new TrainingOutcome(new ModelVersion(Long.toString(m.modelVersion()), generation, plan.versionHash(),
                 plan.trainingHash(), r.getSpec().topology(), m.modelName(), m.image(), m.tfServingImage(),

@@ -46,6 +46,10 @@ public final class SpecHashes {
     public static String training(RecommenderSpec spec) {
         Map<String, Object> parts = new LinkedHashMap<>();
         parts.put("training", spec.model().training());
+        if (spec.quality() != null) {
+            // The training Job's package step checks it before pushing (absent: the hash is as before).
+            parts.put("quality", spec.quality());
+        }
         RegistrySpec reg = spec.registry();
         parts.put("repository", reg == null ? null : reg.ecr() != null
                 ? "ecr:" + reg.ecr().region() + "/" + reg.ecr().repository() : reg.oci().repository());

@@ -7,6 +7,8 @@ public final class ConditionTypes {
     public static final String DEGRADED = "Degraded";
     public static final String TRAINED = "Trained";
     public static final String IMAGES_READY = "ImagesReady";
+    /** Only with spec.quality: whether the trained model reached its thresholds (checked before its images are pushed). */
+    public static final String QUALITY_VERIFIED = "QualityVerified";
     public static final String DEPLOYED = "Deployed";
     public static final String LATENCY_VERIFIED = "LatencyVerified";
     /** Only while spec.model.pinnedVersion is set: whether the pinned version serves. */

@@ -1,5 +1,7 @@
 package io.recommender.operator.training;
 
+import io.recommender.contracts.quality.QualityThresholds;
+import io.recommender.operator.decide.QualityGate;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -44,7 +46,7 @@ public final class TrainingJobs {
     static final String REGISTRY_DIR = "/var/run/recommender/registry";
     static final String DOCKER_CONFIG = REGISTRY_DIR + "/config.json";
     /** package's exit codes: 2 a bad bundle or input, 3 the registry; neither gets better by running the pod again. */
-    static final List<Integer> PACKAGE_FINAL_EXIT_CODES = List.of(2, 3);
+    static final List<Integer> PACKAGE_FINAL_EXIT_CODES = List.of(2, 3, QualityThresholds.REFUSED_EXIT);
 
     private TrainingJobs() {}
 
@@ -101,6 +103,7 @@ public final class TrainingJobs {
         if (target.insecure()) {
             packageArgs.add("--insecure-registry");
         }
+        packageArgs.addAll(QualityGate.thresholds(r).args());
         packageArgs.addAll(List.of("--result-file", "/dev/termination-log"));
         return new JobBuilder()
                 .withNewMetadata().withName(Names.trainingJob(r, plan.trainingHash()))

@@ -365,6 +365,46 @@ class FlowTest {
         assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/SloNotMet");
     }
 
+    static void quality(Recommender r, io.recommender.api.v1alpha1.QualitySpec q) {
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), s0.topology(), s0.serving(), s0.slo(), s0.registry(), q));
+    }
+
+    @Test
+    void aModelThatMissesSpecQualityIsRejectedBeforeItsImagesArePushed() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        quality(r, new io.recommender.api.v1alpha1.QualitySpec(0.5, null, null));
+        String why = "the model misses spec.quality: recall@10 0.1240 < minRecallAt10 0.5000; nothing pushed";
+        RecommenderStatus s = step(r, training(new JobOutcome.Failed("Job failed", why, "package",
+                io.recommender.contracts.quality.QualityThresholds.REFUSED_EXIT, T0), REGISTRY));
+        assertThat(condition(s, ConditionTypes.QUALITY_VERIFIED)).isEqualTo("False/QualityNotMet");
+        assertThat(message(s, ConditionTypes.QUALITY_VERIFIED)).isEqualTo(why);
+        assertThat(condition(s, ConditionTypes.IMAGES_READY)).isEqualTo("False/NotPushed");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(message(s, ConditionTypes.DEGRADED)).startsWith("QualityNotMet: " + why);
+        assertThat(s.candidate()).isNull();
+        assertThat(s.phase()).isEqualTo(Phase.Failed);
+        // No retry loop: the next reconcile trains nothing until the spec or the retry annotation changes.
+        assertThat(Plan.of(r).trainingNeeded()).isFalse();
+        assertThat(decide(r, training(JobOutcome.ABSENT, REGISTRY), T0.plusSeconds(600)).status()).isEqualTo(s);
+    }
+
+    @Test
+    void aModelThatMeetsSpecQualityIsACandidateWithItsFiguresInTheCondition() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        quality(r, new io.recommender.api.v1alpha1.QualitySpec(0.1, null, 0.9));
+        RecommenderStatus s = step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(5)), REGISTRY));
+        assertThat(s.candidate().modelVersion()).isEqualTo("5");
+        assertThat(condition(s, ConditionTypes.QUALITY_VERIFIED)).isEqualTo("True/QualityMet");
+        assertThat(message(s, ConditionTypes.QUALITY_VERIFIED))
+                .isEqualTo("model 5: recall@10 0.1240 >= 0.1000, RMSE 0.8350 <= 0.9000");
+
+        // Without spec.quality the condition goes.
+        quality(r, null);
+        s = step(r, training(JobOutcome.ABSENT, REGISTRY));
+        assertThat(s.conditions()).noneMatch(c -> ConditionTypes.QUALITY_VERIFIED.equals(c.getType()));
+    }
+
     static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
 
     static Observation training(JobOutcome job, RegistryState registry) {

@@ -97,13 +97,19 @@ class TrainingJobsTest {
     }
 
     @Test
-    void registryFailuresAndBadBundlesEndTheJobWithoutRetrainingInPlace() {
-        Job job = job(Fixtures.training("movies", Topology.OnePod, 0), TARGET);
+    void registryFailuresBadBundlesAndMissedQualityEndTheJobWithoutRetrainingInPlace() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        var s = r.getSpec();
+        r.setSpec(new io.recommender.api.v1alpha1.RecommenderSpec(s.model(), s.features(), s.topology(), s.serving(),
+                s.slo(), s.registry(), new io.recommender.api.v1alpha1.QualitySpec(0.15, null, 0.9)));
+        Job job = job(r, TARGET);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSequence("--min-recall-at-10", "0.15", "--max-rmse", "0.9", "--result-file");
         assertThat(job.getSpec().getPodFailurePolicy().getRules()).anySatisfy(rule -> {
             assertThat(rule.getAction()).isEqualTo("FailJob");
             assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(TrainingJobs.PACKAGE);
             assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
-            assertThat(rule.getOnExitCodes().getValues()).containsExactlyInAnyOrder(2, 3);
+            assertThat(rule.getOnExitCodes().getValues()).containsExactlyInAnyOrder(2, 3, 4);
         });
         assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
     }

@@ -11,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.model.training) || has(self.registry)",
         message = "model.training needs registry: the trained model's images are pushed there", fieldPath = ".registry")
+@ValidationRule(value = "!has(self.quality) || has(self.model.training)", fieldPath = ".quality",
+        message = "quality applies to trained models: an artifact has no held-out metrics to check")
 @ValidationRule(value = "!has(self.topology) || self.topology in ['OnePod', 'TwoPod']", fieldPath = ".topology",
         messageExpression = "'topology \"' + self.topology + '\" is not OnePod or TwoPod'")
 public record RecommenderSpec(
@@ -29,9 +31,17 @@ public record RecommenderSpec(
         @Required @JsonPropertyDescription("The latency and error budget a version must meet under load before it takes traffic.")
         SloSpec slo,
         @JsonPropertyDescription("Where the images of trained models are pushed.")
-        RegistrySpec registry) {
+        RegistrySpec registry,
+        @JsonPropertyDescription("Held-out quality a trained model must reach before its images are pushed; a model "
+                + "that misses it is rejected and the stable version keeps serving.")
+        QualitySpec quality) {
 
     public RecommenderSpec {
         topology = topology == null ? Topology.OnePod : topology;
+    }
+
+    public RecommenderSpec(ModelSource model, FeaturesSpec features, Topology topology, ServingSpec serving, SloSpec slo,
+            RegistrySpec registry) {
+        this(model, features, topology, serving, slo, registry, null);
     }
 }

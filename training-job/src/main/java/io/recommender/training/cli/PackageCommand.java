@@ -1,5 +1,9 @@
 package io.recommender.training.cli;
 
+import io.recommender.bundle.BundleException;
+import io.recommender.bundle.Manifest;
+import io.recommender.bundle.ModelBundle;
+import io.recommender.contracts.quality.QualityThresholds;
 import io.recommender.training.packaging.ImagePackager;
 import io.recommender.training.packaging.PackagingException;
 import java.io.IOException;
@@ -15,7 +19,9 @@ import picocli.CommandLine.Option;
         description = "Verify a model bundle, then build and push (Jib, no Docker daemon) the recommender image "
                 + "(runtime base + bundle at " + ImagePackager.BUNDLE_DIR + ") and the TensorFlow Serving image "
                 + "(base + SavedModel at " + ImagePackager.MODELS_DIR + "/<name>/<version>), tagged "
-                + "<version>-recommender and <version>-tfserving. Exit codes: 0 pushed, 2 bad input, 3 registry problem.")
+                + "<version>-recommender and <version>-tfserving. With quality thresholds, the bundle's held-out metrics "
+                + "are checked first and nothing is pushed when one is missed. Exit codes: 0 pushed, 2 bad input, "
+                + "3 registry problem, 4 quality thresholds missed.")
 final class PackageCommand implements Callable<Integer> {
     @Option(names = "--bundle", required = true, description = "model bundle directory written by train or import")
     Path bundle;
@@ -52,8 +58,44 @@ final class PackageCommand implements Callable<Integer> {
             description = "wait before the second attempt, doubled for each later one (${DEFAULT-VALUE})")
     long backoffMs;
 
+    @Option(names = QualityThresholds.MIN_RECALL, description = "lowest acceptable held-out recall@10, 0..1")
+    Double minRecallAt10;
+
+    @Option(names = QualityThresholds.MIN_NDCG, description = "lowest acceptable held-out NDCG@10, 0..1")
+    Double minNdcgAt10;
+
+    @Option(names = QualityThresholds.MAX_RMSE, description = "highest acceptable held-out rating RMSE")
+    Double maxRmse;
+
     @Override
     public Integer call() throws Exception {
+        QualityThresholds quality;
+        try {
+            quality = new QualityThresholds(minRecallAt10, minNdcgAt10, maxRmse);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            writeResult(resultFile, e.getMessage());
+            return 2;
+        }
+        if (quality.any()) {
+            Manifest.Metrics m;
+            try {
+                m = ModelBundle.readManifest(bundle).metrics();
+            } catch (BundleException e) {
+                System.err.println("error: " + e.getMessage());
+                writeResult(resultFile, e.getMessage() + "; nothing pushed");
+                return 2;
+            }
+            QualityThresholds.Verdict v = m == null ? quality.check(null, null, null)
+                    : quality.check(m.rmse(), m.recallAt10(), m.ndcgAt10());
+            if (!v.passed()) {
+                String why = "the model misses spec.quality: " + v.message() + "; nothing pushed";
+                System.err.println("error: " + why);
+                writeResult(resultFile, why);
+                return QualityThresholds.REFUSED_EXIT;
+            }
+            System.out.println("quality met: " + v.message());
+        }
         Path cache = cacheDir != null ? cacheDir : Path.of(System.getProperty("java.io.tmpdir"), "jib-cache");
         try {
             ImagePackager.Result r = new ImagePackager(System.out).pack(new ImagePackager.Options(bundle, repository,

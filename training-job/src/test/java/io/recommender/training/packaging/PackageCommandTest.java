@@ -182,6 +182,24 @@ class PackageCommandTest {
     }
 
     @Test
+    void aModelThatMissesTheQualityThresholdsIsNotPushedAndOneThatMeetsThemIs() throws Exception {
+        Manifest.Metrics m = ModelBundle.readManifest(bundleV1).metrics();
+        int mark = registry.requests().size();
+        Run refused = pack(bundleV1, registry.host() + "/quality", "--min-recall-at-10", "0.99", "--max-rmse",
+                Double.toString(m.rmse() + 0.1));
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(4);
+        assertThat(refused.result()).startsWith("the model misses spec.quality: recall@10 ")
+                .contains("< minRecallAt10 0.9900").doesNotContain("RMSE").endsWith("nothing pushed");
+        assertThat(since(mark)).isEmpty();
+
+        Run met = pack(bundleV1, registry.host() + "/quality", "--min-recall-at-10", Double.toString(m.recallAt10()),
+                "--min-ndcg-at-10", "0.01");
+        assertThat(met.exit()).as(met.output()).isZero();
+        assertThat(met.output()).contains("quality met: recall@10 ");
+        assertThat(PackagedModel.fromJson(met.result()).recallAt10()).isEqualTo(m.recallAt10());
+    }
+
+    @Test
     void anUnreachableRegistryIsARegistryErrorWithReason() throws Exception {
         String closed = "127.0.0.1:" + LocalRegistry.freePort();
         Run run = pack(bundleV1, closed + "/recs", "--push-attempts", "2", "--retry-backoff-ms", "10");
