@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code training-job train|import|package}: the entry point of the training container. */
 @Command(name = "training-job", mixinStandardHelpOptions = true, version = "training-job 0.1.0",
         description = "Trains the two-tower recommender, writes a model bundle and packages it into images.",
-        subcommands = {TrainCommand.class, ImportCommand.class, PackageCommand.class, MaterializeCommand.class})
+        subcommands = {TrainCommand.class, ImportCommand.class, PackageCommand.class, MaterializeCommand.class,
+                GenerateCommand.class})
 public final class TrainingJobCommand {
     /** Exit code for bad input data or a failed run; picocli uses 2 for usage errors. */
     static final int FAILED = 1;
