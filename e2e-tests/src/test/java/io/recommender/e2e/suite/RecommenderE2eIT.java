@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -417,6 +418,35 @@ class RecommenderE2eIT {
 
     @Test
     @Order(4)
+    void undoingTheRefusedEditServesThePreviousVersionAtOnceUnderSteadyLoad() throws Exception {
+        SteadyLoad load = SteadyLoad.start(client, namespace, "load-undo", loadTestImage, "movies", 8080);
+        long start = System.nanoTime();
+        // The one-pod spec of the first test again (its SLO too): that version passed the gate, so no new load test.
+        kubectl.ok("apply", "-n", namespace, "-f", example("onepod-artifact.yaml", r ->
+                ((ObjectNode) r.path("spec")).put("topology", "OnePod")).toString());
+        JsonNode r = await("movies", "to serve the one-pod version again", n -> n.at("/status/observedGeneration")
+                .asLong() == n.at("/metadata/generation").asLong() && "OnePod".equals(n.at("/status/stable/topology")
+                .asText()) && "Ready".equals(n.at("/status/phase").asText()));
+        assertThat(condition(r, "LatencyVerified")).startsWith("True/VerifiedBefore");
+        assertThat(condition(r, "Degraded")).startsWith("False/");
+        Waits.until(timeout, "the one-pod Deployment to be rolled out",
+                () -> client.apps().deployments().inNamespace(namespace).withName("movies").get(),
+                d -> d.getSpec().getTemplate().getSpec().getContainers().size() == 2 && d.getStatus() != null
+                        && Objects.equals(d.getStatus().getUpdatedReplicas(), d.getSpec().getReplicas())
+                        && Objects.equals(d.getStatus().getAvailableReplicas(), d.getSpec().getReplicas())
+                        && Objects.equals(d.getStatus().getReplicas(), d.getSpec().getReplicas()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "undo: the one-pod version rolled out %.1f s after the spec change%n",
+                seconds);
+        assertThat(client.apps().deployments().inNamespace(namespace).withName("movies-candidate").get()).isNull();
+        assertThat(load.running()).as("the steady load must outlast the rollback: raise E2E_STEADY_LOAD_SECONDS").isTrue();
+        SteadyLoad.Result seen = load.finish(timeout);
+        assertThat(seen.requests()).as(seen.toString()).isPositive();
+        assertThat(seen.failures()).as(seen.toString()).isZero();
+    }
+
+    @Test
+    @Order(5)
     void tightSloExampleFailsAndPromotesNothing() throws Exception {
         kubectl.ok("apply", "-n", namespace, "-f", example("tight-slo.yaml", r -> { }).toString());
         JsonNode r = await("movies-tight-slo", "to fail the gate", n -> "Failed".equals(n.at("/status/phase").asText()));
@@ -426,7 +456,7 @@ class RecommenderE2eIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void deletingRecommendersRemovesWhatTheOperatorMade() {
         kubectl.ok("delete", "recommenders", "--all", "-n", namespace, "--timeout=5m");
         Waits.until(timeout, "the operator's objects in " + namespace + " to be gone",

@@ -117,7 +117,8 @@ public final class Flow {
                         candidate = null;
                     } else if (g.failed()) {
                         c.setFalse(ConditionTypes.LATENCY_VERIFIED, g.reason(), g.message());
-                        rejected = plan.versionHash();
+                        // Refused under this SLO: another SLO judges the same version afresh.
+                        rejected = plan.gateKey();
                         retryToken = plan.retryToken();
                         candidate = null;
                     } else {
@@ -134,7 +135,8 @@ public final class Flow {
             c.setTrue(ConditionTypes.PINNED, "PinnedVersionServing", "version " + pin
                     + " serves, as spec.model.pinnedVersion asks; remove it to serve the newest version again");
         }
-        boolean blocked = plan.versionHash().equals(rejected) && Objects.equals(retryToken, plan.retryToken());
+        boolean blocked = Plan.blocks(rejected, plan.versionHash(), plan.gateKey())
+                && Objects.equals(retryToken, plan.retryToken());
         StatusSummary summary = StatusSummary.of(c, seen, stable, candidate, busy, registryProblem, blocked);
         if (summary.registryProblem() != null && wakeUp == null) {
             wakeUp = now.plus(RegistryBackoff.of(c, now));

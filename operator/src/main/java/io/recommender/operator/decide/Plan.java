@@ -30,13 +30,17 @@ public final class Plan {
     private final boolean retryingPush;
     private final boolean pinned;
 
-    private Plan(String versionHash, String trainingHash, String retryToken, boolean pinned, RecommenderStatus status) {
+    private final String gateKey;
+
+    private Plan(String versionHash, String trainingHash, String retryToken, boolean pinned, String sloHash,
+            RecommenderStatus status) {
         this.versionHash = versionHash;
         this.pinned = pinned;
+        this.gateKey = versionHash + "/" + sloHash;
         this.trainingHash = trainingHash;
         this.retryToken = retryToken;
         this.status = status == null ? EMPTY : status;
-        this.blocked = versionHash.equals(this.status.rejectedSpecHash())
+        this.blocked = blocks(this.status.rejectedSpecHash(), versionHash, gateKey)
                 && Objects.equals(this.status.retryToken(), retryToken);
         ModelVersion stable = this.status.stable();
         this.serving = stable != null && versionHash.equals(stable.specHash());
@@ -51,12 +55,25 @@ public final class Plan {
         var training = r.getSpec().model().training();
         return new Plan(SpecHashes.version(r.getSpec()), training == null ? null : SpecHashes.training(r.getSpec()),
                 r.getMetadata().getAnnotations() == null ? null : r.getMetadata().getAnnotations().get(RETRY_ANNOTATION),
-                r.getSpec().model().pinnedVersion() != null, r.getStatus());
+                r.getSpec().model().pinnedVersion() != null, SpecHashes.slo(r.getSpec()), r.getStatus());
     }
 
     /** The same spec under another status (the decided one): the hashes are not computed again. */
     public Plan with(RecommenderStatus next) {
-        return new Plan(versionHash, trainingHash, retryToken, pinned, next);
+        return new Plan(versionHash, trainingHash, retryToken, pinned, gateKey.substring(versionHash.length() + 1),
+                next);
+    }
+
+    /**
+     * What a rejection is recorded as (status.rejectedSpecHash): the version's hash for a failed training, which no
+     * SLO changes; the version's hash and the SLO's for a failed load test, which another SLO may pass.
+     */
+    public String gateKey() {
+        return gateKey;
+    }
+
+    static boolean blocks(String rejected, String versionHash, String gateKey) {
+        return versionHash.equals(rejected) || gateKey.equals(rejected);
     }
 
     /** Hash of the spec fields that define a version (a new one is a new candidate). */

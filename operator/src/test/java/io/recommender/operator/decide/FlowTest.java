@@ -365,6 +365,40 @@ class FlowTest {
         assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/SloNotMet");
     }
 
+    static void slo(Recommender r, double p99Ms) {
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), s0.topology(), s0.serving(), Fixtures.slo(p99Ms),
+                s0.registry(), s0.quality()));
+    }
+
+    @Test
+    void aVersionRefusedUnderATightSloIsJudgedAfreshWhenTheSloIsRelaxedAndServedAgainAtOnce() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        promote(r);
+        topology(r, Topology.TwoPod);
+        promote(r);
+        assertThat(r.getStatus().stable().topology()).isEqualTo(Topology.TwoPod);
+
+        // Back to one pod under a tighter SLO: the one-pod version passed another SLO, so it is load-tested again.
+        topology(r, Topology.OnePod);
+        slo(r, 1);
+        step(r, SERVING);
+        step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(FAIL)));
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/VersionRejected");
+        assertThat(s.stable().topology()).isEqualTo(Topology.TwoPod);
+        assertThat(Plan.of(r).blocked()).isTrue();
+
+        // The SLO it passed before: no longer blocked, and served again at once.
+        slo(r, 25);
+        assertThat(Plan.of(r).blocked()).isFalse();
+        s = step(r, SERVING);
+        assertThat(s.stable().topology()).isEqualTo(Topology.OnePod);
+        assertThat(s.candidate()).isNull();
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/VerifiedBefore");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
     static void quality(Recommender r, io.recommender.api.v1alpha1.QualitySpec q) {
         RecommenderSpec s0 = r.getSpec();
         r.setSpec(new RecommenderSpec(s0.model(), s0.features(), s0.topology(), s0.serving(), s0.slo(), s0.registry(), q));
