@@ -38,6 +38,9 @@ public final class Observer {
         String gate = Names.gateJob(r, plan.versionHash(), plan.retryToken());
         ModelVersion candidate = plan.candidate();
         ModelVersion stable = plan.stable();
+        String load = plan.featureStore() == null || plan.featureStore().loadHash() == null ? null
+                : Names.featureLoadJob(r, plan.featureStore().loadHash());
+        JobOutcome loadOutcome = load == null ? JobOutcome.ABSENT : outcome(job(context, load));
         boolean candidateReady = candidate != null
                 && rolledOut(deployment(context, Names.recommender(r, Role.CANDIDATE)), candidate);
         return new Observation(
@@ -49,7 +52,11 @@ public final class Observer {
                         .inNamespace(r.getMetadata().getNamespace())
                         .withLabel(Labels.INSTANCE, r.getMetadata().getName())
                         .withLabel(Labels.ROLE, Role.CANDIDATE.label()).list().getItems()),
-                registry, gpu);
+                registry, gpu, loadOutcome,
+                // A pod that cannot start (a missing password Secret or key) leaves its Job running for ever.
+                !(loadOutcome instanceof JobOutcome.Running) ? null : problem(context.getClient().pods()
+                        .inNamespace(r.getMetadata().getNamespace())
+                        .withLabel("batch.kubernetes.io/job-name", load).list().getItems()));
     }
 
     /** Waiting reasons that need a person: the pod will not start by itself (listed only while not ready). */
