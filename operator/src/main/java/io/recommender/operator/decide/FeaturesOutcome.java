@@ -74,7 +74,14 @@ record FeaturesOutcome(boolean ready, FeatureStoreStatus status, String problem,
         if (job instanceof JobOutcome.Failed f) {
             String why = FeatureStore.masked(f.result() == null ? f.reason() : f.reason() + ": " + f.result());
             Instant failedAt = f.at() == null ? now : f.at();
-            Instant due = failedAt.plus(backoff(falseSince(c, failedAt), failedAt));
+            Instant since = falseSince(c, null);
+            if (since == null) {
+                // The first failure: the condition's time restarts here (not at the start of loading), so the
+                // backoff, worked out again by every reconcile, measures the failing only.
+                c.remove(ConditionTypes.FEATURES_READY);
+                since = failedAt;
+            }
+            Instant due = failedAt.plus(backoff(since, failedAt));
             if (now.isBefore(due)) {
                 c.setFalse(ConditionTypes.FEATURES_READY, LOAD_FAILED, "the initial load into " + where
                         + " failed: " + why + "; next attempt at " + due);
