@@ -26,6 +26,9 @@ record FeaturesOutcome(boolean ready, FeatureStoreStatus status, String problem,
     static final String NO_INITIAL_LOAD = "NoInitialLoad";
     static final String LOAD_FAILED = "InitialLoadFailed";
     static final String LOAD_STUCK = "InitialLoadStuck";
+    static final String PASSWORD_MISSING = "PasswordSecretMissing";
+    /** How often a missing password Secret is looked for again (no event announces a user's Secret). */
+    static final Duration SECRET_LOOK_AGAIN = Duration.ofSeconds(30);
     static final String RETRYING_LOAD = "RetryingInitialLoad";
     static final String AWAITING_RETRY = "AwaitingRetry";
     /** Shortest and longest wait before a failed load runs again; doubling while it keeps failing. */
@@ -41,6 +44,11 @@ record FeaturesOutcome(boolean ready, FeatureStoreStatus status, String problem,
         }
         String where = store.url() + ", prefix '" + store.prefix() + "'";
         FeatureStoreStatus before = plan.status().features();
+        if (store.loadHash() == null && seen.passwordProblem() != null) {
+            c.setFalse(ConditionTypes.FEATURES_READY, PASSWORD_MISSING, seen.passwordProblem());
+            return new FeaturesOutcome(false, new FeatureStoreStatus(store.url(), store.prefix(), null, null, null,
+                    null), PASSWORD_MISSING, false, now.plus(SECRET_LOOK_AGAIN));
+        }
         if (store.loadHash() == null) {
             // An artifact names no data: the store is read as it is (filled by materialize, or by events alone).
             c.setTrue(ConditionTypes.FEATURES_READY, NO_INITIAL_LOAD, "model.artifact names no training data to load; "
@@ -91,6 +99,11 @@ record FeaturesOutcome(boolean ready, FeatureStoreStatus status, String problem,
             c.setFalse(ConditionTypes.FEATURES_READY, RETRYING_LOAD, "retrying the initial load into " + where
                     + " after: " + why);
             return new FeaturesOutcome(false, before, LOAD_FAILED, true, null);
+        }
+        if (seen.passwordProblem() != null) {
+            // The load's pod waits for the Secret (the kubelet retries), so the Job is left to start by itself.
+            c.setFalse(ConditionTypes.FEATURES_READY, PASSWORD_MISSING, seen.passwordProblem());
+            return new FeaturesOutcome(false, before, PASSWORD_MISSING, false, now.plus(SECRET_LOOK_AGAIN));
         }
         if (seen.featureLoadProblem() != null) {
             c.setFalse(ConditionTypes.FEATURES_READY, LOAD_STUCK, "the initial load into " + where

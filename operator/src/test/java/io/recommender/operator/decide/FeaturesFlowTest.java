@@ -194,6 +194,26 @@ class FeaturesFlowTest {
     }
 
     @Test
+    void aMissingPasswordSecretIsNamedAndLookedForAgain() {
+        Recommender r = trainedRedisCandidate();
+        String missing = "Secret redis-auth (features.redis.passwordSecretRef.name) does not exist in namespace shop";
+        Flow.Decision d = Flow.decide(r, Plan.of(r), candidateUp(JobOutcome.RUNNING, null).withPasswordProblem(missing),
+                T0);
+        r.setStatus(d.status());
+
+        assertThat(condition(d.status(), ConditionTypes.FEATURES_READY)).isEqualTo("False/PasswordSecretMissing");
+        assertThat(condition(d.status(), ConditionTypes.DEGRADED)).isEqualTo("True/PasswordSecretMissing");
+        assertThat(message(d.status(), ConditionTypes.DEGRADED)).isEqualTo(missing);
+        assertThat(d.wakeUp()).isEqualTo(T0.plus(FeaturesOutcome.SECRET_LOOK_AGAIN));
+        assertThat(Plan.of(r).featureLoadNeeded()).as("the Job waits for the Secret; the kubelet retries").isTrue();
+        assertThat(Plan.of(r).gateNeeded()).isFalse();
+
+        RecommenderStatus s = step(r, candidateUp(new JobOutcome.Succeeded(LOADED), null), T0.plusSeconds(40));
+        assertThat(condition(s, ConditionTypes.FEATURES_READY)).isEqualTo("True/Loaded");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+    }
+
+    @Test
     void anArtifactHasNoDataToLoadAndReadsTheStoreAsItIs() {
         Recommender r = withFeatures(Fixtures.artifact("movies", Topology.TwoPod), new FeaturesSpec(
                 FeaturesSpec.FeatureSource.Redis, new FeaturesSpec.RedisSpec(null, "redis.cache", 6380, null,
