@@ -76,7 +76,7 @@ public record FeatureStore(String url, String prefix, FeaturesSpec.PasswordSecre
 
     /** {@code <namespace>:<name>:}: Recommenders sharing one Redis keep apart, and a renamed one starts afresh. */
     public static String defaultPrefix(Recommender r) {
-        return r.getMetadata().getNamespace() + ":" + r.getMetadata().getName() + ":";
+        return FeaturesSpec.defaultPrefix(r.getMetadata().getNamespace(), r.getMetadata().getName());
     }
 
     /** A version's recommender container settings (none for Bundle); the password only as a Secret reference. */

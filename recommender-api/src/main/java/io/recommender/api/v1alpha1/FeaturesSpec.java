@@ -36,6 +36,14 @@ public record FeaturesSpec(
         Redis
     }
 
+    /**
+     * The key prefix when {@code redis.prefix} is unset: {@code <namespace>:<name>:}, so Recommenders sharing one
+     * Redis keep apart. The one definition, for the operator and the local run.
+     */
+    public static String defaultPrefix(String namespace, String name) {
+        return namespace + ":" + name + ":";
+    }
+
     /** How the recommender and the initial load reach Redis: a URL, or a Service of the cluster. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "has(self.url) != has(self.service)",

@@ -16,7 +16,7 @@ public record RecommenderStatus(
         @JsonPropertyDescription("Pending, Training, Packaging, Deploying, Verifying, Ready or Failed.")
         Phase phase,
         @JsonPropertyDescription("Ready, Progressing, Degraded, and one per pipeline step: Trained, ImagesReady, "
-                + "Deployed, LatencyVerified.")
+                + "Deployed, LatencyVerified, and FeaturesReady with a Redis feature store.")
         List<Condition> conditions,
         @JsonPropertyDescription("The version serving user traffic.")
         ModelVersion stable,
