@@ -126,8 +126,8 @@ class FeatureStoreIT {
         assertThat(env.get("RECOMMENDER_REDIS_PASSWORD").getValueFrom().getSecretKeyRef().getName())
                 .isEqualTo("redis-auth");
         // The initial load ran once, as one Job, before the gate's; it is removed once its result is recorded.
-        assertThat(events()).anyMatch(e -> "Loaded".equals(e.getReason())
-                && e.getMessage().startsWith("FeaturesReady: 610 users' state"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events()).anyMatch(e -> "Loaded".equals(e.getReason())
+                && e.getMessage().startsWith("FeaturesReady: 610 users' state")));
         await().atMost(WAIT).until(() -> h.client.batch().v1().jobs().inNamespace(h.namespace)
                 .withLabel(Labels.COMPONENT, Labels.FEATURE_LOAD).list().getItems().isEmpty());
         // The password is nowhere but in its Secret.
@@ -151,8 +151,9 @@ class FeatureStoreIT {
                 + "(features.redis.passwordSecretRef.name) does not exist in namespace " + h.namespace);
         assertThat(h.client.batch().v1().jobs().inNamespace(h.namespace).withLabel(Labels.COMPONENT, Labels.GATE)
                 .list().getItems()).as("no load test before the store is loaded").isEmpty();
-        assertThat(events()).anyMatch(e -> "Warning".equals(e.getType())
-                && "PasswordSecretMissing".equals(e.getReason()));
+        // Events follow the status write.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events()).anyMatch(e -> "Warning".equals(e.getType())
+                && "PasswordSecretMissing".equals(e.getReason())));
 
         // A Secret without the key is named as such; with it, the next look (no event announces a Secret) goes on.
         h.client.resource(new SecretBuilder().withNewMetadata().withName("redis-auth").withNamespace(h.namespace)
