@@ -42,13 +42,19 @@ record FeaturesOutcome(boolean ready, FeatureStoreStatus status, String problem,
             c.remove(ConditionTypes.FEATURES_READY);
             return BUNDLE;
         }
+        FeaturesOutcome load = load(plan, store, seen, c, now);
+        if (seen.passwordProblem() != null) {
+            // Without the Secret no pod reaches Redis (the kubelet does not start them), whatever was loaded before;
+            // a load's result is still recorded. No event announces a user's Secret, so it is looked for again.
+            c.setFalse(ConditionTypes.FEATURES_READY, PASSWORD_MISSING, seen.passwordProblem());
+            return new FeaturesOutcome(false, load.status(), PASSWORD_MISSING, false, now.plus(SECRET_LOOK_AGAIN));
+        }
+        return load;
+    }
+
+    private static FeaturesOutcome load(Plan plan, FeatureStore store, Observation seen, Conditions c, Instant now) {
         String where = store.url() + ", prefix '" + store.prefix() + "'";
         FeatureStoreStatus before = plan.status().features();
-        if (store.loadHash() == null && seen.passwordProblem() != null) {
-            c.setFalse(ConditionTypes.FEATURES_READY, PASSWORD_MISSING, seen.passwordProblem());
-            return new FeaturesOutcome(false, new FeatureStoreStatus(store.url(), store.prefix(), null, null, null,
-                    null), PASSWORD_MISSING, false, now.plus(SECRET_LOOK_AGAIN));
-        }
         if (store.loadHash() == null) {
             // An artifact names no data: the store is read as it is (filled by materialize, or by events alone).
             c.setTrue(ConditionTypes.FEATURES_READY, NO_INITIAL_LOAD, "model.artifact names no training data to load; "
@@ -99,11 +105,6 @@ record FeaturesOutcome(boolean ready, FeatureStoreStatus status, String problem,
             c.setFalse(ConditionTypes.FEATURES_READY, RETRYING_LOAD, "retrying the initial load into " + where
                     + " after: " + why);
             return new FeaturesOutcome(false, before, LOAD_FAILED, true, null);
-        }
-        if (seen.passwordProblem() != null) {
-            // The load's pod waits for the Secret (the kubelet retries), so the Job is left to start by itself.
-            c.setFalse(ConditionTypes.FEATURES_READY, PASSWORD_MISSING, seen.passwordProblem());
-            return new FeaturesOutcome(false, before, PASSWORD_MISSING, false, now.plus(SECRET_LOOK_AGAIN));
         }
         if (seen.featureLoadProblem() != null) {
             c.setFalse(ConditionTypes.FEATURES_READY, LOAD_STUCK, "the initial load into " + where

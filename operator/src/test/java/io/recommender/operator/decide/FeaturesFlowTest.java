@@ -211,6 +211,12 @@ class FeaturesFlowTest {
         RecommenderStatus s = step(r, candidateUp(new JobOutcome.Succeeded(LOADED), null), T0.plusSeconds(40));
         assertThat(condition(s, ConditionTypes.FEATURES_READY)).isEqualTo("True/Loaded");
         assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("False/AsExpected");
+
+        // Deleted after the load: the pods cannot start, so it is reported again; the load stays recorded.
+        s = step(r, candidateUp(JobOutcome.ABSENT, null).withPasswordProblem(missing), T0.plusSeconds(50));
+        assertThat(condition(s, ConditionTypes.FEATURES_READY)).isEqualTo("False/PasswordSecretMissing");
+        assertThat(s.features().users()).isEqualTo(610L);
+        assertThat(Plan.of(r).featureLoadNeeded()).isFalse();
     }
 
     @Test
