@@ -7,7 +7,7 @@
 #   redis-image.sh OUT.tar
 set -euo pipefail
 
-out="$1"
+out="$(realpath -m "$1")"
 for tool in redis-server redis-cli ldd python3; do
   command -v "$tool" > /dev/null || { echo "redis-image: $tool is missing (apt-get install redis-server)" >&2; exit 2; }
 done
