@@ -38,8 +38,7 @@ public record FeatureStore(String url, String prefix, FeaturesSpec.PasswordSecre
         return of(r, r.getSpec().features());
     }
 
-    /** The feature store of a version's features (a ModelVersion's, or the spec's); null for Bundle. */
-    public static FeatureStore of(Recommender r, FeaturesSpec features) {
+    private static FeatureStore of(Recommender r, FeaturesSpec features) {
         if (!redis(features)) {
             return null;
         }
