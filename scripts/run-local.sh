@@ -7,8 +7,10 @@
 #
 #   scripts/run-local.sh [RECOMMENDER_YAML] [--retrain] [--bundle DIR] [--out DIR]
 #
-# Default manifest: examples/training-cpu-oci.yaml (its registry is not used locally). The jars are (re)built
-# when missing or older than the sources.
+# Default manifest: examples/training-cpu-oci.yaml (its registry is not used locally). A manifest with
+# features.source Redis (examples/training-redis.yaml) also gets a local redis-server on a free loopback port,
+# loaded by training-job materialize, which the service reads. The jars are (re)built when missing or older
+# than the sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jars=(training-job/target/training-job.jar runtime-image/target/runtime-image.jar load-test/target/load-test.jar
@@ -19,7 +21,7 @@ for jar in "${jars[@]}"; do
 done
 if ((stale == 0)); then
     oldest="$(ls -t "${jars[@]}" | tail -n 1)"
-    if [[ -n "$(find pom.xml ./*/pom.xml model-bundle/src recommender-api/src training-job/src runtime-image/src \
+    if [[ -n "$(find pom.xml ./*/pom.xml model-bundle/src contracts/src feature-store/src recommender-api/src training-job/src runtime-image/src \
             load-test/src operator/src/main local-pipeline/src/main -newer "$oldest" -type f -print -quit)" ]]; then
         stale=1
     fi

@@ -3,7 +3,8 @@
 # Starts the node, a plain-http docker-registry on the node's bridge address (so that pods push to it and the
 # node pulls from it), pushes the project's images there (the Jib tarballs that `mvn package -Pimage` writes:
 # operator, recommender runtime, training job, load test, and the TF Serving stand-in in place of
-# tensorflow/serving, which cannot be pulled here), runs the suite with those images, and stops what it started.
+# tensorflow/serving, which cannot be pulled here) and a Redis image made from this machine's redis-server
+# (redis-image.sh), runs the suite with those images, and stops what it started.
 #
 #   e2e.sh            build missing image tarballs, then run the suite
 #   E2E_KEEP=1 e2e.sh leave the node and the registry running afterwards (for a look with kubectl)
@@ -70,6 +71,9 @@ bash "$node" registry "$bridge_ip:$port" 2>/dev/null
 registry="$bridge_ip:$port"
 log "registry $registry"
 
+# Redis for the live-features test, from this machine's redis-server package (the node pulls nothing from outside).
+tarballs[recommender-e2e-redis]=e2e-tests/target/redis-image.tar
+bash e2e-tests/node/redis-image.sh "${tarballs[recommender-e2e-redis]}"
 declare -A pushed=()
 for name in "${!tarballs[@]}"; do
   pushed[$name]="$(bash e2e-tests/node/push-image.sh "${tarballs[$name]}" "$registry/$name:$version")"
@@ -83,6 +87,7 @@ export E2E_TRAINING_IMAGE="${pushed[recommender-training-job]}"
 export E2E_LOAD_TEST_IMAGE="${pushed[recommender-load-test]}"
 export E2E_RUNTIME_IMAGE="${pushed[recommender-runtime]}"
 export E2E_TFSERVING_BASE_IMAGE="${pushed[recommender-tfserving-standin]}"
+export E2E_REDIS_IMAGE="${pushed[recommender-e2e-redis]}"
 export E2E_UNINSTALL=true
 export E2E_SMALL_NODE=true
 # Long enough to outlast a rollout and its gate on this node (about 75 s), short enough for CI.

@@ -9,14 +9,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The operator's pipeline for one Recommender, on this machine: train (or reuse), serve, load-test against the
  * SLO, judge. Every process it starts is stopped before it returns, whatever the outcome.
  */
 final class LocalPipeline {
-    /** What one run found: the model it served and the load test's report. */
-    record Outcome(Manifest model, boolean modelReused, LoadTestReport report) {
+    /** What one run found: the model it served, the load test's report, and the feature store's initial load (or null). */
+    record Outcome(Manifest model, boolean modelReused, LoadTestReport report, String featureLoad) {
         boolean passed() {
             return report.verdict().passed();
         }
@@ -47,8 +48,14 @@ final class LocalPipeline {
         console.println(modelLine(m));
 
         LoadTestReport report;
-        try (ServingStep.RunningService service = ServingStep.start(layout, model.bundle().directory(),
-                o.out().resolve("recommender.log"), console)) {
+        String loadSummary = null;
+        // With features.source Redis, a local redis-server, loaded as the operator's Job loads it, outlives the
+        // service and is stopped with it.
+        try (FeatureStoreStep.RunningStore store = FeatureStoreStep.wanted(r)
+                ? FeatureStoreStep.start(r, layout, o.out(), console) : null;
+                ServingStep.RunningService service = ServingStep.start(layout, model.bundle().directory(),
+                        o.out().resolve("recommender.log"), store == null ? Map.of() : store.env(), console)) {
+            loadSummary = store == null ? null : store.loadSummary();
             console.println("load test: " + String.join(" ", LoadTestArgs.of(
                     r.getSpec().slo(), service.baseUrl().toString())));
             report = GateStep.run(layout, r.getSpec().slo(), service.baseUrl(), o.out().resolve("load-test-report.json"));
@@ -58,7 +65,7 @@ final class LocalPipeline {
         console.println(report.verdict().passed()
                 ? "verdict: PASS - the operator would promote this version"
                 : "verdict: FAIL - the operator would keep the stable version and reject this one");
-        return new Outcome(m, model.reused(), report);
+        return new Outcome(m, model.reused(), report, loadSummary);
     }
 
     private static String modelLine(Manifest m) {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,16 +32,18 @@ final class ServingStep {
         }
     }
 
-    static RunningService start(ProjectLayout layout, Path bundle, Path log, PrintStream console)
-            throws IOException, InterruptedException {
+    /** @param features the feature store's settings (empty: the bundle's features) */
+    static RunningService start(ProjectLayout layout, Path bundle, Path log, Map<String, String> features,
+            PrintStream console) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = List.of(ProjectLayout.java(), "--add-modules=jdk.incubator.vector",
                 "-XX:+UseParallelGC", "-Xmx1g", "-jar", layout.runtimeJar().toString());
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new HashMap<>(features);
+        env.putAll(Map.of(
                 "RECOMMENDER_BUNDLE_PATH", bundle.toString(),
                 "RECOMMENDER_EMBEDDING_SOURCE", "embedded",
                 "MICRONAUT_SERVER_HOST", "127.0.0.1",
-                "MICRONAUT_SERVER_PORT", Integer.toString(port));
+                "MICRONAUT_SERVER_PORT", Integer.toString(port)));
         ChildProcess service = ChildProcess.start("recommender", command, env, log);
         URI base = URI.create("http://127.0.0.1:" + port);
         try {

@@ -70,6 +70,23 @@ class LocalPipelineIT {
 
     @Test
     @Order(3)
+    void aRedisManifestIsServedFromALocalRedisLoadedByMaterialize() throws Exception {
+        LocalPipeline.Outcome outcome = run("redis-features.yaml");
+
+        // Every user of ml-latest-small loaded, as the operator's initial load Job loads them.
+        assertThat(outcome.featureLoad()).startsWith("materialized 610 users, 100836 ratings");
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertThat(printed).containsPattern("feature store: redis://127\\.0\\.0\\.1:\\d+, prefix "
+                + "'default:local-live:', \\d{4,} keys")
+                .contains("a local redis-server stands in for it, without a password");
+        assertThat(outcome.passed()).as(outcome.report().verdict().reason()).isTrue();
+        assertThat(outcome.report().failures()).isZero();
+        // The redis-server is stopped with the rest.
+        assertNothingLeftRunning();
+    }
+
+    @Test
+    @Order(4)
     void aBadManifestIsRefusedBeforeAnythingStarts() {
         LocalPipelineCommand command = new LocalPipelineCommand();
         int exit = new picocli.CommandLine(command).execute(RESOURCES.resolve("not-a-recommender.yaml").toString(),

@@ -463,4 +463,134 @@ class RecommenderE2eIT {
                 () -> kubectl.ok("get", "deployments,services,jobs,configmaps,horizontalpodautoscalers,poddisruptionbudgets",
                         "-n", namespace, "-l", MANAGED_BY, "-o", "name"), String::isBlank);
     }
+
+    /**
+     * Live features (issue #14): the Redis example, trained and packaged for real, with a Redis of its own on the
+     * node (E2E_REDIS_IMAGE, made from this machine's redis-server by e2e-tests/node/redis-image.sh) behind a
+     * password in a Secret. The operator's initial load fills Redis before the gate; an event posted through the
+     * stable Service is accepted and the next answer reflects it (the rated movie leaves the list).
+     */
+    @Test
+    @Order(6)
+    void aRedisFeatureStoreIsLoadedAndAnEventChangesTheNextAnswer() throws Exception {
+        assumeTrue(registry != null, "E2E_REGISTRY is not set: no registry for the packaging step to push to");
+        String redisImage = env("E2E_REDIS_IMAGE");
+        assumeTrue(redisImage != null, "E2E_REDIS_IMAGE is not set: no Redis image the nodes can pull "
+                + "(e2e-tests/node/redis-image.sh makes one from the redis-server package)");
+        String password = UUID.randomUUID().toString();
+        kubectl.ok("create", "secret", "generic", "redis-auth", "-n", namespace, "--from-literal=password=" + password);
+        Path redis = work.resolve("redis.yaml");
+        Files.writeString(redis, redisManifest(redisImage));
+        kubectl.ok("apply", "-n", namespace, "-f", redis.toString());
+        kubectl.ok("rollout", "status", "deployment/redis", "-n", namespace, "--timeout=3m");
+
+        ObjectNode r = (ObjectNode) YAML.readTree(Repo.EXAMPLES.resolve("training-redis.yaml").toFile());
+        ((ObjectNode) r.at("/spec/model/training")).put("epochs", 2);
+        ObjectNode oci = (ObjectNode) r.at("/spec/registry/oci");
+        oci.put("repository", registry + "/recs/movies-live-" + namespace).put("insecure", true);
+        oci.remove("secretName");
+        relaxSlo(r);
+        fitNode(r);
+        Path file = work.resolve("training-redis.yaml");
+        YAML.writeValue(file.toFile(), r);
+        kubectl.ok("apply", "-n", namespace, "-f", file.toString());
+
+        JsonNode done = await("movies-live", "to train, load the feature store, pass the gate and be Ready",
+                n -> "Ready".equals(n.at("/status/phase").asText()) || "Failed".equals(n.at("/status/phase").asText()));
+        assertThat(done.at("/status/phase").asText()).as(condition(done, "Degraded")).isEqualTo("Ready");
+        assertThat(condition(done, "FeaturesReady")).startsWith("True/Loaded");
+        assertThat(JSON.writeValueAsString(done)).as("the password stays in its Secret").doesNotContain(password);
+        // The initial load wrote every user's keys (three per user) and the catalog.
+        long keys = Long.parseLong(kubectl.ok("exec", "deployment/redis", "-n", namespace, "--", "redis-cli", "-a",
+                password, "--no-auth-warning", "DBSIZE").strip());
+        assertThat(keys).isGreaterThan(3 * 600);
+
+        JsonNode before = JSON.readTree(recommendations("movies-live", 1));
+        int rated = before.path("items").get(0).path("movieId").asInt();
+        HttpResponse<String> accepted = post("movies-live", "/v1/events",
+                "{\"userId\": 1, \"movieId\": " + rated + ", \"rating\": 5}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(JSON.readTree(accepted.body()).path("accepted").asInt()).isEqualTo(1);
+        JsonNode after = JSON.readTree(recommendations("movies-live", 1));
+        assertThat(after.path("items")).as("the next answer after rating " + rated + "; before: " + before)
+                .isNotEqualTo(before.path("items"));
+        assertThat(after.path("items").findValuesAsText("movieId")).as("a rated movie is not recommended again")
+                .doesNotContain(Integer.toString(rated));
+        assertThat(after.path("stale").asBoolean(false)).isFalse();
+
+        kubectl.ok("delete", "recommender", "movies-live", "-n", namespace, "--timeout=2m");
+        kubectl.ok("delete", "-n", namespace, "-f", redis.toString());
+    }
+
+    /** One redis-server pod and its Service, the password from Secret redis-auth, nothing on disk but /tmp. */
+    static String redisManifest(String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: redis
+                  labels: {app: e2e-redis}
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels: {app: e2e-redis}
+                  template:
+                    metadata:
+                      labels: {app: e2e-redis}
+                    spec:
+                      automountServiceAccountToken: false
+                      securityContext: {runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532}
+                      containers:
+                      - name: redis
+                        image: %s
+                        args: ["--port", "6379", "--save", "", "--appendonly", "no", "--dir", "/tmp",
+                               "--requirepass", "$(REDIS_PASSWORD)"]
+                        env:
+                        - name: REDIS_PASSWORD
+                          valueFrom:
+                            secretKeyRef: {name: redis-auth, key: password}
+                        ports:
+                        - {name: redis, containerPort: 6379}
+                        readinessProbe:
+                          tcpSocket: {port: 6379}
+                          periodSeconds: 2
+                        resources:
+                          requests: {cpu: 50m, memory: 64Mi}
+                          limits: {memory: 512Mi}
+                        securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}
+                        volumeMounts:
+                        - {name: tmp, mountPath: /tmp}
+                      volumes:
+                      - name: tmp
+                        emptyDir: {}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: redis
+                spec:
+                  selector: {app: e2e-redis}
+                  ports:
+                  - {name: redis, port: 6379, targetPort: redis}
+                """.formatted(image);
+    }
+
+    /** POST through the Service, port-forwarded; retried while the forward cannot connect (an event replaces, so
+     * sending it twice stores it once). */
+    HttpResponse<String> post(String service, String path, String json) {
+        return Waits.until(Duration.ofMinutes(2), "POST " + path + " through " + service, () -> {
+            int port = client.services().inNamespace(namespace).withName(service).get().getSpec().getPorts().get(0).getPort();
+            try (LocalPortForward forward = client.services().inNamespace(namespace).withName(service).portForward(port)) {
+                return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + forward.getLocalPort() + path))
+                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, response -> response != null);
+    }
 }

@@ -11,6 +11,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.decide.Plan;
+import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
@@ -68,6 +69,8 @@ public abstract class RecommenderDeployment extends RoleObject<Deployment> {
                     .withNewConfigMapKeyRef().withName(Names.servingConfig(r, role)).withKey(ServingObjects.TF_SERVING_URL)
                     .endConfigMapKeyRef().endValueFrom().build());
         }
+        // The version's own feature store: a stable version keeps reading where it did while a candidate moves.
+        env.addAll(FeatureStore.env(v.features()));
         return new ContainerBuilder()
                 .withName("recommender")
                 .withImage(v.image())

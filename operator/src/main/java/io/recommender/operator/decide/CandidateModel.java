@@ -3,6 +3,7 @@ package io.recommender.operator.decide;
 import io.recommender.api.v1alpha1.ArtifactSpec;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Conditions;
 import java.util.Locale;
@@ -20,13 +21,15 @@ final class CandidateModel {
         ArtifactSpec a = r.getSpec().model().artifact();
         if (a != null) {
             return new ModelVersion(artifactVersion(a.image(), hash), generation, hash, null, r.getSpec().topology(),
-                    a.modelName() == null ? "recommender" : a.modelName(), a.image(), a.tfServingImage(), null, null);
+                    a.modelName() == null ? "recommender" : a.modelName(), a.image(), a.tfServingImage(), null, null,
+                    FeatureStore.versionFeatures(r));
         }
         ModelVersion stable = plan.stable();
         String t = plan.trainingHash();
         if (stable != null && t.equals(stable.trainingHash())) {
             return new ModelVersion(stable.modelVersion(), generation, hash, t, r.getSpec().topology(), stable.modelName(),
-                    stable.image(), stable.tfServingImage(), stable.metrics(), null);
+                    stable.image(), stable.tfServingImage(), stable.metrics(), null,
+                    FeatureStore.versionFeatures(r));
         }
         return null;
     }

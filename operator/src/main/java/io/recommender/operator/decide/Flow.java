@@ -47,6 +47,7 @@ public final class Flow {
         Phase busy = null;
         Instant wakeUp = null;
         String registryProblem = null;
+        FeaturesOutcome features = FeaturesOutcome.of(plan, seen, c, now);
 
         Rollback back = plan.serving() || plan.blocked() || candidate != null ? Rollback.NONE
                 : Rollback.of(r, plan, history, generation);
@@ -103,6 +104,12 @@ public final class Flow {
                 if (!seen.candidateReady()) {
                     busy = Phase.Deploying;
                     awaitRollout(c, seen, candidate);
+                } else if (!features.ready()) {
+                    c.setTrue(ConditionTypes.DEPLOYED, "CandidateAvailable",
+                            "candidate version " + candidate.modelVersion() + " is available");
+                    c.setUnknown(ConditionTypes.LATENCY_VERIFIED, "AwaitingFeatures",
+                            "the load test starts once the feature store's initial load is done");
+                    busy = features.loading() ? Phase.Verifying : busy;
                 } else {
                     c.setTrue(ConditionTypes.DEPLOYED, "CandidateAvailable",
                             "candidate version " + candidate.modelVersion() + " is available");
@@ -137,12 +144,16 @@ public final class Flow {
         }
         boolean blocked = Plan.blocks(rejected, plan.versionHash(), plan.gateKey())
                 && Objects.equals(retryToken, plan.retryToken());
-        StatusSummary summary = StatusSummary.of(c, seen, stable, candidate, busy, registryProblem, blocked);
+        StatusSummary summary = StatusSummary.of(c, seen, stable, candidate, busy, registryProblem, blocked,
+                features);
         if (summary.registryProblem() != null && wakeUp == null) {
             wakeUp = now.plus(RegistryBackoff.of(c, now));
         }
+        if (features.wakeUp() != null && (wakeUp == null || features.wakeUp().isBefore(wakeUp))) {
+            wakeUp = features.wakeUp();
+        }
         RecommenderStatus next = new RecommenderStatus(generation, summary.phase(), c.list(), stable, candidate,
-                lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken);
+                lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken, features.status());
         return new Decision(next, wakeUp, plan.with(next));
     }
 
@@ -159,7 +170,7 @@ public final class Flow {
 
     private static ModelVersion promoted(ModelVersion v, Instant now, String sloHash) {
         return new ModelVersion(v.modelVersion(), v.generation(), v.specHash(), v.trainingHash(), v.topology(),
-                v.modelName(), v.image(), v.tfServingImage(), v.metrics(), now.toString(), sloHash);
+                v.modelName(), v.image(), v.tfServingImage(), v.metrics(), now.toString(), v.features(), sloHash);
     }
 
     private static List<ModelVersion> prepend(ModelVersion v, List<ModelVersion> history) {

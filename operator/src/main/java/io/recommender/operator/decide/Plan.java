@@ -3,6 +3,7 @@ package io.recommender.operator.decide;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.naming.SpecHashes;
 import io.recommender.operator.status.ConditionTypes;
@@ -29,11 +30,13 @@ public final class Plan {
     private final ModelVersion candidate;
     private final boolean retryingPush;
     private final boolean pinned;
-
     private final String gateKey;
+    private final FeatureStore featureStore;
+    private final boolean retryingLoad;
 
     private Plan(String versionHash, String trainingHash, String retryToken, boolean pinned, String sloHash,
-            RecommenderStatus status) {
+            RecommenderStatus status, FeatureStore featureStore) {
+        this.featureStore = featureStore;
         this.versionHash = versionHash;
         this.pinned = pinned;
         this.gateKey = versionHash + "/" + sloHash;
@@ -48,6 +51,8 @@ public final class Plan {
         this.candidate = c != null && versionHash.equals(c.specHash()) && !blocked ? c : null;
         this.retryingPush = Conditions.find(this.status.conditions(), ConditionTypes.IMAGES_READY)
                 .map(x -> TrainingOutcome.RETRYING_PUSH.equals(x.getReason())).orElse(false);
+        this.retryingLoad = Conditions.find(this.status.conditions(), ConditionTypes.FEATURES_READY)
+                .map(x -> FeaturesOutcome.RETRYING_LOAD.equals(x.getReason())).orElse(false);
     }
 
     /** The plan of the Recommender as read. */
@@ -55,13 +60,14 @@ public final class Plan {
         var training = r.getSpec().model().training();
         return new Plan(SpecHashes.version(r.getSpec()), training == null ? null : SpecHashes.training(r.getSpec()),
                 r.getMetadata().getAnnotations() == null ? null : r.getMetadata().getAnnotations().get(RETRY_ANNOTATION),
-                r.getSpec().model().pinnedVersion() != null, SpecHashes.slo(r.getSpec()), r.getStatus());
+                r.getSpec().model().pinnedVersion() != null, SpecHashes.slo(r.getSpec()), r.getStatus(),
+                FeatureStore.of(r));
     }
 
     /** The same spec under another status (the decided one): the hashes are not computed again. */
     public Plan with(RecommenderStatus next) {
         return new Plan(versionHash, trainingHash, retryToken, pinned, gateKey.substring(versionHash.length() + 1),
-                next);
+                next, featureStore);
     }
 
     /**
@@ -138,8 +144,32 @@ public final class Plan {
         return retryingPush;
     }
 
-    /** The gate Job runs once the candidate's Deployment is available. */
+    /**
+     * The gate Job runs once the candidate's Deployment is available and, with a Redis feature store, its initial
+     * load is done: the load test measures the recommender on the data it will serve.
+     */
     public boolean gateNeeded() {
-        return candidate != null && Conditions.isTrue(status.conditions(), ConditionTypes.DEPLOYED);
+        return candidate != null && Conditions.isTrue(status.conditions(), ConditionTypes.DEPLOYED)
+                && (featureStore == null || Conditions.isTrue(status.conditions(), ConditionTypes.FEATURES_READY));
+    }
+
+    /** The spec's Redis feature store; null for Bundle. */
+    public FeatureStore featureStore() {
+        return featureStore;
+    }
+
+    /** The feature store's initial load of the current data, address and prefix is recorded in status. */
+    public boolean featuresLoaded() {
+        return featureStore != null && featureStore.loadHash() != null && status.features() != null
+                && featureStore.loadHash().equals(status.features().loadHash());
+    }
+
+    /**
+     * The initial load Job runs when the spec reads Redis, has training data to load, and this data, address and
+     * prefix are not loaded yet (and exists until its result is in status, or until a failed load is retried).
+     */
+    public boolean featureLoadNeeded() {
+        return featureStore != null && featureStore.loadHash() != null && !featuresLoaded() && !blocked
+                && !retryingLoad;
     }
 }

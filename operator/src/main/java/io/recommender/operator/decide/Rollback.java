@@ -2,15 +2,17 @@ package io.recommender.operator.decide;
 
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.naming.SpecHashes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A version served before, served again without training: the one {@code spec.model.pinnedVersion} names (from the
  * stable version or history), or, without a pin, the newest one in history promoted under exactly the current
- * spec (a spec edit undone, a pin removed). Such a version passed the latency gate under its topology and SLO, so it
- * is promoted at once when the spec's topology and SLO are the same; otherwise it is a candidate and is gated.
+ * spec (a spec edit undone, a pin removed). Such a version passed the latency gate under its topology, SLO and
+ * feature store, so it is promoted at once when the spec's are the same; otherwise it is a candidate and is gated.
  *
  * @param version the version to serve, stamped with the current spec's hash and generation; null when none
  * @param served the entry of the stable version or history it was found as (a version is one model under one spec)
@@ -44,11 +46,13 @@ record Rollback(ModelVersion version, ModelVersion served, boolean promoteNow, S
                 return NONE;
             }
         }
+        ModelVersion.FeatureStoreRef features = FeatureStore.versionFeatures(r);
         ModelVersion stamped = new ModelVersion(found.modelVersion(), generation, plan.versionHash(),
                 found.trainingHash(), r.getSpec().topology(), found.modelName(), found.image(), found.tfServingImage(),
-                found.metrics(), null, found.sloHash());
+                found.metrics(), null, features, found.sloHash());
+        // Verified as it would serve now: the same topology, SLO and feature store.
         boolean verified = found.topology() == r.getSpec().topology()
-                && SpecHashes.slo(r.getSpec()).equals(found.sloHash());
+                && SpecHashes.slo(r.getSpec()).equals(found.sloHash()) && Objects.equals(found.features(), features);
         return new Rollback(stamped, found, verified, null);
     }
 

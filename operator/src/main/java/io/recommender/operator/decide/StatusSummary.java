@@ -23,7 +23,7 @@ record StatusSummary(Phase phase, String registryProblem) {
      * @param blocked the current spec's version is rejected
      */
     static StatusSummary of(Conditions c, Observation seen, ModelVersion stable, ModelVersion candidate, Phase busy,
-            String registryProblem, boolean blocked) {
+            String registryProblem, boolean blocked, FeaturesOutcome features) {
         GpuState gpu = seen.gpu();
         if (gpu != null) {
             c.set(ConditionTypes.GPU_CAPACITY, gpu.status(), gpu.reason(), gpu.message());
@@ -44,9 +44,14 @@ record StatusSummary(Phase phase, String registryProblem) {
             c.setFalse(ConditionTypes.IMAGES_READY, u.reason(), u.message());
         }
         if (busy != null) {
-            c.setTrue(ConditionTypes.PROGRESSING, busy.name(), progressMessage(busy, candidate));
+            c.setTrue(ConditionTypes.PROGRESSING, busy.name(), busy == Phase.Verifying && !features.ready()
+                    ? "loading the feature store before load-testing candidate version " + candidate.modelVersion()
+                    : progressMessage(busy, candidate));
         } else if (registryProblem != null && !blocked) {
             c.setFalse(ConditionTypes.PROGRESSING, registryProblem, "waiting for the registry; retrying with backoff");
+        } else if (features.problem() != null && !blocked) {
+            c.setFalse(ConditionTypes.PROGRESSING, features.problem(),
+                    "waiting for the feature store's initial load; retrying with backoff");
         } else {
             c.setFalse(ConditionTypes.PROGRESSING, blocked ? "VersionRejected" : "Idle",
                     blocked ? "the current spec's version was rejected; edit the spec or set the "
@@ -62,6 +67,9 @@ record StatusSummary(Phase phase, String registryProblem) {
                 .isPresent()) {
             c.setTrue(ConditionTypes.DEGRADED, "PinNotServed", Conditions.find(c.list(), ConditionTypes.PINNED)
                     .orElseThrow().getMessage());
+        } else if (features.problem() != null) {
+            c.setTrue(ConditionTypes.DEGRADED, features.problem(), Conditions.find(c.list(),
+                    ConditionTypes.FEATURES_READY).map(x -> x.getMessage()).orElse(features.problem()));
         } else if (gpu != null && gpu.needsAction()) {
             c.setTrue(ConditionTypes.DEGRADED, gpu.reason(), gpu.message());
         } else if (candidate != null && !seen.candidateReady() && seen.candidateProblem() != null) {

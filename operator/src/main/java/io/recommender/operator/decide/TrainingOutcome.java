@@ -6,6 +6,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
 import io.recommender.bundle.BundleException;
 import io.recommender.bundle.PackagedModel;
+import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.observe.JobOutcome;
 import io.recommender.operator.observe.Observation;
 import io.recommender.operator.registry.PushTarget;
@@ -139,7 +140,8 @@ record TrainingOutcome(ModelVersion version, Phase busy, boolean failed, Instant
         }
         return new TrainingOutcome(new ModelVersion(Long.toString(m.modelVersion()), generation, plan.versionHash(),
                 plan.trainingHash(), r.getSpec().topology(), m.modelName(), m.image(), m.tfServingImage(),
-                new ModelVersion.ModelMetrics(m.rmse(), m.recallAt10(), m.ndcgAt10()), null), null, false);
+                new ModelVersion.ModelMetrics(m.rmse(), m.recallAt10(), m.ndcgAt10()), null,
+                FeatureStore.versionFeatures(r)), null, false);
     }
 
     /** Until a model exists there is nothing to deploy or test. */

@@ -48,7 +48,8 @@ public final class EventRecorder {
                 || "False".equals(c.getStatus()) && (ConditionTypes.TRAINED.equals(c.getType())
                         && !"TrainingInProgress".equals(c.getReason())
                         || ConditionTypes.LATENCY_VERIFIED.equals(c.getType())
-                        || ConditionTypes.GPU_CAPACITY.equals(c.getType()) && !"ScalingUp".equals(c.getReason()));
+                        || ConditionTypes.GPU_CAPACITY.equals(c.getType()) && !"ScalingUp".equals(c.getReason())
+                        || ConditionTypes.FEATURES_READY.equals(c.getType()) && !"Loading".equals(c.getReason()));
     }
 
     void emit(Recommender r, String type, String reason, String message) {

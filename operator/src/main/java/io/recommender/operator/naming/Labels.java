@@ -18,6 +18,7 @@ public final class Labels {
     public static final String TF_SERVING = "tfserving";
     public static final String TRAINING = "training";
     public static final String GATE = "latency-gate";
+    public static final String FEATURE_LOAD = "feature-load";
     public static final String REGISTRY = "registry-credentials";
 
     private Labels() {}

@@ -37,6 +37,11 @@ public final class Names {
         return r.getMetadata().getName() + "-train-" + trainingHash;
     }
 
+    /** The feature store's initial load, named from what it loads where, so it runs once per change. */
+    public static String featureLoadJob(Recommender r, String loadHash) {
+        return r.getMetadata().getName() + "-features-" + loadHash;
+    }
+
     /** One gate Job per version and retry, so a retry runs a fresh load test. */
     public static String gateJob(Recommender r, String specHash, String retryToken) {
         String base = r.getMetadata().getName() + "-gate-" + specHash;

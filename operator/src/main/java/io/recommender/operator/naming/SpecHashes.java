@@ -59,6 +59,11 @@ public final class SpecHashes {
         return hash(parts);
     }
 
+    /** A hash of any value's JSON form (maps by key), for names that must change when the value does. */
+    public static String of(Object value) {
+        return hash(value);
+    }
+
     public static String shortHash(String value) {
         return sha256(value.getBytes(StandardCharsets.UTF_8)).substring(0, 6);
     }

@@ -7,10 +7,31 @@ import io.recommender.operator.registry.RegistryState;
  * What the reconciler saw of the owned objects: the current version's training and gate Jobs, whether the
  * candidate and stable recommender Deployments are available, why the candidate's pods cannot start (null when
  * nothing is wrong, e.g. an image that cannot be pulled), whether the registry can take pushes, and, while a GPU
- * training pod waits or runs, its GPU capacity (null otherwise).
+ * training pod waits or runs, its GPU capacity (null otherwise); with a Redis feature store, its initial load Job
+ * and why that Job's pod cannot start (null when nothing is wrong), and what is wrong with the password Secret the
+ * spec names (null when it and its key exist).
  */
 public record Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
-        String candidateProblem, RegistryState registry, GpuState gpu) {
+        String candidateProblem, RegistryState registry, GpuState gpu, JobOutcome featureLoad,
+        String featureLoadProblem, String passwordProblem) {
+
+    public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
+            String candidateProblem, RegistryState registry, GpuState gpu) {
+        this(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu, JobOutcome.ABSENT, null,
+                null);
+    }
+
+    /** The same, with what became of the feature store's initial load. */
+    public Observation withFeatureLoad(JobOutcome load, String problem) {
+        return new Observation(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu, load,
+                problem, passwordProblem);
+    }
+
+    /** The same, with what is wrong with the password Secret. */
+    public Observation withPasswordProblem(String problem) {
+        return new Observation(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu,
+                featureLoad, featureLoadProblem, problem);
+    }
 
     public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
             String candidateProblem, RegistryState registry) {

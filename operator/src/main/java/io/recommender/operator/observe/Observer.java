@@ -38,6 +38,9 @@ public final class Observer {
         String gate = Names.gateJob(r, plan.versionHash(), plan.retryToken());
         ModelVersion candidate = plan.candidate();
         ModelVersion stable = plan.stable();
+        String load = plan.featureStore() == null || plan.featureStore().loadHash() == null ? null
+                : Names.featureLoadJob(r, plan.featureStore().loadHash());
+        JobOutcome loadOutcome = load == null ? JobOutcome.ABSENT : outcome(job(context, load));
         boolean candidateReady = candidate != null
                 && rolledOut(deployment(context, Names.recommender(r, Role.CANDIDATE)), candidate);
         return new Observation(
@@ -49,7 +52,36 @@ public final class Observer {
                         .inNamespace(r.getMetadata().getNamespace())
                         .withLabel(Labels.INSTANCE, r.getMetadata().getName())
                         .withLabel(Labels.ROLE, Role.CANDIDATE.label()).list().getItems()),
-                registry, gpu);
+                registry, gpu, loadOutcome,
+                // A pod that cannot start (a missing password Secret or key) leaves its Job running for ever.
+                !(loadOutcome instanceof JobOutcome.Running) ? null : problem(context.getClient().pods()
+                        .inNamespace(r.getMetadata().getNamespace())
+                        .withLabel("batch.kubernetes.io/job-name", load).list().getItems()),
+                passwordProblem(r, plan, context));
+    }
+
+    /**
+     * Whether the password Secret the spec names exists and holds its key, as the kubelet will require; null when
+     * it does (or when there is none). Listed by name (the operator lists Secrets anyway; it is granted no get), and
+     * only the key's presence is looked at: the value is neither kept nor shown.
+     */
+    static String passwordProblem(Recommender r, Plan plan, Context<Recommender> context) {
+        var store = plan.featureStore();
+        if (store == null || store.password() == null) {
+            return null;
+        }
+        String name = store.password().name();
+        var found = context.getClient().secrets().inNamespace(r.getMetadata().getNamespace())
+                .withField("metadata.name", name).list().getItems();
+        if (found.isEmpty()) {
+            return "Secret " + name + " (features.redis.passwordSecretRef.name) does not exist in namespace "
+                    + r.getMetadata().getNamespace();
+        }
+        var secret = found.get(0);
+        String key = store.password().key();
+        boolean hasKey = secret.getData() != null && secret.getData().containsKey(key)
+                || secret.getStringData() != null && secret.getStringData().containsKey(key);
+        return hasKey ? null : "Secret " + name + " has no key " + key + " (features.redis.passwordSecretRef.key)";
     }
 
     /** Waiting reasons that need a person: the pod will not start by itself (listed only while not ready). */

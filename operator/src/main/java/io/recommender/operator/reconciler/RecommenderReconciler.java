@@ -29,6 +29,7 @@ import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.act.Autoscaler;
 import io.recommender.operator.act.DisruptionBudget;
+import io.recommender.operator.act.FeatureLoadJob;
 import io.recommender.operator.act.GateJob;
 import io.recommender.operator.act.RecommenderDeployment;
 import io.recommender.operator.act.RecommenderService;
@@ -82,6 +83,7 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "registry-credentials", type = RegistryCredentialsSecret.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SECRETS),
     @Dependent(name = "serving-service-account", type = ServingServiceAccount.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICE_ACCOUNTS),
     @Dependent(name = "training-job", type = TrainingJob.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
+    @Dependent(name = "feature-load-job", type = FeatureLoadJob.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.JOBS),
     @Dependent(name = "stable-serving-config", type = ServingConfig.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
     @Dependent(name = "stable-tfserving", type = TfServingDeployment.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
     @Dependent(name = "stable-tfserving-service", type = TfServingService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
@@ -287,7 +289,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         }
         RecommenderStatus next = new RecommenderStatus(base.observedGeneration(), base.phase(), c.list(),
                 base.stable(), base.candidate(), base.lastLoadTest(), base.history(), base.rejectedSpecHash(),
-                base.retryToken());
+                base.retryToken(), base.features());
         if (!Objects.equals(read, next)) {
             try {
                 writeStatus(r, next, context);

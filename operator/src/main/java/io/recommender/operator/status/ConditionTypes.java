@@ -16,5 +16,11 @@ public final class ConditionTypes {
     /** Only while a GPU training pod waits or runs: whether a node can take it (EKS node groups scaled from zero). */
     public static final String GPU_CAPACITY = "GpuCapacity";
 
+    /**
+     * Only with features.source Redis: whether the feature store's initial load is done (with its user count), or
+     * why not.
+     */
+    public static final String FEATURES_READY = "FeaturesReady";
+
     private ConditionTypes() {}
 }
