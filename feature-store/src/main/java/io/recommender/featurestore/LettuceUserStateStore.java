@@ -82,6 +82,10 @@ public final class LettuceUserStateStore implements UserStateStore {
             throw new FeatureStoreException(FeatureStoreException.Kind.CONFIGURATION,
                     "not a Redis URL: " + settings.safeUrl() + " (redis://[user:password@]host:port[/db] or rediss://...)", e);
         }
+        if (settings.password() != null && !settings.password().isEmpty()) {
+            // A password given apart from the URL (from a Secret) wins over one in the URL.
+            uri.setPassword(settings.password().toCharArray());
+        }
         // The handshake (HELLO, AUTH, SELECT) is bounded by the connect timeout; every command after it by the
         // command timeout (TimeoutOptions).
         uri.setTimeout(settings.connectTimeout().compareTo(settings.timeout()) > 0 ? settings.connectTimeout()
@@ -144,6 +148,18 @@ public final class LettuceUserStateStore implements UserStateStore {
         String[] k = keys.userKeys(userId);
         List<Object> parts = await(eval(commands, READ, ScriptOutputType.MULTI, k), "reading user " + userId);
         return parse(userId, k, parts);
+    }
+
+    @Override
+    public CompletableFuture<UserState> readAsync(int userId) {
+        String[] k = keys.userKeys(userId);
+        CompletableFuture<List<Object>> f = eval(commands, READ, ScriptOutputType.MULTI, k);
+        return f.handle((parts, error) -> {
+            if (error != null) {
+                throw translate(error, "reading user " + userId);
+            }
+            return parse(userId, k, parts);
+        });
     }
 
     @Override
