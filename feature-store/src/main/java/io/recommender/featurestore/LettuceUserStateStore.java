@@ -156,7 +156,7 @@ public final class LettuceUserStateStore implements UserStateStore {
         CompletableFuture<List<Object>> f = eval(commands, READ, ScriptOutputType.MULTI, k);
         return f.handle((parts, error) -> {
             if (error != null) {
-                throw translate(error, "reading user " + userId);
+                throw translate(error, "reading user " + userId + "'s state (" + String.join(", ", k) + ")");
             }
             return parse(userId, k, parts);
         });

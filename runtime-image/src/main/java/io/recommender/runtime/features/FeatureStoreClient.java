@@ -32,7 +32,12 @@ public class FeatureStoreClient {
 
     public FeatureStoreClient(FeatureSourceConfig config) {
         this.settings = new RedisSettings(config.redisUrl(), config.redisPrefix(), config.redisTimeout(),
-                Duration.ofSeconds(1), config.maxHistory(), config.streamMaxLength());
+                Duration.ofSeconds(1), config.maxHistory(), config.streamMaxLength(),
+                config.redisPassword() == null || config.redisPassword().isEmpty() ? null : config.redisPassword());
+    }
+
+    public int maxHistory() {
+        return settings.maxHistory();
     }
 
     public String address() {

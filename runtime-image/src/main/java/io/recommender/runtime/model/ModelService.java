@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.recommender.bundle.BundleException;
+import io.recommender.bundle.Manifest;
 import io.recommender.bundle.ModelBundle;
+import io.recommender.runtime.features.FeatureSourceConfig;
 import io.recommender.runtime.embedding.EmbeddingSource;
 import io.recommender.runtime.embedding.IncompatibleBundleException;
 import jakarta.annotation.PostConstruct;
@@ -23,11 +25,14 @@ public class ModelService {
 
     private final RecommenderConfig config;
     private final EmbeddingSource source;
+    private final FeatureSourceConfig features;
     private volatile LoadedModel model;
     private volatile String notReadyReason = "the model bundle is not loaded yet";
 
-    public ModelService(RecommenderConfig config, EmbeddingSource source, MeterRegistry registry) {
+    public ModelService(RecommenderConfig config, EmbeddingSource source, MeterRegistry registry,
+            FeatureSourceConfig features) {
         this.config = config;
+        this.features = features;
         this.source = source;
         Gauge.builder("recommender.model.version", this, s -> s.model == null ? Double.NaN : s.model.version())
                 .description("Version of the served model; NaN while none is loaded")
@@ -42,6 +47,19 @@ public class ModelService {
         long start = System.nanoTime();
         try {
             ModelBundle bundle = ModelBundle.open(config.bundlePath());
+            if (features.source() == FeatureSourceConfig.Source.REDIS) {
+                Manifest.UserFeatures uf = bundle.manifest().userFeatures();
+                if (uf == null) {
+                    throw new BundleException("RECOMMENDER_FEATURE_SOURCE=redis needs the user feature parameters in "
+                            + "the manifest (userFeatures), which this bundle lacks: it was trained before the feature "
+                            + "store or imported. Retrain it, or serve it with RECOMMENDER_FEATURE_SOURCE=bundle");
+                }
+                if (uf.maxHistory() != features.maxHistory()) {
+                    LOG.warn("the model was trained on states keeping {} rated movies per user but the feature store "
+                            + "keeps {} (RECOMMENDER_REDIS_MAX_HISTORY): users with more ratings get rows training "
+                            + "never made", uf.maxHistory(), features.maxHistory());
+                }
+            }
             LoadedModel loaded = LoadedModel.from(bundle, config.kernel(),
                     config.resultCache() ? config.resultCacheSize() : 0);
             source.prepare(bundle, loaded);
