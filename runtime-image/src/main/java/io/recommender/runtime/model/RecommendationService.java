@@ -157,7 +157,8 @@ public class RecommendationService {
         }
         CompletableFuture<UserState> read;
         try {
-            read = features.store().readAsync(userId);
+            // Never connects on this (event loop) thread: while there is no connection the answer is stale.
+            read = features.connectedStore().readAsync(userId);
         } catch (FeatureStoreException e) {
             read = CompletableFuture.failedFuture(e);
         }

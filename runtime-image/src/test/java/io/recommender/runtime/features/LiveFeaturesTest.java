@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code RECOMMENDER_FEATURE_SOURCE=redis} on the real ml-latest-small bundle trained by the training job, with a
  * real redis-server holding every user's state (the initial load's): events change the next answer, a user the
- * model never saw is served personally once they have events, a stopped Redis gives stale answers and no 5xx and
- * then recovers, a corrupt value gives a clear log line and no 5xx.
+ * model never saw is served personally once they have events, a stopped or too slow Redis gives stale answers and no
+ * 5xx and then recovers, a corrupt value gives a clear log line and no 5xx.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -113,22 +113,23 @@ class LiveFeaturesTest implements TestPropertyProvider {
 
     @Test
     void anEventChangesTheNextAnswerAndTheCacheServesOnlyAnUnchangedState() {
-        Http.Answer first = http.get("/v1/recommendations/1?k=20");
+        // User 11 is asked for by no other test, so the first request is not served from an earlier test's ranking.
+        Http.Answer first = http.get("/v1/recommendations/11?k=20");
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.header("X-Recommender-Cache")).isEqualTo("miss");
         assertThat(first.json().get("fallback").asBoolean()).isFalse();
         assertThat(first.json().has("stale")).isFalse();
-        Http.Answer again = http.get("/v1/recommendations/1?k=20");
+        Http.Answer again = http.get("/v1/recommendations/11?k=20");
         assertThat(again.header("X-Recommender-Cache")).isEqualTo("hit");
         assertThat(again.body()).isEqualTo(first.body());
-        // Nothing user 1 rated is recommended: the seen set is the state's.
+        // Nothing user 11 rated is recommended: the seen set is the state's.
         Set<Integer> rated = new TreeSet<>();
-        initial.get(1).items().forEach(i -> rated.add(i.movieId()));
+        initial.get(11).items().forEach(i -> rated.add(i.movieId()));
         assertThat(movies(first.json())).doesNotContainAnyElementsOf(rated);
 
         int top = movies(first.json()).get(0);
-        rate(1, top, 5.0);
-        Http.Answer after = http.get("/v1/recommendations/1?k=20");
+        rate(11, top, 5.0);
+        Http.Answer after = http.get("/v1/recommendations/11?k=20");
         assertThat(after.header("X-Recommender-Cache")).isEqualTo("miss");
         assertThat(movies(after.json())).doesNotContain(top);
         Map<Integer, Double> before = scores(first.json());
@@ -136,7 +137,7 @@ class LiveFeaturesTest implements TestPropertyProvider {
         long moved = now.keySet().stream().filter(before::containsKey)
                 .filter(m -> !before.get(m).equals(now.get(m))).count();
         assertThat(moved).as("scores of movies in both answers that moved").isPositive();
-        assertThat(http.get("/v1/recommendations/1?k=20").header("X-Recommender-Cache")).isEqualTo("hit");
+        assertThat(http.get("/v1/recommendations/11?k=20").header("X-Recommender-Cache")).isEqualTo("hit");
     }
 
     @Test
@@ -192,6 +193,26 @@ class LiveFeaturesTest implements TestPropertyProvider {
         assertThat(movies(recovered)).isEqualTo(movies(live));
         assertThat(http.get("/health").json().at("/details/featureStore/details/degraded").asBoolean()).isFalse();
         assertThat(http.get("/metrics").body()).contains("recommender_features_degraded 0.0");
+    }
+
+    @Test
+    void aRedisSlowerThanTheTimeoutGivesStaleAnswersAndNo5xx() throws Exception {
+        assertThat(recommend(1).has("stale")).isFalse();
+        // Every command waits 3 s, over the service's 2 s bound.
+        redis.cli("CLIENT", "PAUSE", "3000", "ALL");
+        JsonNode slow = recommend(1);
+        assertThat(slow.get("stale").asBoolean()).isTrue();
+        assertThat(slow.get("items")).isNotEmpty();
+        Thread.sleep(1500);
+        JsonNode recovered = null;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            recovered = recommend(1);
+            if (!recovered.has("stale")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(recovered.has("stale")).as("recovered on its own").isFalse();
     }
 
     @Test
