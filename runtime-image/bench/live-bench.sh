@@ -7,12 +7,14 @@
 #      alternating, two rounds; the ratio redis / bundle; and a third service in bundle mode with
 #      RECOMMENDER_PRECOMPUTE_EMBEDDINGS=false (the tower run per request on the bundle's row), which tells the
 #      Redis read and row building apart from the tower run;
-#   2. latency at about 1,000 requests/s on each (wrk paced: 10 connections, 9 ms pause after each answer):
+#   2. sequential latency (one request at a time) of the three services, which splits the redis path's cost from
+#      the tower's without concurrency;
+#   3. latency at about 1,000 requests/s on each (wrk paced: 10 connections, 9 ms pause after each answer):
 #      client-side p50 / p99, and the service's own histogram (time inside the server, bucket bounds);
-#   3. freshness: POST /v1/events rating the user's current top movie, then GET: the time from sending the event
+#   4. freshness: POST /v1/events rating the user's current top movie, then GET: the time from sending the event
 #      to holding the next answer (202 and answer included), and whether that answer reflects it (the movie gone);
 #      300 users, one client on keep-alive connections;
-#   4. the feature store reads the redis service made (ok / unavailable / corrupt: stale answers, if any).
+#   5. the feature store reads the redis service made (ok / unavailable / corrupt: stale answers, if any).
 # BENCH_PIN=1 pins the services and redis-server to CPU 0 and every client to CPU 1.
 # Usage: runtime-image/bench/live-bench.sh [bundle-dir]  (default: the ml-latest-small bundle the runtime tests
 # train into runtime-image/target/real-bundle). Needs wrk, redis-server, jq, python3 and the built jars
@@ -107,6 +109,28 @@ for round in 1 2; do
   echo "  round $round: bundle mode $b req/s, redis mode $r req/s, ratio redis / bundle $(ratio "$r" "$b"); bundle mode with the tower per request $t req/s (ratio to bundle $(ratio "$t" "$b"))"
 done
 
+echo "sequential latency (one client, one request at a time, keep-alive; 1,500 requests of warm-up, then 2 rounds of 1,000, alternating):"
+"${client_cpu[@]}" python3 - "$port" "$tower_port" "$live_port" "$users" <<'PY'
+import http.client, random, sys, time
+ports, users = sys.argv[1:4], int(sys.argv[4])
+conns = {name: http.client.HTTPConnection("127.0.0.1", int(p)) for name, p in zip(("bundle", "bundle, tower per request", "redis"), ports)}
+def run(c, n, seed):
+    random.seed(seed)
+    t = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        c.request("GET", f"/v1/recommendations/{random.randint(1, users)}")
+        c.getresponse().read()
+        t.append((time.perf_counter() - t0) * 1000)
+    t.sort()
+    return t
+for c in conns.values():
+    run(c, 1500, 1)
+for rnd in (1, 2):
+    for name, c in conns.items():
+        t = run(c, 1000, 1 + rnd)
+        print(f"  round {rnd}, {name}: p50 {t[500]:.2f} ms, p90 {t[900]:.2f} ms, p99 {t[990]:.2f} ms")
+PY
 kill $tower_svc 2>/dev/null || true
 buckets() { curl -s "http://127.0.0.1:$1/metrics" | grep '^http_server_requests_seconds_bucket{.*status="200",uri="/v1/recommendations/{userId}"'; }
 server_quantile() {
