@@ -100,17 +100,21 @@ public final class TestBundles {
             try {
                 Path dir = Files.createTempDirectory("runtime-test-bundles");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
-                double[] mean = new double[21];
-                double[] std = new double[21];
-                Arrays.fill(std, 1.0);
-                live = write(dir.resolve("bundle"), SavedModelFixtures.randomTower(43, LIVE_INPUT_WIDTH, 16, DIMENSION),
-                        LIVE_INPUT_WIDTH, VERSION, ITEMS, new Manifest.UserFeatures(Manifest.UserFeatures.TRANSFORM,
-                                LIVE_HISTORY, 2.0, 3.5, mean, std, USERS, 5000));
+                live = writeLive(dir.resolve("bundle"), Manifest.UserFeatures.TRANSFORM);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return live;
+    }
+
+    /** A bundle like {@link #live()} whose manifest names the feature transformation {@code transform}. */
+    public static Path writeLive(Path dir, String transform) throws IOException {
+        double[] mean = new double[21];
+        double[] std = new double[21];
+        Arrays.fill(std, 1.0);
+        return write(dir, SavedModelFixtures.randomTower(43, LIVE_INPUT_WIDTH, 16, DIMENSION), LIVE_INPUT_WIDTH, VERSION,
+                ITEMS, new Manifest.UserFeatures(transform, LIVE_HISTORY, 2.0, 3.5, mean, std, USERS, 5000));
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.recommender.runtime.features;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.recommender.featurestore.FeatureStoreException;
 import io.recommender.featurestore.LettuceUserStateStore;
 import io.recommender.featurestore.RedisSettings;
 import io.recommender.featurestore.UserStateStore;
-import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
@@ -39,10 +39,6 @@ public class FeatureStoreClient {
         this.settings = new RedisSettings(config.redisUrl(), config.redisPrefix(), config.redisTimeout(),
                 Duration.ofSeconds(1), config.maxHistory(), config.streamMaxLength(),
                 config.redisPassword() == null || config.redisPassword().isEmpty() ? null : config.redisPassword());
-    }
-
-    public int maxHistory() {
-        return settings.maxHistory();
     }
 
     public String address() {

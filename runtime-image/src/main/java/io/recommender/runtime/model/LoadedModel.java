@@ -1,5 +1,6 @@
 package io.recommender.runtime.model;
 
+import io.recommender.bundle.BundleException;
 import io.recommender.bundle.FloatTable;
 import io.recommender.bundle.Manifest;
 import io.recommender.bundle.ModelBundle;
@@ -34,6 +35,7 @@ public final class LoadedModel {
     private final int[] sortedMovieIds;
     private final int[] rowsBySortedId;
     private final UserFeatures userFeatures;
+    private final String userFeaturesProblem;
 
     private LoadedModel(Manifest manifest, int[] movieIds, String[] titles, TopKKernel kernel, int[] userIds,
             float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity, ResultCache results,
@@ -55,9 +57,15 @@ public final class LoadedModel {
         this.results = results;
         this.sortedMovieIds = sortedMovieIds;
         this.rowsBySortedId = rowsBySortedId;
-        Manifest.UserFeatures uf = manifest.userFeatures();
-        this.userFeatures = uf == null ? null : new UserFeatures(new UserFeatures.Parameters(uf.historyLength(),
-                uf.genreShrinkage(), uf.globalMean(), uf.columnMean(), uf.columnStd(), uf.oovIndex(), uf.maxHistory()));
+        UserFeatures features = null;
+        String problem = null;
+        try {
+            features = userFeatures(manifest.userFeatures());
+        } catch (BundleException e) {
+            problem = e.getMessage();
+        }
+        this.userFeatures = features;
+        this.userFeaturesProblem = problem;
     }
 
     /** @param resultCacheSize most known users whose rankings are cached; 0 caches none */
@@ -139,6 +147,22 @@ public final class LoadedModel {
         return u < 0 ? -1 : u;
     }
 
+    private static UserFeatures userFeatures(Manifest.UserFeatures uf) {
+        if (uf == null) {
+            return null;
+        }
+        if (!Manifest.UserFeatures.TRANSFORM.equals(uf.transform())) {
+            throw new BundleException("the manifest's userFeatures are for the transformation '" + uf.transform()
+                    + "', this service runs '" + Manifest.UserFeatures.TRANSFORM + "'");
+        }
+        try {
+            return new UserFeatures(new UserFeatures.Parameters(uf.historyLength(), uf.genreShrinkage(),
+                    uf.globalMean(), uf.columnMean(), uf.columnStd(), uf.oovIndex(), uf.maxHistory()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new BundleException("the manifest's userFeatures are unusable: " + e.getMessage());
+        }
+    }
+
     /** The row of a movie the model knows, or -1. */
     public int itemRow(int movieId) {
         int i = Arrays.binarySearch(sortedMovieIds, movieId);
@@ -156,6 +180,11 @@ public final class LoadedModel {
      */
     public UserFeatures userFeatures() {
         return userFeatures;
+    }
+
+    /** Why {@link #userFeatures()} is null though the manifest has them, or null. */
+    public String userFeaturesProblem() {
+        return userFeaturesProblem;
     }
 
     /** The user tower's input row; shared, do not modify. */

@@ -47,21 +47,11 @@ public class ModelService {
         long start = System.nanoTime();
         try {
             ModelBundle bundle = ModelBundle.open(config.bundlePath());
-            if (features.source() == FeatureSourceConfig.Source.REDIS) {
-                Manifest.UserFeatures uf = bundle.manifest().userFeatures();
-                if (uf == null) {
-                    throw new BundleException("RECOMMENDER_FEATURE_SOURCE=redis needs the user feature parameters in "
-                            + "the manifest (userFeatures), which this bundle lacks: it was trained before the feature "
-                            + "store or imported. Retrain it, or serve it with RECOMMENDER_FEATURE_SOURCE=bundle");
-                }
-                if (uf.maxHistory() != features.maxHistory()) {
-                    LOG.warn("the model was trained on states keeping {} rated movies per user but the feature store "
-                            + "keeps {} (RECOMMENDER_REDIS_MAX_HISTORY): users with more ratings get rows training "
-                            + "never made", uf.maxHistory(), features.maxHistory());
-                }
-            }
             LoadedModel loaded = LoadedModel.from(bundle, config.kernel(),
                     config.resultCache() ? config.resultCacheSize() : 0);
+            if (features.source() == FeatureSourceConfig.Source.REDIS) {
+                requireUserFeatures(bundle, loaded);
+            }
             source.prepare(bundle, loaded);
             model = loaded;
             LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}, "
@@ -73,6 +63,24 @@ public class ModelService {
         } catch (BundleException | IncompatibleBundleException e) {
             notReadyReason = "model bundle " + config.bundlePath() + " refused: " + e.getMessage();
             LOG.error("{}; the service will not become ready", notReadyReason);
+        }
+    }
+
+    /** Redis mode builds rows from users' states, so the bundle must say how (its manifest's userFeatures). */
+    private void requireUserFeatures(ModelBundle bundle, LoadedModel loaded) {
+        Manifest.UserFeatures uf = bundle.manifest().userFeatures();
+        if (uf == null) {
+            throw new BundleException("RECOMMENDER_FEATURE_SOURCE=redis needs the user feature parameters in "
+                    + "the manifest (userFeatures), which this bundle lacks: it was trained before the feature "
+                    + "store or imported. Retrain it, or serve it with RECOMMENDER_FEATURE_SOURCE=bundle");
+        }
+        if (loaded.userFeatures() == null) {
+            throw new BundleException(loaded.userFeaturesProblem());
+        }
+        if (uf.maxHistory() != features.maxHistory()) {
+            LOG.warn("the model was trained on states keeping {} rated movies per user but the feature store "
+                    + "keeps {} (RECOMMENDER_REDIS_MAX_HISTORY): users with more ratings get rows training "
+                    + "never made", uf.maxHistory(), features.maxHistory());
         }
     }
 

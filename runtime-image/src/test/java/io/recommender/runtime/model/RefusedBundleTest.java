@@ -62,6 +62,14 @@ class RefusedBundleTest {
         }
     }
 
+    /** A bundle whose features were made by a transformation this service does not run. */
+    @Test
+    void aBundleOfAnotherFeatureTransformationIsRefusedInRedisMode() throws Exception {
+        Path other = TestBundles.writeLive(tmp.resolve("v9"), "user-state-v9");
+        assertRefused(other, "userFeatures are for the transformation 'user-state-v9'",
+                Map.of("recommender.features.source", "redis"));
+    }
+
     private static void assertRefused(Path bundle, String reason) {
         assertRefused(bundle, reason, Map.of());
     }
