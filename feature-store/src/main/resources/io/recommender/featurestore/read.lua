@@ -1,7 +1,8 @@
 -- A user's whole state in one round trip, one consistent snapshot.
 -- KEYS[1] stats hash, KEYS[2] ratings hash, KEYS[3] history sorted set.
 -- Returns {stats hash fields and values, history} with the history as one string "movie,halfStars,time;..."
--- oldest first: one reply value instead of four per movie, which is most of a read's cost on both ends.
+-- oldest first: one reply value instead of four per movie for the client to decode (the server-side cost, the
+-- redis.call conversions, stays).
 local stats = redis.call('HGETALL', KEYS[1])
 local flat = redis.call('HGETALL', KEYS[2])
 local hist = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
