@@ -82,6 +82,10 @@ public final class LettuceUserStateStore implements UserStateStore {
             throw new FeatureStoreException(FeatureStoreException.Kind.CONFIGURATION,
                     "not a Redis URL: " + settings.safeUrl() + " (redis://[user:password@]host:port[/db] or rediss://...)", e);
         }
+        if (settings.password() != null && !settings.password().isEmpty()) {
+            // A password given apart from the URL (from a Secret) wins over one in the URL.
+            uri.setPassword(settings.password().toCharArray());
+        }
         // The handshake (HELLO, AUTH, SELECT) is bounded by the connect timeout; every command after it by the
         // command timeout (TimeoutOptions).
         uri.setTimeout(settings.connectTimeout().compareTo(settings.timeout()) > 0 ? settings.connectTimeout()
@@ -144,6 +148,18 @@ public final class LettuceUserStateStore implements UserStateStore {
         String[] k = keys.userKeys(userId);
         List<Object> parts = await(eval(commands, READ, ScriptOutputType.MULTI, k), "reading user " + userId);
         return parse(userId, k, parts);
+    }
+
+    @Override
+    public CompletableFuture<UserState> readAsync(int userId) {
+        String[] k = keys.userKeys(userId);
+        CompletableFuture<List<Object>> f = eval(commands, READ, ScriptOutputType.MULTI, k);
+        return f.handle((parts, error) -> {
+            if (error != null) {
+                throw translate(error, "reading user " + userId + "'s state (" + String.join(", ", k) + ")");
+            }
+            return parse(userId, k, parts);
+        });
     }
 
     @Override
@@ -301,8 +317,7 @@ public final class LettuceUserStateStore implements UserStateStore {
     @SuppressWarnings("unchecked")
     private static UserState parse(int userId, String[] k, List<Object> parts) {
         List<Object> stats = (List<Object>) parts.get(0);
-        List<Object> ratings = (List<Object>) parts.get(1);
-        List<Object> history = (List<Object>) parts.get(2);
+        String history = (String) parts.get(1);
         int count = 0;
         long sum = 0;
         long last = 0;
@@ -325,24 +340,24 @@ public final class LettuceUserStateStore implements UserStateStore {
                 }
             }
         }
-        Map<String, String> halfStars = new HashMap<>(ratings.size());
-        for (int i = 0; i + 1 < ratings.size(); i += 2) {
-            halfStars.put((String) ratings.get(i), (String) ratings.get(i + 1));
-        }
-        List<RatedItem> items = new ArrayList<>(history.size() / 2);
-        for (int i = 0; i + 1 < history.size(); i += 2) {
-            String movie = (String) history.get(i);
-            String hs = halfStars.get(movie);
-            if (hs == null) {
-                throw new FeatureStoreException(FeatureStoreException.Kind.CORRUPT,
-                        k[2] + " has movie " + clip(movie) + " but " + k[1] + " has no rating for it", null);
+        // The history as read.lua packs it: "movie,halfStars,time;" oldest first (read.lua checked that the
+        // ratings hash and the history hold the same movies).
+        List<RatedItem> items = new ArrayList<>();
+        int at = 0;
+        while (at < history.length()) {
+            int end = history.indexOf(';', at);
+            end = end < 0 ? history.length() : end;
+            int c1 = history.indexOf(',', at);
+            int c2 = c1 < 0 ? -1 : history.indexOf(',', c1 + 1);
+            if (c1 < 0 || c2 < 0 || c2 >= end) {
+                throw new FeatureStoreException(FeatureStoreException.Kind.CORRUPT, k[2] + " or " + k[1]
+                        + " holds a member that is not a movie id: '" + clip(history.substring(at, end)) + "'", null);
             }
-            double score = parseScore(k[2], movie, (String) history.get(i + 1));
-            items.add(new RatedItem((int) integer(k[1], movie, movie), (int) integer(k[1], movie, hs), (long) score));
-        }
-        if (items.size() != halfStars.size()) {
-            throw new FeatureStoreException(FeatureStoreException.Kind.CORRUPT,
-                    k[1] + " has " + halfStars.size() + " ratings but " + k[2] + " has " + items.size() + " movies", null);
+            String movie = history.substring(at, c1);
+            long hs = integer(k[1], movie, history.substring(c1 + 1, c2));
+            double score = parseScore(k[2], movie, history.substring(c2 + 1, end));
+            items.add(new RatedItem((int) integer(k[1], movie, movie), (int) hs, (long) score));
+            at = end + 1;
         }
         return new UserState(userId, count, sum, genreCounts, genreSums, items, last);
     }

@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param connectTimeout bound on opening a connection
  * @param maxHistory most rated movies kept per user ({@link UserStates})
  * @param streamMaxLen about how many events the events stream keeps (XADD MAXLEN ~)
+ * @param password the password, or null to take the URL's; given, it wins over one in the URL (it comes from a
+ *     Secret; never printed: {@link #toString()} leaves it out)
  */
 public record RedisSettings(String url, String prefix, Duration timeout, Duration connectTimeout, int maxHistory,
-        long streamMaxLen) {
+        long streamMaxLen, String password) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(20);
     public static final long DEFAULT_STREAM_MAX_LEN = 1_000_000;
 
@@ -28,17 +30,32 @@ public record RedisSettings(String url, String prefix, Duration timeout, Duratio
         new KeyLayout(prefix);
     }
 
+    public RedisSettings(String url, String prefix, Duration timeout, Duration connectTimeout, int maxHistory,
+            long streamMaxLen) {
+        this(url, prefix, timeout, connectTimeout, maxHistory, streamMaxLen, null);
+    }
+
     public static RedisSettings of(String url, String prefix) {
         return new RedisSettings(url, prefix, DEFAULT_TIMEOUT, Duration.ofSeconds(1), UserStates.DEFAULT_MAX_HISTORY,
                 DEFAULT_STREAM_MAX_LEN);
     }
 
     public RedisSettings withTimeout(Duration t) {
-        return new RedisSettings(url, prefix, t, connectTimeout, maxHistory, streamMaxLen);
+        return new RedisSettings(url, prefix, t, connectTimeout, maxHistory, streamMaxLen, password);
     }
 
     public RedisSettings withMaxHistory(int m) {
-        return new RedisSettings(url, prefix, timeout, connectTimeout, m, streamMaxLen);
+        return new RedisSettings(url, prefix, timeout, connectTimeout, m, streamMaxLen, password);
+    }
+
+    public RedisSettings withPassword(String p) {
+        return new RedisSettings(url, prefix, timeout, connectTimeout, maxHistory, streamMaxLen, p);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSettings[url=" + safeUrl() + ", prefix=" + prefix + ", timeout=" + timeout + ", password="
+                + (password == null ? "none" : "***") + "]";
     }
 
     /** The URL with any password replaced, for messages and logs. */

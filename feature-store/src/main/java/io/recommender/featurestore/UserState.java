@@ -61,6 +61,29 @@ public record UserState(int userId, int count, long sumHalfStars, int[] genreCou
         return genreSumHalfStars[genre];
     }
 
+    /**
+     * A 64-bit digest of the whole state: it changes whenever an event changes the state (a stored event always
+     * moves a rating, a time or a count), so a result computed from one state is reused only while the digest is
+     * the same. Equal states have equal fingerprints.
+     */
+    public long fingerprint() {
+        long h = mix(userId) ^ mix(count + 0x9E3779B97F4A7C15L) ^ mix(sumHalfStars * 31 + lastUpdate);
+        for (int g = 0; g < genreCounts.length; g++) {
+            h = mix(h + genreCounts[g] * 1_000_003L + genreSumHalfStars[g]);
+        }
+        for (RatedItem item : items) {
+            h = mix(h ^ ((long) item.movieId() << 4 | item.halfStars()) ^ mix(item.time()));
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser: every input bit moves about half the output bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof UserState s && userId == s.userId && count == s.count && sumHalfStars == s.sumHalfStars

@@ -10,6 +10,18 @@ public interface UserStateStore extends AutoCloseable {
     UserState read(int userId);
 
     /**
+     * As {@link #read}, without blocking the caller: the future fails with {@link FeatureStoreException} when the
+     * state cannot be read (Redis unreachable, too slow, or a value not in the layout).
+     */
+    default java.util.concurrent.CompletableFuture<UserState> readAsync(int userId) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(read(userId));
+        } catch (FeatureStoreException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Applies each event atomically (one Lua script call per event, all sent without waiting in between) and
      * appends it to the events stream; returns, per event, whether it changed the state (false: stale). Throws
      * unless every event was stored: then none is acknowledged, and sending them again is safe (a repeated

@@ -139,6 +139,18 @@ class LettuceUserStateStoreTest {
                 .hasMessageContaining("t:{u:6}:h is a string, not a zset");
         assertThatThrownBy(() -> store.read(6)).isInstanceOfSatisfying(FeatureStoreException.class,
                 e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT));
+
+        // The ratings and the history disagree: the read says which keys.
+        store.record(List.of(new Event(7, 2, 4, 11, 1), new Event(7, 3, 6, 12, 0)));
+        redis.cli("HDEL", "t:{u:7}:r", "2");
+        assertThatThrownBy(() -> store.read(7)).isInstanceOfSatisfying(FeatureStoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT))
+                .hasMessageContaining("t:{u:7}:r has 1 ratings but t:{u:7}:h has 2 movies");
+        redis.cli("HSET", "t:{u:7}:r", "9", "4");
+        assertThatThrownBy(() -> store.read(7)).hasMessageContaining("t:{u:7}:h has movie 2 but t:{u:7}:r has no rating");
+        redis.cli("HSET", "t:{u:7}:r", "2", "x");
+        redis.cli("HDEL", "t:{u:7}:r", "9");
+        assertThatThrownBy(() -> store.read(7)).hasMessageContaining("'x' is not an integer");
     }
 
     @Test

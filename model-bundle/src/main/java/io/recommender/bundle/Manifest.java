@@ -19,6 +19,8 @@ import java.util.SortedMap;
  * @param metrics held-out evaluation; absent for imported bundles
  * @param counts sizes of the data (users, items, ratings per split)
  * @param files SHA-256 (hex) of every other file, keyed by path relative to the bundle, '/'-separated
+ * @param userFeatures how a user's raw feature-store state becomes the user tower's input row; absent in bundles
+ *     written before it existed and in imported ones, which can then only serve their stored rows
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,7 +35,35 @@ public record Manifest(
         Map<String, Object> hyperParameters,
         Metrics metrics,
         Map<String, Long> counts,
-        SortedMap<String, String> files) {
+        SortedMap<String, String> files,
+        UserFeatures userFeatures) {
+
+    public Manifest(int formatVersion, String modelName, long modelVersion, String createdAt, String source,
+            String dataFingerprint, Embedding embedding, Map<String, Object> hyperParameters, Metrics metrics,
+            Map<String, Long> counts, SortedMap<String, String> files) {
+        this(formatVersion, modelName, modelVersion, createdAt, source, dataFingerprint, embedding, hyperParameters,
+                metrics, counts, files, null);
+    }
+
+    /**
+     * The parameters of the user feature transformation ({@code io.recommender.featurestore.UserFeatures}, the
+     * one piece of code training and the service both run): the row is {@code [user index, side features
+     * standardised with columnMean / columnStd, historyLength item indices, historyLength weights]}.
+     *
+     * @param transform which transformation these parameters are for ({@link #TRANSFORM})
+     * @param historyLength history slots per row
+     * @param genreShrinkage pseudo-count of the user's mean in each genre mean
+     * @param globalMean mean training rating (the mean of a user without ratings)
+     * @param columnMean per side feature column (log1p count, mean, one per genre), the standardisation mean
+     * @param columnStd per side feature column, the standard deviation (below 1e-9: constant, written as 0)
+     * @param oovIndex the user index the tower uses for a user it never saw
+     * @param maxHistory rated movies kept per user, newest first, as the feature store keeps them
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record UserFeatures(String transform, int historyLength, double genreShrinkage, double globalMean,
+            double[] columnMean, double[] columnStd, int oovIndex, int maxHistory) {
+        public static final String TRANSFORM = "user-state-v1";
+    }
 
     /**
      * The user tower maps an input row of {@code userInputWidth} floats to a vector of {@code dimension}
@@ -54,6 +84,6 @@ public record Manifest(
 
     public Manifest withFiles(SortedMap<String, String> newFiles) {
         return new Manifest(formatVersion, modelName, modelVersion, createdAt, source, dataFingerprint, embedding,
-                hyperParameters, metrics, counts, newFiles);
+                hyperParameters, metrics, counts, newFiles, userFeatures);
     }
 }

@@ -82,6 +82,14 @@ public final class ModelBundle {
                 throw new BundleException(dir + ": " + BundleLayout.USER_INPUTS + " has " + userInputs.cols()
                         + " columns but the manifest's user input width is " + e.userInputWidth());
             }
+            Manifest.UserFeatures uf = m.userFeatures();
+            if (uf != null && (uf.columnMean() == null || uf.columnStd() == null
+                    || uf.columnMean().length != uf.columnStd().length
+                    || 1 + uf.columnMean().length + 2 * uf.historyLength() != e.userInputWidth())) {
+                throw new BundleException(dir + ": the manifest's userFeatures (" + uf.historyLength()
+                        + " history slots, " + (uf.columnMean() == null ? 0 : uf.columnMean().length)
+                        + " side features) do not make rows of the user input width " + e.userInputWidth());
+            }
             if (popularity.rows() != items.rows()) {
                 throw new BundleException(dir + ": " + BundleLayout.ITEM_POPULARITY + " has " + popularity.rows()
                         + " rows but " + BundleLayout.ITEMS + " has " + items.rows());

@@ -41,6 +41,35 @@ class BundleRoundTripTest {
     }
 
     @Test
+    void userFeatureParametersRoundTripExactlyAndOldManifestsHaveNone() throws IOException {
+        Path old = writeBundle(tmp.resolve("old"), 1);
+        assertThat(ModelBundle.open(old).manifest().userFeatures()).isNull();
+
+        // Width 2 = index + one side feature + no history; doubles that a short decimal cannot hold must survive.
+        Manifest.UserFeatures uf = new Manifest.UserFeatures(Manifest.UserFeatures.TRANSFORM, 0, 2.0, 3.5012345678901234,
+                new double[] {Math.PI / 7}, new double[] {Math.nextUp(0.1)}, 2, 5000);
+        Path withFeatures = tmp.resolve("new");
+        try (BundleWriter w = BundleWriter.create(withFeatures, "movies", 2)) {
+            Files.createDirectories(w.savedModelDir().resolve("variables"));
+            Files.writeString(w.savedModelDir().resolve("saved_model.pb"), "graph");
+            w.writeUserInputs(new FloatTable(new int[] {1, 7}, 2, new float[] {0, 1, 2, 3}));
+            w.writeItems(new FloatTable(new int[] {10, 20, 30}, 3, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+            w.writeItemPopularity(new FloatTable(new int[] {10, 20, 30}, 1, new float[] {5, 1, 3}));
+            w.writeSeen(SeenItems.of(new int[] {7, 1}, new int[][] {{30, 10}, {20}}));
+            w.writeTitles(Map.of(10, "Ten"));
+            Manifest m = manifest(2);
+            w.commit(new Manifest(m.formatVersion(), m.modelName(), m.modelVersion(), m.createdAt(), m.source(),
+                    m.dataFingerprint(), m.embedding(), m.hyperParameters(), m.metrics(), m.counts(), m.files(), uf));
+        }
+        Manifest.UserFeatures back = ModelBundle.open(withFeatures).manifest().userFeatures();
+        assertThat(back.globalMean()).isEqualTo(uf.globalMean());
+        assertThat(back.columnMean()).containsExactly(uf.columnMean());
+        assertThat(back.columnStd()).containsExactly(uf.columnStd());
+        assertThat(back.oovIndex()).isEqualTo(2);
+        assertThat(back.maxHistory()).isEqualTo(5000);
+    }
+
+    @Test
     void writesAndReadsBackEveryPart() throws IOException {
         Path dir = writeBundle(tmp.resolve("bundle"), 42);
 

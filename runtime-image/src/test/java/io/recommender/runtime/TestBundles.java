@@ -50,8 +50,13 @@ public final class TestBundles {
     static final Path TRAINING_JAR = Path.of("../training-job/target/training-job.jar");
     static final Path DATA = Path.of("../data/ml-latest-small");
 
+    /** {@link #live()}'s history slots: its rows are the feature store's shape, 1 + 21 side features + 2 x 2. */
+    public static final int LIVE_HISTORY = 2;
+    public static final int LIVE_INPUT_WIDTH = 1 + 21 + 2 * LIVE_HISTORY;
+
     private static Path standard;
     private static Path tied;
+    private static Path live;
 
     private TestBundles() {}
 
@@ -87,6 +92,32 @@ public final class TestBundles {
     }
 
     /**
+     * Like {@link #standard()}, with rows of the feature store's shape and user feature parameters in the manifest,
+     * so it can be served with {@code RECOMMENDER_FEATURE_SOURCE=redis}.
+     */
+    public static synchronized Path live() {
+        if (live == null) {
+            try {
+                Path dir = Files.createTempDirectory("runtime-test-bundles");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+                live = writeLive(dir.resolve("bundle"), Manifest.UserFeatures.TRANSFORM);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return live;
+    }
+
+    /** A bundle like {@link #live()} whose manifest names the feature transformation {@code transform}. */
+    public static Path writeLive(Path dir, String transform) throws IOException {
+        double[] mean = new double[21];
+        double[] std = new double[21];
+        Arrays.fill(std, 1.0);
+        return write(dir, SavedModelFixtures.randomTower(43, LIVE_INPUT_WIDTH, 16, DIMENSION), LIVE_INPUT_WIDTH, VERSION,
+                ITEMS, new Manifest.UserFeatures(transform, LIVE_HISTORY, 2.0, 3.5, mean, std, USERS, 5000));
+    }
+
+    /**
      * The real ml-latest-small bundle: {@code -Drecommender.real-bundle=DIR} if given, else trained here with
      * the training job's jar (present after training-job is packaged, e.g. in {@code mvn verify}) on the project's
      * MovieLens data; without either the calling test is skipped.
@@ -96,7 +127,8 @@ public final class TestBundles {
         if (given != null && !given.isBlank()) {
             return Path.of(given);
         }
-        if (isBundle(TRAINED)) {
+        // A bundle left by a build from before the feature store has no userFeatures: trained again.
+        if (isBundle(TRAINED) && ModelBundle.readManifest(TRAINED).userFeatures() != null) {
             return TRAINED;
         }
         assumeTrue(Files.isRegularFile(TRAINING_JAR) && Files.isDirectory(DATA),
@@ -131,6 +163,11 @@ public final class TestBundles {
 
     private static Path write(Path dir, SavedModelFixtures.Tower tower, int declaredInputWidth, long version,
             int distinctItems) throws IOException {
+        return write(dir, tower, declaredInputWidth, version, distinctItems, null);
+    }
+
+    private static Path write(Path dir, SavedModelFixtures.Tower tower, int declaredInputWidth, long version,
+            int distinctItems, Manifest.UserFeatures userFeatures) throws IOException {
         Random r = new Random(1234);
         int[] userIds = new int[USERS];
         float[] inputs = new float[USERS * declaredInputWidth];
@@ -174,7 +211,7 @@ public final class TestBundles {
                     "seed-1234", new Manifest.Embedding(tower.dimension(), declaredInputWidth, BundleLayout.SIGNATURE,
                             BundleLayout.SIGNATURE_INPUT, BundleLayout.SIGNATURE_OUTPUT),
                     Map.of(), new Manifest.Metrics(0.9, 0.05, 0.06, new Manifest.Baselines(1.0, 0.95, 0.03, 0.04)),
-                    Map.of("users", (long) USERS, "items", (long) ITEMS), new TreeMap<>()));
+                    Map.of("users", (long) USERS, "items", (long) ITEMS), new TreeMap<>(), userFeatures));
         }
         return dir;
     }

@@ -1,5 +1,6 @@
 package io.recommender.runtime.api;
 
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -39,8 +40,14 @@ public class RecommendationController {
         });
     }
 
+    /**
+     * Says whether an answer came from the result cache ({@code hit}) or was computed ({@code miss}), so a load
+     * test can tell how much of its traffic did the work.
+     */
+    public static final String CACHE_HEADER = "X-Recommender-Cache";
+
     @Get(uri = "/v1/recommendations/{userId}", produces = MediaType.APPLICATION_JSON)
-    public Mono<RecommendationsResponse> recommendations(@PathVariable int userId,
+    public Mono<HttpResponse<RecommendationsResponse>> recommendations(@PathVariable int userId,
             @QueryValue(defaultValue = "10") @Min(1) @Max(LoadedModel.MAX_K) int k) {
         return recommendations.recommend(userId, k).map(r -> {
             List<RecommendationsResponse.Item> items = new ArrayList<>(r.count());
@@ -48,8 +55,9 @@ public class RecommendationController {
                 int row = r.rows()[i];
                 items.add(new RecommendationsResponse.Item(r.model().movieId(row), r.model().title(row), r.scores()[i]));
             }
-            return new RecommendationsResponse(userId, r.model().manifest().modelName(), r.model().version(),
-                    r.fallback(), items);
+            return HttpResponse.ok(new RecommendationsResponse(userId, r.model().manifest().modelName(),
+                    r.model().version(), r.fallback(), items, r.stale() ? Boolean.TRUE : null))
+                    .header(CACHE_HEADER, r.cached() ? "hit" : "miss");
         });
     }
 }

@@ -98,6 +98,16 @@ public class EmbeddedEmbeddingSource implements EmbeddingSource {
     }
 
     @Override
+    public Mono<float[]> embedRow(float[] input) {
+        return Mono.fromCallable(() -> {
+            SavedModelRunner r = runner;
+            float[] out = new float[dimension];
+            r.runOne(input, out);
+            return out;
+        });
+    }
+
+    @Override
     public Mono<Optional<String>> unreadyReason() {
         return Mono.just(runner == null ? Optional.of("the SavedModel is not loaded") : Optional.empty());
     }

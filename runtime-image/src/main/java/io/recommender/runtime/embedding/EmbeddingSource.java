@@ -25,6 +25,14 @@ public interface EmbeddingSource {
      */
     Mono<float[]> embed(int user, float[] input);
 
+    /**
+     * The user tower's output for any input row (a row built per request from live features): always runs the
+     * tower, never a value precomputed for the bundle's rows.
+     */
+    default Mono<float[]> embedRow(float[] input) {
+        return embed(-1, input);
+    }
+
     /** Empty when the source can answer now, else why not. */
     Mono<Optional<String>> unreadyReason();
 }

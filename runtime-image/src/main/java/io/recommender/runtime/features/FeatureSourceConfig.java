@@ -1,6 +1,7 @@
 package io.recommender.runtime.features;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -16,6 +17,8 @@ import java.time.Duration;
  * @param redisTimeout bound on each Redis call ({@code RECOMMENDER_REDIS_TIMEOUT}, 20 ms)
  * @param maxHistory most rated movies kept per user; the initial load must use the same
  * @param streamMaxLength about how many events the events stream keeps
+ * @param redisPassword the Redis password ({@code RECOMMENDER_REDIS_PASSWORD}, from a Secret); empty: none, or the
+ *     URL's. Given, it wins over a password in the URL. Never logged.
  */
 @ConfigurationProperties("recommender.features")
 public record FeatureSourceConfig(
@@ -24,7 +27,14 @@ public record FeatureSourceConfig(
         @Bindable(defaultValue = "rec:") @NotNull String redisPrefix,
         @Bindable(defaultValue = "20ms") @NotNull Duration redisTimeout,
         @Bindable(defaultValue = "5000") @Min(1) int maxHistory,
-        @Bindable(defaultValue = "1000000") @Min(1) long streamMaxLength) {
+        @Bindable(defaultValue = "1000000") @Min(1) long streamMaxLength,
+        @Bindable(defaultValue = "") @Nullable String redisPassword) {
 
     public enum Source { BUNDLE, REDIS }
+
+    @Override
+    public String toString() {
+        // The record's own toString would print the password.
+        return "FeatureSourceConfig[source=" + source + ", prefix=" + redisPrefix + ", timeout=" + redisTimeout + "]";
+    }
 }

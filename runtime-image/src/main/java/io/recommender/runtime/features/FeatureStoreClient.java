@@ -1,14 +1,17 @@
 package io.recommender.runtime.features;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.recommender.featurestore.FeatureStoreException;
 import io.recommender.featurestore.LettuceUserStateStore;
 import io.recommender.featurestore.RedisSettings;
 import io.recommender.featurestore.UserStateStore;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * one attempt a second), so the service starts, and recovers, whether or not Redis is up. Also keeps the
  * movie catalog (movie id -> genres) the initial load wrote, re-read when a movie is missing from it.
  */
-@Singleton
+@Context
 @Requires(property = "recommender.features.source", value = "redis")
 public class FeatureStoreClient {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureStoreClient.class);
@@ -28,11 +31,14 @@ public class FeatureStoreClient {
     private volatile Map<Integer, Integer> catalog = Map.of();
     private long lastAttempt;
     private long lastCatalogRead;
-    private FeatureStoreException lastFailure;
+    private volatile FeatureStoreException lastFailure;
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private boolean closed;
 
     public FeatureStoreClient(FeatureSourceConfig config) {
         this.settings = new RedisSettings(config.redisUrl(), config.redisPrefix(), config.redisTimeout(),
-                Duration.ofSeconds(1), config.maxHistory(), config.streamMaxLength());
+                Duration.ofSeconds(1), config.maxHistory(), config.streamMaxLength(),
+                config.redisPassword() == null || config.redisPassword().isEmpty() ? null : config.redisPassword());
     }
 
     public String address() {
@@ -45,9 +51,48 @@ public class FeatureStoreClient {
         return s != null ? s : connect();
     }
 
+    /**
+     * The store if connected, without waiting for a connection: for callers on an event loop, which a connect
+     * (up to the connect timeout against an unreachable host) must not block. While there is none, a connection
+     * is attempted in the background (at most one a second) and this throws {@link FeatureStoreException}.
+     */
+    public UserStateStore connectedStore() {
+        LettuceUserStateStore s = store;
+        if (s != null) {
+            return s;
+        }
+        if (connecting.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    connect();
+                } catch (FeatureStoreException e) {
+                    // Logged by connect; the next caller tries again.
+                } finally {
+                    connecting.set(false);
+                }
+            });
+        }
+        FeatureStoreException last = lastFailure;
+        throw new FeatureStoreException(FeatureStoreException.Kind.UNAVAILABLE, "not connected to the feature store at "
+                + settings.safeUrl() + (last == null ? " yet" : ": " + last.getMessage()), null);
+    }
+
+    /** Starts connecting when the service starts, so the first requests find the store ready. */
+    @PostConstruct
+    void connectInBackground() {
+        try {
+            connectedStore();
+        } catch (FeatureStoreException e) {
+            // Expected: the connection is being made.
+        }
+    }
+
     private synchronized UserStateStore connect() {
         if (store != null) {
             return store;
+        }
+        if (closed) {
+            throw new FeatureStoreException(FeatureStoreException.Kind.UNAVAILABLE, "the service is stopping", null);
         }
         long now = System.nanoTime();
         if (lastFailure != null && now - lastAttempt < RETRY_NANOS) {
@@ -89,6 +134,7 @@ public class FeatureStoreClient {
 
     @PreDestroy
     synchronized void close() {
+        closed = true;
         if (store != null) {
             store.close();
             store = null;

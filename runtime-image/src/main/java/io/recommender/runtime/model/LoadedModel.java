@@ -1,8 +1,10 @@
 package io.recommender.runtime.model;
 
+import io.recommender.bundle.BundleException;
 import io.recommender.bundle.FloatTable;
 import io.recommender.bundle.Manifest;
 import io.recommender.bundle.ModelBundle;
+import io.recommender.featurestore.UserFeatures;
 import io.recommender.runtime.retrieval.Kernels;
 import io.recommender.runtime.retrieval.TopKKernel;
 import java.util.Arrays;
@@ -30,9 +32,14 @@ public final class LoadedModel {
     private final float[] popularity;
     private final boolean hasPopularity;
     private final ResultCache results;
+    private final int[] sortedMovieIds;
+    private final int[] rowsBySortedId;
+    private final UserFeatures userFeatures;
+    private final String userFeaturesProblem;
 
     private LoadedModel(Manifest manifest, int[] movieIds, String[] titles, TopKKernel kernel, int[] userIds,
-            float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity, ResultCache results) {
+            float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity, ResultCache results,
+            int[] sortedMovieIds, int[] rowsBySortedId) {
         this.manifest = manifest;
         this.movieIds = movieIds;
         this.titles = titles;
@@ -48,6 +55,17 @@ public final class LoadedModel {
         }
         this.hasPopularity = any;
         this.results = results;
+        this.sortedMovieIds = sortedMovieIds;
+        this.rowsBySortedId = rowsBySortedId;
+        UserFeatures features = null;
+        String problem = null;
+        try {
+            features = userFeatures(manifest.userFeatures());
+        } catch (BundleException e) {
+            problem = e.getMessage();
+        }
+        this.userFeatures = features;
+        this.userFeaturesProblem = problem;
     }
 
     /** @param resultCacheSize most known users whose rankings are cached; 0 caches none */
@@ -92,7 +110,7 @@ public final class LoadedModel {
                 .limit(MAX_K).mapToInt(Integer::intValue).toArray();
         ResultCache results = resultCacheSize > 0 ? new ResultCache(resultCacheSize, users) : null;
         return new LoadedModel(bundle.manifest(), movieIds, titles, kernel, userIds, userInputs, seenRows,
-                popularRows, counts.clone(), results);
+                popularRows, counts.clone(), results, sortedIds, idOrder);
     }
 
     public Manifest manifest() {
@@ -127,6 +145,46 @@ public final class LoadedModel {
     public int userIndex(int userId) {
         int u = Arrays.binarySearch(userIds, userId);
         return u < 0 ? -1 : u;
+    }
+
+    private static UserFeatures userFeatures(Manifest.UserFeatures uf) {
+        if (uf == null) {
+            return null;
+        }
+        if (!Manifest.UserFeatures.TRANSFORM.equals(uf.transform())) {
+            throw new BundleException("the manifest's userFeatures are for the transformation '" + uf.transform()
+                    + "', this service runs '" + Manifest.UserFeatures.TRANSFORM + "'");
+        }
+        try {
+            return new UserFeatures(new UserFeatures.Parameters(uf.historyLength(), uf.genreShrinkage(),
+                    uf.globalMean(), uf.columnMean(), uf.columnStd(), uf.oovIndex(), uf.maxHistory()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new BundleException("the manifest's userFeatures are unusable: " + e.getMessage());
+        }
+    }
+
+    /** The row of a movie the model knows, or -1. */
+    public int itemRow(int movieId) {
+        int i = Arrays.binarySearch(sortedMovieIds, movieId);
+        return i < 0 ? -1 : rowsBySortedId[i];
+    }
+
+    /** The index the user tower knows a known user by: column 0 of the user's row in the bundle. */
+    public int towerIndex(int userIndex) {
+        return (int) userInputs[userIndex][0];
+    }
+
+    /**
+     * How a user's feature-store state becomes the tower's input row, from the manifest; null for a bundle
+     * written without it (before the feature store, or imported), which can serve only its stored rows.
+     */
+    public UserFeatures userFeatures() {
+        return userFeatures;
+    }
+
+    /** Why {@link #userFeatures()} is null though the manifest has them, or null. */
+    public String userFeaturesProblem() {
+        return userFeaturesProblem;
     }
 
     /** The user tower's input row; shared, do not modify. */

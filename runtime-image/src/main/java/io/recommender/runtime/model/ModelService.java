@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.recommender.bundle.BundleException;
+import io.recommender.bundle.Manifest;
 import io.recommender.bundle.ModelBundle;
+import io.recommender.runtime.features.FeatureSourceConfig;
 import io.recommender.runtime.embedding.EmbeddingSource;
 import io.recommender.runtime.embedding.IncompatibleBundleException;
 import jakarta.annotation.PostConstruct;
@@ -23,11 +25,14 @@ public class ModelService {
 
     private final RecommenderConfig config;
     private final EmbeddingSource source;
+    private final FeatureSourceConfig features;
     private volatile LoadedModel model;
     private volatile String notReadyReason = "the model bundle is not loaded yet";
 
-    public ModelService(RecommenderConfig config, EmbeddingSource source, MeterRegistry registry) {
+    public ModelService(RecommenderConfig config, EmbeddingSource source, MeterRegistry registry,
+            FeatureSourceConfig features) {
         this.config = config;
+        this.features = features;
         this.source = source;
         Gauge.builder("recommender.model.version", this, s -> s.model == null ? Double.NaN : s.model.version())
                 .description("Version of the served model; NaN while none is loaded")
@@ -44,6 +49,9 @@ public class ModelService {
             ModelBundle bundle = ModelBundle.open(config.bundlePath());
             LoadedModel loaded = LoadedModel.from(bundle, config.kernel(),
                     config.resultCache() ? config.resultCacheSize() : 0);
+            if (features.source() == FeatureSourceConfig.Source.REDIS) {
+                requireUserFeatures(bundle, loaded);
+            }
             source.prepare(bundle, loaded);
             model = loaded;
             LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}, "
@@ -55,6 +63,24 @@ public class ModelService {
         } catch (BundleException | IncompatibleBundleException e) {
             notReadyReason = "model bundle " + config.bundlePath() + " refused: " + e.getMessage();
             LOG.error("{}; the service will not become ready", notReadyReason);
+        }
+    }
+
+    /** Redis mode builds rows from users' states, so the bundle must say how (its manifest's userFeatures). */
+    private void requireUserFeatures(ModelBundle bundle, LoadedModel loaded) {
+        Manifest.UserFeatures uf = bundle.manifest().userFeatures();
+        if (uf == null) {
+            throw new BundleException("RECOMMENDER_FEATURE_SOURCE=redis needs the user feature parameters in "
+                    + "the manifest (userFeatures), which this bundle lacks: it was trained before the feature "
+                    + "store or imported. Retrain it, or serve it with RECOMMENDER_FEATURE_SOURCE=bundle");
+        }
+        if (loaded.userFeatures() == null) {
+            throw new BundleException(loaded.userFeaturesProblem());
+        }
+        if (uf.maxHistory() != features.maxHistory()) {
+            LOG.warn("the model was trained on states keeping {} rated movies per user but the feature store "
+                    + "keeps {} (RECOMMENDER_REDIS_MAX_HISTORY): users with more ratings get rows training "
+                    + "never made", uf.maxHistory(), features.maxHistory());
         }
     }
 

@@ -3,12 +3,24 @@ package io.recommender.runtime.model;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micronaut.core.annotation.Nullable;
+import io.recommender.featurestore.FeatureStoreException;
+import io.recommender.featurestore.RatedItem;
+import io.recommender.featurestore.UserFeatures;
+import io.recommender.featurestore.UserState;
 import io.recommender.runtime.embedding.EmbeddingSource;
+import io.recommender.runtime.features.FeatureStoreClient;
+import io.recommender.runtime.features.FeatureStoreHealth;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Recommendations for one user: the user's embedding from the configured source, then exact top-K over all
@@ -19,14 +31,29 @@ import reactor.core.publisher.Mono;
  * <p>With the result cache on, a known user's first request computes the top {@link LoadedModel#MAX_K} instead
  * of the top k and keeps it in the model's {@link ResultCache}; later requests for any k take its first k,
  * which is exactly what the uncached search answers, without the embedding or the scan.
+ *
+ * <p>With {@code RECOMMENDER_FEATURE_SOURCE=redis} the user's features are read from the feature store on every
+ * request instead ({@link #recommendLive}); cached rankings are then reused only while the user's state is unchanged.
  */
 @Singleton
 public class RecommendationService {
     /**
      * What to answer; {@code rows[0..count)} best first. The arrays may be longer than {@code count} and
      * shared with the result cache: read them, never modify them.
+     *
+     * @param stale the live features could not be read, so the answer is from the bundle's features (or popularity)
+     * @param cached the answer came from the result cache rather than being computed
      */
-    public record Result(LoadedModel model, boolean fallback, int[] rows, float[] scores, int count) {}
+    public record Result(LoadedModel model, boolean fallback, int[] rows, float[] scores, int count, boolean stale,
+            boolean cached) {
+        public Result(LoadedModel model, boolean fallback, int[] rows, float[] scores, int count) {
+            this(model, fallback, rows, scores, count, false, false);
+        }
+
+        Result asStale() {
+            return new Result(model, fallback, rows, scores, count, true, cached);
+        }
+    }
 
     private final ModelService models;
     private final EmbeddingSource source;
@@ -37,9 +64,14 @@ public class RecommendationService {
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final Counter cacheEvictions;
+    private final FeatureStoreClient features;
+    private final FeatureStoreHealth featureHealth;
 
-    public RecommendationService(ModelService models, RecommenderConfig config, MeterRegistry registry) {
+    public RecommendationService(ModelService models, RecommenderConfig config, MeterRegistry registry,
+            @Nullable FeatureStoreClient features, @Nullable FeatureStoreHealth featureHealth) {
         this.models = models;
+        this.features = features;
+        this.featureHealth = featureHealth;
         this.source = models.source();
         this.unknownUser = config.unknownUser();
         Timer.Builder embedding = Timer.builder("recommender.embedding.latency")
@@ -65,6 +97,14 @@ public class RecommendationService {
     public Mono<Result> recommend(int userId, int k) {
         LoadedModel m = models.require();
         int user = m.userIndex(userId);
+        if (features != null) {
+            return recommendLive(m, userId, user, k);
+        }
+        return fromBundle(m, userId, user, k);
+    }
+
+    /** From the bundle's row of a known user (cached per user), or the unknown-user policy. */
+    private Mono<Result> fromBundle(LoadedModel m, int userId, int user, int k) {
         if (user < 0) {
             if (unknownUser == RecommenderConfig.UnknownUserPolicy.NOT_FOUND) {
                 return Mono.error(new UnknownUserException(userId));
@@ -81,7 +121,7 @@ public class RecommendationService {
             ResultCache.Ranking cached = cache.get(user);
             if (cached != null) {
                 cacheHits.increment();
-                return Mono.just(prefix(m, cached, k));
+                return Mono.just(prefix(m, cached, k, true));
             }
             cacheMisses.increment();
         }
@@ -100,21 +140,130 @@ public class RecommendationService {
                 });
     }
 
+    /**
+     * {@code RECOMMENDER_FEATURE_SOURCE=redis}: the user's state in one round trip, the row the shared
+     * {@link UserFeatures} code makes of it, the user tower on that row, the exact kernel without the movies in the
+     * state. A known user's ranking is cached with the state's fingerprint and reused only while the state is the
+     * same, so an event shows in the next answer. A user the model never saw, with events, gets the tower's
+     * out-of-vocabulary ID and their own features; without any state, the unknown-user policy. When the state
+     * cannot be read, known users get the bundle's features and unknown ones popularity, marked stale.
+     */
+    private Mono<Result> recommendLive(LoadedModel m, int userId, int user, int k) {
+        UserFeatures transform = m.userFeatures();
+        if (transform == null) {
+            // ModelService refuses such a bundle in redis mode; kept as a guard for a model swapped in later.
+            throw new ServiceNotReadyException("the model bundle has no user feature parameters; it can only serve"
+                    + " RECOMMENDER_FEATURE_SOURCE=bundle");
+        }
+        CompletableFuture<UserState> read;
+        try {
+            // Never connects on this (event loop) thread: while there is no connection the answer is stale.
+            read = features.connectedStore().readAsync(userId);
+        } catch (FeatureStoreException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return Mono.fromFuture(read)
+                // Off the Redis client's I/O threads: the tower and the scan run on the CPU-bound pool.
+                .publishOn(Schedulers.parallel())
+                .map(state -> {
+                    featureHealth.readOk();
+                    return state;
+                })
+                .onErrorResume(e -> featureStoreFailure(e) != null, e -> {
+                    featureHealth.readFailed(userId, featureStoreFailure(e));
+                    return Mono.empty();
+                })
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(state -> state.isEmpty() ? stale(m, userId, user, k) : live(m, userId, user, state.get(), k));
+    }
+
+    private Mono<Result> live(LoadedModel m, int userId, int user, UserState state, int k) {
+        if (state.isEmpty()) {
+            // No events and no initial load for this user: a known user keeps the bundle's features.
+            return fromBundle(m, userId, user, k);
+        }
+        long version = state.fingerprint();
+        ResultCache cache = user >= 0 ? m.results() : null;
+        if (cache != null) {
+            ResultCache.Ranking cached = cache.get(user, version);
+            if (cached != null) {
+                cacheHits.increment();
+                return Mono.just(prefix(m, cached, k, true));
+            }
+            cacheMisses.increment();
+        }
+        float[] row = m.userFeatures().row(state, user >= 0 ? m.towerIndex(user) : -1, m::itemRow);
+        int[] seen = seenRows(m, state);
+        long start = System.nanoTime();
+        return source.embedRow(row)
+                .doOnError(e -> embedFailed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+                .map(embedding -> {
+                    embedOk.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    ResultCache.Ranking ranking = rank(m, user, version, embedding, seen);
+                    if (cache != null && cache.put(ranking)) {
+                        cacheEvictions.increment();
+                    }
+                    return prefix(m, ranking, k, false);
+                });
+    }
+
+    /** The bundle's answer when the live features cannot be read, marked stale. */
+    private Mono<Result> stale(LoadedModel m, int userId, int user, int k) {
+        return fromBundle(m, userId, user, k).map(Result::asStale);
+    }
+
+    /** The rows of the movies in the state that the model knows, ascending: the seen filter. */
+    private static int[] seenRows(LoadedModel m, UserState state) {
+        int[] rows = new int[state.items().size()];
+        int n = 0;
+        for (RatedItem item : state.items()) {
+            int row = m.itemRow(item.movieId());
+            if (row >= 0) {
+                rows[n++] = row;
+            }
+        }
+        rows = Arrays.copyOf(rows, n);
+        Arrays.sort(rows);
+        return rows;
+    }
+
+    private static FeatureStoreException featureStoreFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FeatureStoreException f) {
+                return f;
+            }
+            if (!(t instanceof CompletionException || t instanceof ExecutionException)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** Computes the user's top {@link LoadedModel#MAX_K} and caches it. */
     private ResultCache.Ranking rank(LoadedModel m, ResultCache cache, int user, float[] embedding) {
-        int[] rows = new int[LoadedModel.MAX_K];
-        float[] scores = new float[LoadedModel.MAX_K];
-        int count = m.kernel().topK(embedding, LoadedModel.MAX_K, m.seenRows(user), rows, scores);
-        ResultCache.Ranking ranking = count == rows.length ? new ResultCache.Ranking(user, rows, scores)
-                : new ResultCache.Ranking(user, Arrays.copyOf(rows, count), Arrays.copyOf(scores, count));
+        ResultCache.Ranking ranking = rank(m, user, 0, embedding, m.seenRows(user));
         if (cache.put(ranking)) {
             cacheEvictions.increment();
         }
         return ranking;
     }
 
+    private static ResultCache.Ranking rank(LoadedModel m, int user, long version, float[] embedding, int[] seen) {
+        int[] rows = new int[LoadedModel.MAX_K];
+        float[] scores = new float[LoadedModel.MAX_K];
+        int count = m.kernel().topK(embedding, LoadedModel.MAX_K, seen, rows, scores);
+        return count == rows.length ? new ResultCache.Ranking(user, version, rows, scores)
+                : new ResultCache.Ranking(user, version, Arrays.copyOf(rows, count), Arrays.copyOf(scores, count));
+    }
+
     private static Result prefix(LoadedModel m, ResultCache.Ranking ranking, int k) {
-        return new Result(m, false, ranking.rows(), ranking.scores(), Math.min(k, ranking.rows().length));
+        return prefix(m, ranking, k, false);
+    }
+
+    private static Result prefix(LoadedModel m, ResultCache.Ranking ranking, int k, boolean cached) {
+        return new Result(m, false, ranking.rows(), ranking.scores(), Math.min(k, ranking.rows().length), false,
+                cached);
     }
 
     private static Result popular(LoadedModel m, int k) {

@@ -14,8 +14,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * allocation. Two threads missing the same user compute the same ranking, so whichever is stored is right.
  */
 final class ResultCache {
-    /** A user's best rows and their scores, best first; shared with every answer: never modified. */
-    record Ranking(int user, int[] rows, float[] scores) {}
+    /**
+     * A user's best rows and their scores, best first; shared with every answer: never modified. {@code version}:
+     * what the ranking was computed from (the user's feature-store state fingerprint; 0 for the bundle's fixed row).
+     */
+    record Ranking(int user, long version, int[] rows, float[] scores) {
+        Ranking(int user, int[] rows, float[] scores) {
+            this(user, 0, rows, scores);
+        }
+    }
 
     private final AtomicReferenceArray<Ranking> slots;
 
@@ -33,9 +40,14 @@ final class ResultCache {
 
     /** The user's ranking, or null when it is not held. */
     Ranking get(int user) {
+        return get(user, 0);
+    }
+
+    /** The user's ranking computed from {@code version} of their features, or null when it is not held. */
+    Ranking get(int user, long version) {
         // Acquire pairs with put's volatile write: a ranking seen here has its arrays fully written.
         Ranking r = slots.getAcquire(user % slots.length());
-        return r != null && r.user() == user ? r : null;
+        return r != null && r.user() == user && r.version() == version ? r : null;
     }
 
     /** Stores a ranking; true when it replaced another user's. */

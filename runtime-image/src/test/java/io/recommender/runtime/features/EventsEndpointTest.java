@@ -66,13 +66,13 @@ class EventsEndpointTest implements TestPropertyProvider {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        movies = ModelBundle.open(TestBundles.standard()).items().ids();
+        movies = ModelBundle.open(TestBundles.live()).items().ids();
         genres = new HashMap<>();
         for (int m : movies) {
             genres.put(m, (int) ((m * 2654435761L) & 0x7FFFF));
         }
         // The service's per-call bound is 20 ms by default; a shared 2-core test machine needs more.
-        return Map.of("recommender.bundle-path", TestBundles.standard().toString(),
+        return Map.of("recommender.bundle-path", TestBundles.live().toString(),
                 "recommender.features.source", "redis",
                 "recommender.features.redis-url", redis.url(),
                 "recommender.features.redis-prefix", "ev:",

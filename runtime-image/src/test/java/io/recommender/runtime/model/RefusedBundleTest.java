@@ -45,13 +45,44 @@ class RefusedBundleTest {
         assertRefused(tmp.resolve("nowhere"), "not a model bundle");
     }
 
+    /** A bundle from before the feature store (no user feature parameters) serves in bundle mode only. */
+    @Test
+    void aBundleWithoutUserFeatureParametersIsRefusedInRedisModeAndServedInBundleMode() {
+        assertRefused(TestBundles.standard(), "lacks: it was trained before the feature store or imported",
+                Map.of("recommender.features.source", "redis"));
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
+                "recommender.bundle-path", TestBundles.standard().toString()))) {
+            Http http = new Http(URI.create(server.getURL().toString()));
+            assertThat(http.get("/health/readiness").status()).isEqualTo(200);
+            Http.Answer known = http.get("/v1/recommendations/1");
+            assertThat(known.status()).isEqualTo(200);
+            assertThat(known.header("X-Recommender-Cache")).isEqualTo("miss");
+            assertThat(http.get("/v1/recommendations/1").header("X-Recommender-Cache")).isEqualTo("hit");
+            assertThat(known.json().has("stale")).isFalse();
+        }
+    }
+
+    /** A bundle whose features were made by a transformation this service does not run. */
+    @Test
+    void aBundleOfAnotherFeatureTransformationIsRefusedInRedisMode() throws Exception {
+        Path other = TestBundles.writeLive(tmp.resolve("v9"), "user-state-v9");
+        assertRefused(other, "userFeatures are for the transformation 'user-state-v9'",
+                Map.of("recommender.features.source", "redis"));
+    }
+
     private static void assertRefused(Path bundle, String reason) {
+        assertRefused(bundle, reason, Map.of());
+    }
+
+    private static void assertRefused(Path bundle, String reason, Map<String, Object> more) {
         Logger log = (Logger) LoggerFactory.getLogger(ModelService.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         log.addAppender(logged);
-        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
-                Map.of("micronaut.server.port", -1, "recommender.bundle-path", bundle.toString()))) {
+        Map<String, Object> props = new java.util.HashMap<>(more);
+        props.put("micronaut.server.port", -1);
+        props.put("recommender.bundle-path", bundle.toString());
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
             Http http = new Http(URI.create(server.getURL().toString()));
             assertThat(http.get("/health/liveness").status()).isEqualTo(200);
             Http.Answer ready = http.get("/health/readiness");

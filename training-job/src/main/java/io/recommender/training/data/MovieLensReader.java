@@ -66,7 +66,10 @@ public final class MovieLensReader {
         IntArray rawUsers = new IntArray();
         IntArray items = new IntArray();
         ByteArray halfStars = new ByteArray();
+        LongArray times = new LongArray();
         try (CsvRows rows = CsvRows.open(file, "userId", "movieId", "rating")) {
+            // Optional: the feature store keeps a user's newest ratings, and training applies the same rule.
+            int timeColumn = java.util.Arrays.asList(rows.header()).indexOf("timestamp");
             for (String[] row; (row = rows.next()) != null; ) {
                 int userId = rows.parseInt(row, 0, "userId");
                 int movieId = rows.parseInt(row, 1, "movieId");
@@ -81,6 +84,19 @@ public final class MovieLensReader {
                 rawUsers.add(userId);
                 items.add(item);
                 halfStars.add((byte) Math.round(rating * 2));
+                long time = 0;
+                if (timeColumn >= 0 && timeColumn < row.length && !row[timeColumn].isBlank()) {
+                    String ts = row[timeColumn].trim();
+                    try {
+                        time = Long.parseLong(ts);
+                    } catch (NumberFormatException e) {
+                        throw rows.error("timestamp '" + ts + "' is not whole epoch seconds");
+                    }
+                    if (time < 0 || time > io.recommender.featurestore.Event.MAX_TIME) {
+                        throw rows.error("timestamp " + time + " is out of range");
+                    }
+                }
+                times.add(time);
             }
         }
         if (items.size() == 0) {
@@ -91,7 +107,7 @@ public final class MovieLensReader {
         for (int r = 0; r < users.length; r++) {
             users[r] = Arrays.binarySearch(userIds, users[r]);
         }
-        return new Ratings(userIds, movies, users, items.toArray(), halfStars.toArray());
+        return new Ratings(userIds, movies, users, items.toArray(), halfStars.toArray(), times.toArray());
     }
 
     private static int[] distinctSorted(int[] values) {
@@ -119,6 +135,22 @@ public final class MovieLensReader {
         }
 
         byte[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
+    private static final class LongArray {
+        private long[] values = new long[1024];
+        private int size;
+
+        void add(long v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, values.length + (values.length >> 1));
+            }
+            values[size++] = v;
+        }
+
+        long[] toArray() {
             return Arrays.copyOf(values, size);
         }
     }

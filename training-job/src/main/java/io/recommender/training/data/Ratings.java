@@ -11,13 +11,23 @@ public final class Ratings {
     private final int[] user;
     private final int[] item;
     private final byte[] halfStars;
+    private final long[] times;
 
     public Ratings(int[] userIds, Movie[] movies, int[] user, int[] item, byte[] halfStars) {
+        this(userIds, movies, user, item, halfStars, new long[user.length]);
+    }
+
+    /** @param times each rating's time in epoch seconds (0 when the data has none) */
+    public Ratings(int[] userIds, Movie[] movies, int[] user, int[] item, byte[] halfStars, long[] times) {
+        if (times.length != user.length) {
+            throw new IllegalArgumentException(times.length + " times for " + user.length + " ratings");
+        }
         this.userIds = userIds;
         this.movies = movies;
         this.user = user;
         this.item = item;
         this.halfStars = halfStars;
+        this.times = times;
     }
 
     public int size() {
@@ -59,5 +69,14 @@ public final class Ratings {
 
     public float rating(int r) {
         return halfStars[r] / 2f;
+    }
+
+    public int halfStars(int r) {
+        return halfStars[r];
+    }
+
+    /** The rating's time, epoch seconds; 0 when the data has no timestamps. */
+    public long time(int r) {
+        return times[r];
     }
 }

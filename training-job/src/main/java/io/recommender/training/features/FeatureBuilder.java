@@ -1,33 +1,39 @@
 package io.recommender.training.features;
 
+import io.recommender.featurestore.Event;
+import io.recommender.featurestore.Genres;
+import io.recommender.featurestore.UserFeatures;
+import io.recommender.featurestore.UserState;
+import io.recommender.featurestore.UserStates;
 import io.recommender.training.data.Movie;
 import io.recommender.training.data.Ratings;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Builds tower inputs from the training ratings only, so nothing about validation or test ratings leaks
  * into the features.
  *
- * <p>User row: index, log(1 + rating count), mean rating, and the user's mean rating per genre (shrunk
- * towards the user's overall mean, so one rating does not make a strong genre taste). Item row: index,
- * genre flags, release year and whether it is known, log(1 + training rating count). Numeric columns are
- * standardised to mean 0 and standard deviation 1, which keeps the dense layers well conditioned.
+ * <p>User rows come from the feature store's one transformation, {@link UserFeatures}: the training ratings are
+ * replayed into each user's raw {@link UserState} (the rules the feature store applies to live events, including
+ * keeping only the newest {@code maxHistory} movies), the standardisation is fitted on those states, and each row is
+ * what {@link UserFeatures#row} makes of the user's state, exactly as the service makes it from the state in Redis.
+ * So a user's row is index, log(1 + rating count), mean rating, the mean rating per genre shrunk towards the
+ * user's mean, standardised, then (with a history length {@code h > 0}) the user's {@code h} highest-rated
+ * movies as item indices and weights ({@link #historyWeight}).
  *
- * <p>With a history length {@code h > 0}, each user row goes on with the user's training items: {@code h} item
- * indices (as floats), then {@code h} weights, one per item ({@link #historyWeight}); unused slots hold index 0
- * with weight 0. A user with more than {@code h} training items keeps the {@code h} with the highest weight (ties:
- * the lower item index). The user tower averages the items' embeddings with these weights.
+ * <p>Item row: index, genre flags, release year and whether it is known, log(1 + training rating count), the
+ * numeric columns standardised to mean 0 and standard deviation 1.
  */
 public final class FeatureBuilder {
-    /** The MovieLens genres, in the order of the feature columns. */
-    public static final List<String> GENRES = List.of("Action", "Adventure", "Animation", "Children", "Comedy",
-            "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "IMAX", "Musical", "Mystery",
-            "Romance", "Sci-Fi", "Thriller", "War", "Western");
-    public static final int USER_WIDTH = 3 + GENRES.size();
+    /** The MovieLens genres, in the order of the feature columns: the feature store's list. */
+    public static final List<String> GENRES = Genres.ALL;
+    public static final int USER_WIDTH = UserFeatures.SIDE_WIDTH;
     public static final int ITEM_WIDTH = 1 + GENRES.size() + 3;
-    /** Pseudo-count of the user's overall mean mixed into each genre mean. */
-    static final float GENRE_SHRINKAGE = 2f;
-    static final int MAX_EXACT_INDEX = 1 << 24;
+    static final int MAX_EXACT_INDEX = UserFeatures.MAX_EXACT_INDEX;
 
     private FeatureBuilder() {}
 
@@ -37,96 +43,80 @@ public final class FeatureBuilder {
 
     /** The weight of a rated item in the user's history bag: higher ratings count more, none counts zero. */
     public static float historyWeight(float rating) {
-        return rating / 5f;
+        return UserFeatures.historyWeight(rating);
     }
 
     public static Features build(Ratings ratings, int[] train, int historyLength) {
-        Features f = buildSide(ratings, train);
-        if (historyLength <= 0) {
-            return f;
-        }
-        int users = ratings.userCount();
-        int side = f.userWidth();
-        int width = side + 2 * historyLength;
-        int[] count = new int[users + 1];
-        for (int r : train) {
-            count[ratings.user(r) + 1]++;
-        }
-        for (int u = 0; u < users; u++) {
-            count[u + 1] += count[u];
-        }
-        long[] packed = new long[train.length];
-        int[] fill = java.util.Arrays.copyOf(count, users);
-        for (int r : train) {
-            // Sort key: weight descending (as half-stars), then item index ascending.
-            packed[fill[ratings.user(r)]++] = ((long) (10 - Math.round(ratings.rating(r) * 2)) << 32) | ratings.item(r);
-        }
-        float[] rows = new float[users * width];
-        for (int u = 0; u < users; u++) {
-            System.arraycopy(f.userRows(), u * side, rows, u * width, side);
-            java.util.Arrays.sort(packed, count[u], count[u + 1]);
-            int n = Math.min(historyLength, count[u + 1] - count[u]);
-            for (int k = 0; k < n; k++) {
-                long p = packed[count[u] + k];
-                rows[u * width + side + k] = (int) p;
-                rows[u * width + side + historyLength + k] = historyWeight((10 - (int) (p >>> 32)) / 2f);
-            }
-        }
-        return new Features(rows, width, f.itemRows(), f.itemWidth());
+        return build(ratings, train, historyLength, UserStates.DEFAULT_MAX_HISTORY);
     }
 
-    private static Features buildSide(Ratings ratings, int[] train) {
+    /** @param maxHistory rated movies a user's state keeps (newest first), as the feature store is configured */
+    public static Features build(Ratings ratings, int[] train, int historyLength, int maxHistory) {
         int users = ratings.userCount();
         int items = ratings.itemCount();
         if (users >= MAX_EXACT_INDEX || items >= MAX_EXACT_INDEX) {
             throw new IllegalArgumentException("more than 2^24 users or items cannot be indexed through float inputs");
         }
-        int genres = GENRES.size();
-        int[][] itemGenres = new int[items][];
-        for (int i = 0; i < items; i++) {
-            itemGenres[i] = genreColumns(ratings.movie(i));
-        }
-
-        double[] userSum = new double[users];
-        int[] userCount = new int[users];
-        double[] genreSum = new double[users * genres];
-        int[] genreCount = new int[users * genres];
-        int[] itemCount = new int[items];
+        List<UserState> states = trainingStates(ratings, train, maxHistory);
         double total = 0;
         for (int r : train) {
-            int u = ratings.user(r);
-            int i = ratings.item(r);
-            float y = ratings.rating(r);
-            userSum[u] += y;
-            userCount[u]++;
-            itemCount[i]++;
-            total += y;
-            for (int g : itemGenres[i]) {
-                genreSum[u * genres + g] += y;
-                genreCount[u * genres + g]++;
-            }
+            total += ratings.rating(r);
         }
         double globalMean = train.length == 0 ? 0 : total / train.length;
-
-        float[] userRows = new float[users * USER_WIDTH];
-        for (int u = 0; u < users; u++) {
-            int o = u * USER_WIDTH;
-            double mean = userCount[u] == 0 ? globalMean : userSum[u] / userCount[u];
-            userRows[o] = u;
-            userRows[o + 1] = (float) Math.log1p(userCount[u]);
-            userRows[o + 2] = (float) mean;
-            for (int g = 0; g < genres; g++) {
-                int k = u * genres + g;
-                userRows[o + 3 + g] = (float) ((genreSum[k] + GENRE_SHRINKAGE * mean) / (genreCount[k] + GENRE_SHRINKAGE));
-            }
+        // The index after the known users' is the out-of-vocabulary one: users the model never saw.
+        UserFeatures transform = new UserFeatures(UserFeatures.fit(states, globalMean, historyLength, users, maxHistory));
+        int width = transform.width();
+        Map<Integer, Integer> itemIndex = new HashMap<>(items * 2);
+        for (int i = 0; i < items; i++) {
+            itemIndex.put(ratings.movie(i).movieId(), i);
         }
-        standardise(userRows, USER_WIDTH, 1, USER_WIDTH);
+        IntUnaryOperator index = movie -> itemIndex.getOrDefault(movie, -1);
+        float[] rows = new float[users * width];
+        float[] row = new float[width];
+        for (int u = 0; u < users; u++) {
+            transform.row(states.get(u), u, index, row);
+            System.arraycopy(row, 0, rows, u * width, width);
+        }
+        float[] itemRows = itemRows(ratings, train);
+        return new Features(rows, width, itemRows, ITEM_WIDTH, transform.parameters());
+    }
 
+    /**
+     * Every user's state after their training ratings, in user index order (a user without one: the empty state),
+     * replayed oldest first as the events would have arrived.
+     */
+    public static List<UserState> trainingStates(Ratings ratings, int[] train, int maxHistory) {
+        List<Event> events = new ArrayList<>(train.length);
+        int[] masks = new int[ratings.itemCount()];
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = Genres.mask(ratings.movie(i).genres());
+        }
+        for (int r : train) {
+            int i = ratings.item(r);
+            events.add(new Event(ratings.userId(ratings.user(r)), ratings.movie(i).movieId(), ratings.halfStars(r),
+                    ratings.time(r), masks[i]));
+        }
+        Map<Integer, UserState> byId = UserStates.replay(events, maxHistory);
+        List<UserState> out = new ArrayList<>(ratings.userCount());
+        for (int u = 0; u < ratings.userCount(); u++) {
+            int id = ratings.userId(u);
+            out.add(byId.getOrDefault(id, UserState.empty(id)));
+        }
+        return out;
+    }
+
+    private static float[] itemRows(Ratings ratings, int[] train) {
+        int items = ratings.itemCount();
+        int genres = GENRES.size();
+        int[] itemCount = new int[items];
+        for (int r : train) {
+            itemCount[ratings.item(r)]++;
+        }
         float[] itemRows = new float[items * ITEM_WIDTH];
         for (int i = 0; i < items; i++) {
             int o = i * ITEM_WIDTH;
             itemRows[o] = i;
-            for (int g : itemGenres[i]) {
+            for (int g : genreColumns(ratings.movie(i))) {
                 itemRows[o + 1 + g] = 1f;
             }
             int year = ratings.movie(i).year();
@@ -136,7 +126,7 @@ public final class FeatureBuilder {
         }
         imputeUnknownYears(itemRows, 1 + genres);
         standardise(itemRows, ITEM_WIDTH, 1 + genres, ITEM_WIDTH);
-        return new Features(userRows, USER_WIDTH, itemRows, ITEM_WIDTH);
+        return itemRows;
     }
 
     static int[] genreColumns(Movie movie) {

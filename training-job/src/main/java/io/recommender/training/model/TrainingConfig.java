@@ -25,6 +25,11 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
     public static final int DEFAULT_HISTORY = 128;
     public static final float DEFAULT_RETRIEVAL_L2 = 0f;
     public static final float DEFAULT_HISTORY_DROPOUT = 0.5f;
+    /**
+     * Share of training examples whose user ID is replaced by the out-of-vocabulary ID, so that the ID embedding
+     * and bias a never-seen user gets are trained ones.
+     */
+    public static final float OOV_SHARE = 0.05f;
 
     /** The settings with the default history length. */
     public TrainingConfig(int epochs, int batchSize, float learningRate, int embeddingSize, int[] hidden, float l2,
@@ -74,6 +79,7 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
         m.put("history", history);
         m.put("retrievalL2", retrievalL2);
         m.put("historyDropout", historyDropout);
+        m.put("oovShare", OOV_SHARE);
         m.put("seed", seed);
         m.put("device", device.name().toLowerCase());
         return m;

@@ -59,7 +59,10 @@ public final class TwoTowerTrainer {
                     + io.recommender.training.eval.RankingMetrics.RELEVANT + ", so the retrieval head's epoch cannot be"
                     + " chosen by validation recall@10: use more data or a larger --validation-fraction");
         }
-        Tower userTower = new Tower("user", features.users(), features.userWidth(), config.embeddingSize(),
+        // One more user ID than known users: the out-of-vocabulary ID (index = features.users()) that the tower is
+        // given for a user it never saw, trained by standing in for the real ID in a random share of examples.
+        int oovIndex = features.users();
+        Tower userTower = new Tower("user", oovIndex + 1, features.userWidth(), config.embeddingSize(),
                 config.hidden(), false, historyLength, features.items(), historyLength > 0);
         Tower itemTower = new Tower("item", features.items(), features.itemWidth(), config.embeddingSize(),
                 config.hidden(), true, 0, 0, historyLength > 0);
@@ -82,7 +85,11 @@ public final class TwoTowerTrainer {
             Placeholder<TFloat32> rating = tf.withName("batch_ratings").placeholder(TFloat32.class);
 
             Placeholder<TFloat32> historyKeep = tf.withName("batch_history_keep").placeholder(TFloat32.class);
-            Tower.Output u = userTower.apply(tf, tf.gather(userTable, userIdx, tf.constant(0)), params.variables(),
+            Placeholder<TFloat32> userIndexColumn = tf.withName("batch_user_index").placeholder(TFloat32.class);
+            Operand<TFloat32> batchUserRows = tf.concat(List.of(userIndexColumn,
+                    tf.slice(tf.gather(userTable, userIdx, tf.constant(0)), tf.constant(new int[] {0, 1}),
+                            tf.constant(new int[] {-1, -1}))), tf.constant(1));
+            Tower.Output u = userTower.apply(tf, batchUserRows, params.variables(),
                     itemIdx, historyLength > 0 ? historyKeep : null);
             Tower.Output v = itemTower.apply(tf, tf.gather(itemTable, itemIdx, tf.constant(0)), params.variables());
             Operand<TFloat32> predicted = tf.math.add(
@@ -153,6 +160,7 @@ public final class TwoTowerTrainer {
                 SplittableRandom shuffle = rnd.split();
                 SplittableRandom sampler = rnd.split();
                 SplittableRandom dropper = rnd.split();
+                SplittableRandom oov = rnd.split();
                 int items = features.items();
                 double[] itemShare = new double[items];
                 for (int k = 0; k < train.size(); k++) {
@@ -173,6 +181,10 @@ public final class TwoTowerTrainer {
                             by[k - from] = train.ratings()[order[k]];
                         }
                         int b = to - from;
+                        float[] indexColumn = new float[b];
+                        for (int k = 0; k < b; k++) {
+                            indexColumn[k] = oov.nextDouble() < TrainingConfig.OOV_SHARE ? oovIndex : bu[k];
+                        }
                         float[] keep = new float[b * Math.max(1, historyLength)];
                         for (int k = 0; k < keep.length; k++) {
                             keep[k] = dropper.nextDouble() < config.historyDropout() ? 0f : 1f;
@@ -181,6 +193,7 @@ public final class TwoTowerTrainer {
                         try {
                             Session.Runner runner = session.runner();
                             runner.feed(userIdx, add(feeds, Tensors.vector(bu)));
+                            runner.feed(userIndexColumn, add(feeds, Tensors.matrix(indexColumn, b, 1)));
                             runner.feed(itemIdx, add(feeds, Tensors.vector(bi)));
                             runner.feed(rating, add(feeds, Tensors.vector(by)));
                             runner.feed(historyKeep, add(feeds, Tensors.matrix(keep, b, Math.max(1, historyLength))));
@@ -245,7 +258,7 @@ public final class TwoTowerTrainer {
                 });
                 return new TrainedModel(bestRating.ratingDimension, bestRating.ratingUsers, bestRating.ratingItems,
                         best.dimension, best.userVectors, best.itemVectors, userParams,
-                        new TrainedModel.TowerShape(features.users(), features.userWidth(), config.embeddingSize(),
+                        new TrainedModel.TowerShape(oovIndex + 1, features.userWidth(), config.embeddingSize(),
                                 config.hidden(), historyLength, features.items()),
                         List.copyOf(history), bestEpoch, bestRatingEpoch, device.deviceType().name());
             }

@@ -96,7 +96,8 @@ public final class TrainingPipeline {
                     Instant.now().toString(), "trained", fingerprint,
                     new Manifest.Embedding(model.dimension(), features.userWidth(), BundleLayout.SIGNATURE,
                             BundleLayout.SIGNATURE_INPUT, BundleLayout.SIGNATURE_OUTPUT),
-                    hyperParameters(o), metrics, counts(ratings, split), new TreeMap<>()));
+                    hyperParameters(o), metrics, counts(ratings, split), new TreeMap<>(),
+                    userFeatures(features.userFeatures())));
         }
         return new TrainingResult(manifest, o.out(), model, (System.nanoTime() - start) / 1e9);
     }
@@ -131,6 +132,12 @@ public final class TrainingPipeline {
             y[k] = ratings.rating(rows[k]);
         }
         return new TwoTowerTrainer.Examples(u, i, y);
+    }
+
+    /** The user feature transformation's parameters as the manifest stores them. */
+    public static Manifest.UserFeatures userFeatures(io.recommender.featurestore.UserFeatures.Parameters p) {
+        return new Manifest.UserFeatures(Manifest.UserFeatures.TRANSFORM, p.historyLength(), p.genreShrinkage(),
+                p.globalMean(), p.columnMean(), p.columnStd(), p.oovIndex(), p.maxHistory());
     }
 
     private static Map<String, Object> hyperParameters(Options o) {
