@@ -33,15 +33,13 @@ public final class FeatureLoadJobs {
         String image = t != null && t.image() != null ? t.image() : config.trainingImage();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75", null));
-        String url = store.url();
         if (store.password() != null) {
-            // The kubelet expands $(VAR) from the container's own env: the password is in the started process's
-            // arguments, never in the Job object, status or the operator's memory.
+            // materialize reads it from its env, as the service does: never in the Job object, status, the operator's
+            // memory or the process's arguments.
             env.add(FeatureStore.passwordEnv(store.password().name(), store.password().key()));
-            url = url.replaceFirst("://", "://:\\$(" + FeatureStore.PASSWORD_ENV + ")@");
         }
-        List<String> args = List.of("materialize", "--data", store.dataset(), "--redis", url,
-                "--prefix", store.prefix());
+        List<String> args = List.of("materialize", "--data", store.dataset(), "--redis", store.url(),
+                "--prefix", store.prefix(), "--result-file", "/dev/termination-log");
         Map<String, String> labels = Labels.of(r, Labels.FEATURE_LOAD);
         return new JobBuilder()
                 .withNewMetadata().withName(Names.featureLoadJob(r, store.loadHash()))

@@ -112,7 +112,8 @@ class FeatureStoreWiringTest {
         Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getImage()).isEqualTo("training:1");
         assertThat(c.getArgs()).containsExactly("materialize", "--data", "bundled:ml-latest-small",
-                "--redis", "redis://:$(RECOMMENDER_REDIS_PASSWORD)@redis.cache.svc:6379", "--prefix", "shop:movies:");
+                "--redis", "redis://redis.cache.svc:6379", "--prefix", "shop:movies:", "--result-file",
+                "/dev/termination-log");
         EnvVar password = c.getEnv().stream().filter(e -> e.getName().equals("RECOMMENDER_REDIS_PASSWORD"))
                 .findFirst().orElseThrow();
         assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis-auth");

@@ -1,5 +1,6 @@
 package io.recommender.training.cli;
 
+import io.recommender.contracts.features.MaterializeResult;
 import io.recommender.featurestore.Event;
 import io.recommender.featurestore.FeatureStoreException;
 import io.recommender.featurestore.Genres;
@@ -62,11 +63,28 @@ final class MaterializeCommand implements Callable<Integer> {
             + "load (${DEFAULT-VALUE})")
     long timeoutMs;
 
+    @Option(names = "--result-file", description = "where the counts go as one line of JSON ({\"users\":..,"
+            + "\"ratings\":..,\"movies\":..}; on failure a one-line reason); in a Kubernetes Job: /dev/termination-log")
+    Path resultFile;
+
+    /** The password from a Secret, as the service takes it; it wins over one in --redis and is never printed. */
+    static final String PASSWORD_ENV = "RECOMMENDER_REDIS_PASSWORD";
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return load();
+        } catch (IOException | RuntimeException e) {
+            PackageCommand.writeResult(resultFile, "materialize failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private int load() throws IOException {
         PrintStream o = System.out;
+        String password = System.getenv(PASSWORD_ENV);
         RedisSettings settings = new RedisSettings(redis, prefix, Duration.ofMillis(timeoutMs), Duration.ofSeconds(5),
-                maxHistory, RedisSettings.DEFAULT_STREAM_MAX_LEN);
+                maxHistory, RedisSettings.DEFAULT_STREAM_MAX_LEN, password == null || password.isEmpty() ? null : password);
         // Connecting (a cold JVM loads Netty and Lettuce) overlaps with reading the ratings.
         long t0 = System.nanoTime();
         CompletableFuture<LettuceUserStateStore> connecting =
@@ -90,6 +108,7 @@ final class MaterializeCommand implements Callable<Integer> {
                 written = store.writeAll(states.values());
             } catch (FeatureStoreException e) {
                 System.err.println("error: " + e.getMessage());
+                PackageCommand.writeResult(resultFile, e.getMessage());
                 return TrainingJobCommand.FAILED;
             }
             long t2 = System.nanoTime();
@@ -100,6 +119,8 @@ final class MaterializeCommand implements Callable<Integer> {
                     + "connection %.3f s, catalog %.3f s, users' states %.3f s = %.0f ratings/s%n", seconds,
                     events.size() / seconds, (t1 - t0) / 1e9, (connected - t1) / 1e9, (catalogued - connected) / 1e9,
                     (t2 - catalogued) / 1e9, written / ((t2 - catalogued) / 1e9));
+            PackageCommand.writeResult(resultFile, new MaterializeResult(states.size(), events.size(), movies.length)
+                    .toJson());
             return 0;
         } catch (IOException | RuntimeException e) {
             connecting.thenAccept(LettuceUserStateStore::close);

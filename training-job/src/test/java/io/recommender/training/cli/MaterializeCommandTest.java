@@ -1,5 +1,6 @@
 package io.recommender.training.cli;
 
+import io.recommender.contracts.features.MaterializeResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recommender.featurestore.LettuceUserStateStore;
@@ -39,10 +40,14 @@ class MaterializeCommandTest {
     @Test
     void writesEveryUsersStateAndTwiceGivesTheSameKeys() throws Exception {
         try (RedisServer redis = RedisServer.launch("--enable-debug-command", "yes")) {
-            String out = run("materialize", "--data", data.toString(), "--redis", redis.url(), "--prefix", "ml:");
+            Path result = Files.createTempFile("materialize-", ".json");
+            String out = run("materialize", "--data", data.toString(), "--redis", redis.url(), "--prefix", "ml:",
+                    "--result-file", result.toString());
             System.out.print(out);
             assertThat(out).contains("materialized 610 users, 100836 ratings (100836 in histories), 9742 movies")
                     .contains("ratings/s: read and replay");
+            assertThat(MaterializeResult.fromJson(Files.readString(result)))
+                    .isEqualTo(new MaterializeResult(610, 100836, 9742));
             String digest = redis.cli("DEBUG", "DIGEST");
             String keys = redis.cli("DBSIZE");
             assertThat(keys.trim()).isEqualTo(String.valueOf(610 * 3 + 1));
@@ -93,6 +98,29 @@ class MaterializeCommandTest {
         String messages = err.toString(StandardCharsets.UTF_8);
         assertThat(messages).contains("ratings.csv").contains("4.25 is not one of 0.5");
         assertThat(messages).contains("error: connecting to redis://***@127.0.0.1:").doesNotContain("pw@");
+    }
+
+    @Test
+    void takesThePasswordFromItsEnvironmentAsTheServiceDoes(@TempDir Path dir) throws Exception {
+        try (RedisServer redis = RedisServer.launch("--requirepass", "s3cret-pw")) {
+            Path result = dir.resolve("result");
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), TrainingJobCommand.class.getName(), "materialize",
+                    "--data", data.toString(), "--redis", redis.url(), "--result-file", result.toString())
+                    .redirectErrorStream(true);
+            pb.environment().put(MaterializeCommand.PASSWORD_ENV, "s3cret-pw");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(out).contains("materialized 610 users").doesNotContain("s3cret-pw");
+            assertThat(MaterializeResult.fromJson(Files.readString(result)).users()).isEqualTo(610);
+
+            pb.environment().put(MaterializeCommand.PASSWORD_ENV, "wrong");
+            p = pb.start();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isNotZero();
+            assertThat(Files.readString(result).strip()).doesNotContain("wrong").doesNotContain("\n").isNotEmpty();
+        }
     }
 
     private static String run(String... args) {
