@@ -104,14 +104,11 @@ class InvalidSpecIT {
     }
 
     Recommender create(Recommender r) {
-        r.getMetadata().setNamespace(h.namespace);
-        r.getMetadata().setUid(null);
-        r.getMetadata().setGeneration(null);
-        return h.client.resource(r).create();
+        return h.create(r);
     }
 
     Recommender get(String name) {
-        return h.client.resources(Recommender.class).inNamespace(h.namespace).withName(name).get();
+        return h.get(name);
     }
 
     Optional<Condition> degraded(String name) {

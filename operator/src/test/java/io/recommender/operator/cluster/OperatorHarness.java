@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.reconciler.RecommenderReconciler;
+import io.recommender.operator.status.Conditions;
 import io.recommender.testsupport.ControlPlane;
 import java.time.Clock;
 import java.util.Map;
@@ -60,6 +62,25 @@ final class OperatorHarness implements AutoCloseable {
 
     void stop() {
         operator.stop();
+    }
+
+    /** Creates {@code r} in this namespace, as a user would apply it (no uid or generation of its own). */
+    Recommender create(Recommender r) {
+        r.getMetadata().setNamespace(namespace);
+        r.getMetadata().setUid(null);
+        r.getMetadata().setGeneration(null);
+        return client.resource(r).create();
+    }
+
+    Recommender get(String name) {
+        return client.resources(Recommender.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** "status/reason" of one of the Recommender's conditions, or null. */
+    String condition(String name, String type) {
+        RecommenderStatus s = get(name).getStatus();
+        return s == null ? null : Conditions.find(s.conditions(), type).map(c -> c.getStatus() + "/" + c.getReason())
+                .orElse(null);
     }
 
     @Override

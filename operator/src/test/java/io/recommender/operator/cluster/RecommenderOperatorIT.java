@@ -54,14 +54,11 @@ class RecommenderOperatorIT {
     }
 
     Recommender create(Recommender r) {
-        r.getMetadata().setNamespace(h.namespace);
-        r.getMetadata().setUid(null);
-        r.getMetadata().setGeneration(null);
-        return h.client.resource(r).create();
+        return h.create(r);
     }
 
     Recommender get(String name) {
-        return h.client.resources(Recommender.class).inNamespace(h.namespace).withName(name).get();
+        return h.get(name);
     }
 
     /** The gate Job's name, from the object as the server stored it (with defaults), and its simulated report. */
@@ -76,9 +73,7 @@ class RecommenderOperatorIT {
     }
 
     String condition(String name, String type) {
-        RecommenderStatus s = get(name).getStatus();
-        return s == null ? null : Conditions.find(s.conditions(), type).map(c -> c.getStatus() + "/" + c.getReason())
-                .orElse(null);
+        return h.condition(name, type);
     }
 
     @Test
