@@ -63,6 +63,30 @@ public record Manifest(
     public record UserFeatures(String transform, int historyLength, double genreShrinkage, double globalMean,
             double[] columnMean, double[] columnStd, int oovIndex, int maxHistory) {
         public static final String TRANSFORM = "user-state-v1";
+
+        // By value, as the rest of the manifest compares: a bundle read back equals the one written.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UserFeatures u && java.util.Objects.equals(transform, u.transform)
+                    && historyLength == u.historyLength && Double.compare(genreShrinkage, u.genreShrinkage) == 0
+                    && Double.compare(globalMean, u.globalMean) == 0 && java.util.Arrays.equals(columnMean, u.columnMean)
+                    && java.util.Arrays.equals(columnStd, u.columnStd) && oovIndex == u.oovIndex
+                    && maxHistory == u.maxHistory;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(transform, historyLength, genreShrinkage, globalMean,
+                    java.util.Arrays.hashCode(columnMean), java.util.Arrays.hashCode(columnStd), oovIndex, maxHistory);
+        }
+
+        @Override
+        public String toString() {
+            return "UserFeatures[transform=" + transform + ", historyLength=" + historyLength + ", genreShrinkage="
+                    + genreShrinkage + ", globalMean=" + globalMean + ", columnMean="
+                    + java.util.Arrays.toString(columnMean) + ", columnStd=" + java.util.Arrays.toString(columnStd)
+                    + ", oovIndex=" + oovIndex + ", maxHistory=" + maxHistory + "]";
+        }
     }
 
     /**

@@ -67,6 +67,9 @@ class BundleRoundTripTest {
         assertThat(back.columnStd()).containsExactly(uf.columnStd());
         assertThat(back.oovIndex()).isEqualTo(2);
         assertThat(back.maxHistory()).isEqualTo(5000);
+        // The whole manifest compares by value, arrays included.
+        assertThat(back).isEqualTo(uf).hasSameHashCodeAs(uf);
+        assertThat(ModelBundle.open(withFeatures).manifest()).isEqualTo(ModelBundle.open(withFeatures).manifest());
     }
 
     @Test
