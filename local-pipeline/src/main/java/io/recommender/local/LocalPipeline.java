@@ -50,8 +50,9 @@ final class LocalPipeline {
         try (ServingStep.RunningService service = ServingStep.start(layout, model.bundle().directory(),
                 o.out().resolve("recommender.log"), console)) {
             console.println("load test: " + String.join(" ", LoadTestArgs.of(
-                    r.getSpec().slo(), service.baseUrl().toString())));
-            report = GateStep.run(layout, r.getSpec().slo(), service.baseUrl(), o.out().resolve("load-test-report.json"));
+                    r.getSpec().slo(), service.baseUrl().toString(), model.bundle().directory().toString())));
+            report = GateStep.run(layout, r.getSpec().slo(), service.baseUrl(), model.bundle().directory(),
+                    o.out().resolve("load-test-report.json"));
         }
         console.println(ReportSummary.of(report));
         console.println("report: " + o.out().resolve("load-test-report.json"));
