@@ -49,10 +49,13 @@ public record GateVerdict(boolean passed, boolean failed, String reason, String 
 
     private static LoadTestSummary summary(LoadTestReport rep, ModelVersion candidate, Double sloP99, Instant now) {
         LoadTestReport.Latency l = rep.latencyMs();
+        LoadTestReport.CacheSplit cache = rep.cache();
         return new LoadTestSummary(candidate.modelVersion(), rep.verdict().passed() ? "Passed" : "Failed",
                 rep.verdict().reason(), rep.requests(), rep.failures(), rep.rps(),
                 l == null ? null : l.p50(), l == null ? null : l.p95(), l == null ? null : l.p99(),
-                l == null ? null : l.max(), rep.errorRate(), sloP99, now.toString());
+                l == null ? null : l.max(), rep.errorRate(), sloP99, now.toString(),
+                cache == null ? null : cache.hitShare(),
+                cache == null || cache.computedLatencyMs() == null ? null : cache.computedLatencyMs().p99());
     }
 
     /** The SLO's p99 target, recorded next to the measured p99. */
