@@ -34,7 +34,9 @@ public final class LoadTestArgs {
         String users = traffic == null || traffic.users() == null ? TrafficSpec.ACTIVITY : traffic.users();
         double unknown = traffic == null || traffic.unknownUsers() == null
                 ? DEFAULT_UNKNOWN_USERS : traffic.unknownUsers();
-        List<String> args = new ArrayList<>(List.of("--target", target,
+        // GET /v1/recommendations/{id}: what clients call, read-only, and answered with the service's
+        // X-Recommender-Cache header, which the report splits hits from computed answers by.
+        List<String> args = new ArrayList<>(List.of("--target", target, "--endpoint", "recommendations",
                 "--users-from", usersFrom,
                 "--user-sampling", users.toLowerCase(Locale.ROOT),
                 "--unknown-fraction", Double.toString(unknown),

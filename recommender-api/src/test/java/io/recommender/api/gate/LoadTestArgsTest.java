@@ -13,7 +13,7 @@ class LoadTestArgsTest {
         SloSpec slo = new SloSpec(List.of(new SloSpec.LatencyTarget(50.0, 2.0), new SloSpec.LatencyTarget(99.0, 7.5)),
                 0.02, 400, 16, "1m30s", "0s");
         assertThat(LoadTestArgs.of(slo, "http://localhost:9000", "/population/users.txt")).containsExactly(
-                "--target", "http://localhost:9000", "--users-from", "/population/users.txt",
+                "--target", "http://localhost:9000", "--endpoint", "recommendations", "--users-from", "/population/users.txt",
                 "--user-sampling", "activity", "--unknown-fraction", "0.1", "--rps", "400", "--users", "16", "--duration", "90s", "--warmup", "0s", "--max-error-rate", "0.02",
                 "--p50-ms", "2.0", "--p99-ms", "7.5");
     }
