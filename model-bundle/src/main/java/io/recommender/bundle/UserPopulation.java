@@ -53,7 +53,14 @@ public final class UserPopulation {
     /** From a bundle directory ({@code seen.bin}) or a file {@link #write} wrote. */
     public static UserPopulation read(Path bundleOrFile) throws IOException {
         if (Files.isDirectory(bundleOrFile)) {
-            return SeenItems.readActivity(bundleOrFile.resolve(BundleLayout.SEEN));
+            Path seen = bundleOrFile.resolve(BundleLayout.SEEN);
+            if (!Files.isRegularFile(seen)) {
+                throw new BundleException(bundleOrFile + ": not a model bundle (no " + BundleLayout.SEEN + ")");
+            }
+            return SeenItems.readActivity(seen);
+        }
+        if (!Files.isRegularFile(bundleOrFile)) {
+            throw new BundleException(bundleOrFile + ": neither a bundle directory nor a user population file");
         }
         try (BufferedReader in = Files.newBufferedReader(bundleOrFile, StandardCharsets.UTF_8)) {
             String header = in.readLine();

@@ -45,6 +45,10 @@ class UserPopulationTest {
         Path empty = tmp.resolve("d.txt");
         Files.writeString(empty, UserPopulation.HEADER + "\n");
         assertThatThrownBy(() -> UserPopulation.read(empty)).hasMessageContaining("at least one user");
+        assertThatThrownBy(() -> UserPopulation.read(tmp.resolve("nothing"))).isInstanceOf(BundleException.class)
+                .hasMessageContaining("nothing: neither a bundle directory nor a user population file");
+        Path notABundle = Files.createDirectories(tmp.resolve("empty-dir"));
+        assertThatThrownBy(() -> UserPopulation.read(notABundle)).hasMessageContaining("not a model bundle (no seen.bin)");
         Path truncated = tmp.resolve("seen.bin");
         SeenItems.of(new int[] {1, 2}, new int[][] {{3}, {4, 5}}).write(truncated);
         Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(truncated), 20));
