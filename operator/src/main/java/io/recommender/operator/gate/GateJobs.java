@@ -75,7 +75,7 @@ public final class GateJobs {
                 .withSecurityContext(PodSecurity.pod())
                 .withImagePullSecrets(pullSecret == null ? null : List.of(new LocalObjectReference(pullSecret)))
                 .addNewInitContainer()
-                .withName("users")
+                .withName(Names.GATE_USERS_CONTAINER)
                 .withImage(candidate.image())
                 .withImagePullPolicy("IfNotPresent")
                 // The image's own JRE; no shell in it. -XX:-UsePerfData: nothing to write outside the volumes.

@@ -49,6 +49,21 @@ class FlowTest {
         assertThat(s.lastLoadTest().computedP99Ms()).isEqualTo(12.5);
     }
 
+    @Test
+    void aCandidateImageThatCannotListItsUsersFailsTheGateSayingSo() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        JobOutcome.Failed initFailed = new JobOutcome.Failed("Job movies-gate-x failed: BackoffLimitExceeded",
+                "Error: Could not find or load main class io.recommender.bundle.UserPopulation", "users", 1, T0);
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, true, false, initFailed));
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/LoadTestFailed");
+        String message = Conditions.find(s.conditions(), ConditionTypes.LATENCY_VERIFIED).orElseThrow().getMessage();
+        assertThat(message).contains("could not list the model's users", "init container users, exit 1",
+                "Could not find or load main class", "package the model again");
+        assertThat(s.stable()).isNull();
+    }
+
     /** The decision of one reconcile at {@code now}, from the plan of the object as it is. */
     static Flow.Decision decide(Recommender r, Observation seen, Instant now) {
         return Flow.decide(r, Plan.of(r), seen, now);
