@@ -50,25 +50,33 @@ class LoadTestCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "",
-        "--target http://127.0.0.1:1 --endpoint nope",
-        "--target http://127.0.0.1:1 --max-error-rate 2",
-        "--target http://127.0.0.1:1 --p99-ms -5",
-        "--target http://127.0.0.1:1 --duration soon",
-        "--target http://127.0.0.1:1 --users 0",
-        "--target https://127.0.0.1:1",
+        "--target http://127.0.0.1:1 --endpoint nope --known-users 1-610",
+        "--target http://127.0.0.1:1 --max-error-rate 2 --known-users 1-610",
+        "--target http://127.0.0.1:1 --p99-ms -5 --known-users 1-610",
+        "--target http://127.0.0.1:1 --duration soon --known-users 1-610",
+        "--target http://127.0.0.1:1 --users 0 --known-users 1-610",
+        "--target https://127.0.0.1:1 --known-users 1-610",
         "--target http://127.0.0.1:1 --known-users 610-1",
         "--target http://127.0.0.1:1",
         "--target http://127.0.0.1:1 --known-users 1-610 --users-from /nonexistent",
         "--target http://127.0.0.1:1 --users-from /nonexistent/users.txt",
         "--target http://127.0.0.1:1 --users-from . --user-sampling loud",
-        "--target http://127.0.0.1:1 --warmup -1s",
-        "--target http://127.0.0.1:1 --locust-master localhost:port",
-        "--target http://127.0.0.1:1 --locust-master localhost:70000",
-        "--target http://127.0.0.1:1 --locust-master :5557"})
+        "--target http://127.0.0.1:1 --warmup -1s --known-users 1-610",
+        "--target http://127.0.0.1:1 --locust-master localhost:port --known-users 1-610",
+        "--target http://127.0.0.1:1 --locust-master localhost:70000 --known-users 1-610",
+        "--target http://127.0.0.1:1 --locust-master :5557 --known-users 1-610"})
     void aWrongCommandLineExitsWith2(String args) {
         assertThat(run(args.isEmpty() ? new String[0] : args.split(" "))).isEqualTo(2);
         assertThat(stderr()).contains("Usage: load-test");
         assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void withoutUsersTheCommandSaysWhichOptionsNameThem() {
+        assertThat(run("--target", "http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(stderr()).contains("say which users to ask about: --users-from", "or --known-users");
+        assertThat(run("--target", "http://127.0.0.1:1", "--users-from", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(stderr()).contains("cannot read the users from", "neither a bundle directory nor a user population file");
     }
 
     @Test
