@@ -4,11 +4,12 @@
 #      current stand-in (Netty) and the first one (the JDK's HttpServer, compiled from git at OLD_REF);
 #   2. the recommender's maximum rate with the result cache off (GET /v1/recommendations/{random known user}):
 #      embedded (the user tower in-process) and TwoPod (tfserving mode, the user tower on each stand-in);
-#   3. ratios: each stand-in's rate / the embedded recommender's uncached rate (the target: >= 5).
+#   3. ratios: each stand-in's rate / the embedded recommender's uncached rate (the target: >= 5); the current
+#      stand-in and the embedded recommender alternately, ROUNDS times (default 3), medians.
 # Every server runs alone on CPU 0 (taskset), the client (wrk -t1 -c16) on CPU 1. In the TwoPod runs the
 # recommender and its stand-in share CPU 0, the figure the issue's 370/s came from.
 # Usage: tfserving-standin/bench/standin-bench.sh <bundle-dir>     (a trained bundle; runtime-image and the stand-in
-# packaged: mvn -o -pl tfserving-standin,runtime-image -am package -DskipTests). Tunables: SECONDS_EACH=15,
+# packaged: mvn -o -pl tfserving-standin,runtime-image -am package -DskipTests). Tunables: SECONDS_EACH=15, ROUNDS=3,
 # OLD_REF=e40ec8a~1. Results: printed, and kept in tfserving-standin/target/bench/standin.txt.
 set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
@@ -83,33 +84,51 @@ LUA
 predict_path="/v1/models/$name/versions/$version:predict"
 
 declare -A rate
-for kind in netty jdk; do
-  port="$(free_port)"
-  if [ "$kind" = netty ]; then cp="$module/target/tfserving-standin.jar:$module/target/lib/*"; else cp="$old_classes:$module/target/lib/*"; fi
-  start_standin "$cp" "$port" "$out/standin-$kind.log"
-  standin=$started
-  rate[standin-$kind]="$(measure "http://127.0.0.1:$port$predict_path" -s "$out/predict.lua")"
-  echo "stand-in ($kind) alone on CPU 0, POST :predict: ${rate[standin-$kind]}/s"
-  rport="$(free_port)"
-  start_recommender "$rport" "$out/twopod-$kind.log" RECOMMENDER_EMBEDDING_SOURCE=tfserving \
-    TF_SERVING_URL="http://127.0.0.1:$port" TF_SERVING_MODEL_NAME="$name"
-  rate[twopod-$kind]="$(measure "http://127.0.0.1:$rport" -s "$out/recommend.lua")"
-  echo "TwoPod recommender + stand-in ($kind) on CPU 0, uncached GET /v1/recommendations: ${rate[twopod-$kind]}/s"
-  stop "$started"
-  stop "$standin"
+# The ratio that matters, stand-in (Netty) / embedded recommender, measured alternately ROUNDS times with both
+# servers up (the idle one takes no CPU), so that the machine's noise falls on both alike; medians reported.
+port="$(free_port)"
+start_standin "$module/target/tfserving-standin.jar:$module/target/lib/*" "$port" "$out/standin-netty.log"
+standin=$started
+eport="$(free_port)"
+start_recommender "$eport" "$out/embedded.log"
+embedded=$started
+standin_rates=() embedded_rates=()
+for round in $(seq "${ROUNDS:-3}"); do
+  standin_rates+=("$(measure "http://127.0.0.1:$port$predict_path" -s "$out/predict.lua")")
+  embedded_rates+=("$(measure "http://127.0.0.1:$eport" -s "$out/recommend.lua")")
+  echo "round $round: stand-in (netty) ${standin_rates[-1]}/s, embedded recommender uncached ${embedded_rates[-1]}/s"
 done
+stop "$embedded"
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+rate[standin-netty]="$(median "${standin_rates[@]}")"
+rate[embedded]="$(median "${embedded_rates[@]}")"
 rport="$(free_port)"
-start_recommender "$rport" "$out/embedded.log"
-rate[embedded]="$(measure "http://127.0.0.1:$rport" -s "$out/recommend.lua")"
-echo "embedded recommender alone on CPU 0, uncached GET /v1/recommendations: ${rate[embedded]}/s"
+start_recommender "$rport" "$out/twopod-netty.log" RECOMMENDER_EMBEDDING_SOURCE=tfserving \
+  TF_SERVING_URL="http://127.0.0.1:$port" TF_SERVING_MODEL_NAME="$name"
+rate[twopod-netty]="$(measure "http://127.0.0.1:$rport" -s "$out/recommend.lua")"
+echo "TwoPod recommender + stand-in (netty) on CPU 0, uncached GET /v1/recommendations: ${rate[twopod-netty]}/s"
 stop "$started"
+stop "$standin"
+
+port="$(free_port)"
+start_standin "$old_classes:$module/target/lib/*" "$port" "$out/standin-jdk.log"
+standin=$started
+rate[standin-jdk]="$(measure "http://127.0.0.1:$port$predict_path" -s "$out/predict.lua")"
+echo "stand-in (jdk) alone on CPU 0, POST :predict: ${rate[standin-jdk]}/s"
+rport="$(free_port)"
+start_recommender "$rport" "$out/twopod-jdk.log" RECOMMENDER_EMBEDDING_SOURCE=tfserving \
+  TF_SERVING_URL="http://127.0.0.1:$port" TF_SERVING_MODEL_NAME="$name"
+rate[twopod-jdk]="$(measure "http://127.0.0.1:$rport" -s "$out/recommend.lua")"
+echo "TwoPod recommender + stand-in (jdk) on CPU 0, uncached GET /v1/recommendations: ${rate[twopod-jdk]}/s"
+stop "$started"
+stop "$standin"
 ratio() { python3 -c "print('%.1f' % ($1 / $2))"; }
 echo
 echo "| on CPU 0 | answers/s | / embedded recommender (uncached) |"
 echo "|---|---|---|"
-echo "| stand-in, Netty (now) | ${rate[standin-netty]} | $(ratio "${rate[standin-netty]}" "${rate[embedded]}")x |"
+echo "| stand-in, Netty (now), median of ${ROUNDS:-3} | ${rate[standin-netty]} | $(ratio "${rate[standin-netty]}" "${rate[embedded]}")x |"
 echo "| stand-in, JDK HttpServer (before, $old_ref) | ${rate[standin-jdk]} | $(ratio "${rate[standin-jdk]}" "${rate[embedded]}")x |"
-echo "| recommender, embedded, result cache off | ${rate[embedded]} | 1.0x |"
+echo "| recommender, embedded, result cache off, median of ${ROUNDS:-3} | ${rate[embedded]} | 1.0x |"
 echo "| TwoPod: recommender + Netty stand-in, result cache off | ${rate[twopod-netty]} | $(ratio "${rate[twopod-netty]}" "${rate[embedded]}")x |"
 echo "| TwoPod: recommender + JDK stand-in, result cache off | ${rate[twopod-jdk]} | $(ratio "${rate[twopod-jdk]}" "${rate[embedded]}")x |"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
