@@ -42,11 +42,14 @@ final class RestApi {
     private final ServedModel model;
     private final AtomicReference<Faults> faults;
     private final AtomicInteger failNext;
+    /** Runs predicts in batches when batching is on; null runs each on its own. */
+    private final Batcher batcher;
 
-    RestApi(ServedModel model, AtomicReference<Faults> faults, AtomicInteger failNext) {
+    RestApi(ServedModel model, AtomicReference<Faults> faults, AtomicInteger failNext, Batcher batcher) {
         this.model = model;
         this.faults = faults;
         this.failNext = failNext;
+        this.batcher = batcher;
     }
 
     /** An answer: its status and JSON body ({@code Content-Type: application/json}). */
@@ -177,7 +180,8 @@ final class RestApi {
                     + "\" not found in signature def");
         }
         injectFaults();
-        return PredictCodec.response(request.columnar(), runner.run(request.inputs()));
+        return PredictCodec.response(request.columnar(),
+                batcher == null ? runner.run(request.inputs()) : batcher.run(request.inputs()));
     }
 
     /** Decides the outcome on arrival, then delays: a request still sleeping cannot take a later one's failure. */

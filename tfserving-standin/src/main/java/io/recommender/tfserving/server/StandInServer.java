@@ -58,26 +58,38 @@ public final class StandInServer implements AutoCloseable {
     private final Channel listener;
     private final AtomicReference<Faults> faults;
     private final AtomicInteger failNext;
+    private final Batcher batcher;
 
     private StandInServer(EventLoopGroup boss, EventLoopGroup io, ExecutorService workers, Channel listener,
-            AtomicReference<Faults> faults, AtomicInteger failNext) {
+            AtomicReference<Faults> faults, AtomicInteger failNext, Batcher batcher) {
         this.boss = boss;
         this.io = io;
         this.workers = workers;
         this.listener = listener;
         this.faults = faults;
         this.failNext = failNext;
+        this.batcher = batcher;
     }
 
     /** Starts serving on {@code address} (port 0 picks a free port) with {@code threads} request threads. */
     public static StandInServer start(InetSocketAddress address, ServedModel model, int threads, Faults faults)
             throws IOException {
+        return start(address, model, threads, faults, 0);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, ServedModel, int, Faults)}, with request batching of up to
+     * {@code maxBatchRows} rows per model run (TensorFlow Serving's {@code --enable_batching}); 0: no batching.
+     */
+    public static StandInServer start(InetSocketAddress address, ServedModel model, int threads, Faults faults,
+            int maxBatchRows) throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("request threads must be >= 1, got " + threads);
         }
         AtomicReference<Faults> faultRef = new AtomicReference<>(faults);
         AtomicInteger failNext = new AtomicInteger();
-        RestApi api = new RestApi(model, faultRef, failNext);
+        Batcher batcher = maxBatchRows > 0 ? new Batcher(model.runner(), maxBatchRows) : null;
+        RestApi api = new RestApi(model, faultRef, failNext, batcher);
         ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("standin-rest"));
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemon("standin-accept"),
@@ -99,8 +111,11 @@ public final class StandInServer implements AutoCloseable {
                         }
                     })
                     .bind(address).sync().channel();
-            return new StandInServer(boss, io, workers, listener, faultRef, failNext);
+            return new StandInServer(boss, io, workers, listener, faultRef, failNext, batcher);
         } catch (Exception e) {
+            if (batcher != null) {
+                batcher.close();
+            }
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownNow();
@@ -135,9 +150,17 @@ public final class StandInServer implements AutoCloseable {
         failNext.set(n);
     }
 
+    /** Model runs and rows computed by the batcher since start; {0, 0} without batching. */
+    long[] batchCounts() {
+        return batcher == null ? new long[] {0, 0} : new long[] {batcher.batches(), batcher.rows()};
+    }
+
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        if (batcher != null) {
+            batcher.close();
+        }
         workers.shutdownNow();
         boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
