@@ -45,10 +45,10 @@ await() { # URL PID LOG
     sleep 0.1
   done
 }
-start_standin() { # CLASSPATH PORT LOG
+start_standin() { # CLASSPATH PORT LOG [FLAG...]
   TF_CPP_MIN_LOG_LEVEL=1 taskset -c 0 java -Xmx512m -cp "$1" io.recommender.tfserving.server.StandInMain \
     --rest_api_host=127.0.0.1 --rest_api_port="$2" --model_name="$name" \
-    --model_base_path="$bundle/saved_model/$name" > "$3" 2>&1 &
+    --model_base_path="$bundle/saved_model/$name" "${@:4}" > "$3" 2>&1 &
   started=$!
   pids+=("$started")
   await "http://127.0.0.1:$2/v1/models/$name" "$started" "$3"
@@ -89,18 +89,26 @@ declare -A rate
 port="$(free_port)"
 start_standin "$module/target/tfserving-standin.jar:$module/target/lib/*" "$port" "$out/standin-netty.log"
 standin=$started
+bport="$(free_port)"
+start_standin "$module/target/tfserving-standin.jar:$module/target/lib/*" "$bport" "$out/standin-batching.log" \
+  --enable_batching=true
+batching=$started
 eport="$(free_port)"
 start_recommender "$eport" "$out/embedded.log"
 embedded=$started
-standin_rates=() embedded_rates=()
+standin_rates=() batching_rates=() embedded_rates=()
 for round in $(seq "${ROUNDS:-3}"); do
   standin_rates+=("$(measure "http://127.0.0.1:$port$predict_path" -s "$out/predict.lua")")
+  batching_rates+=("$(measure "http://127.0.0.1:$bport$predict_path" -s "$out/predict.lua")")
   embedded_rates+=("$(measure "http://127.0.0.1:$eport" -s "$out/recommend.lua")")
-  echo "round $round: stand-in (netty) ${standin_rates[-1]}/s, embedded recommender uncached ${embedded_rates[-1]}/s"
+  echo "round $round: stand-in (netty) ${standin_rates[-1]}/s, with batching ${batching_rates[-1]}/s," \
+    "embedded recommender uncached ${embedded_rates[-1]}/s"
 done
 stop "$embedded"
+stop "$batching"
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 rate[standin-netty]="$(median "${standin_rates[@]}")"
+rate[standin-batching]="$(median "${batching_rates[@]}")"
 rate[embedded]="$(median "${embedded_rates[@]}")"
 rport="$(free_port)"
 start_recommender "$rport" "$out/twopod-netty.log" RECOMMENDER_EMBEDDING_SOURCE=tfserving \
@@ -127,6 +135,7 @@ echo
 echo "| on CPU 0 | answers/s | / embedded recommender (uncached) |"
 echo "|---|---|---|"
 echo "| stand-in, Netty (now), median of ${ROUNDS:-3} | ${rate[standin-netty]} | $(ratio "${rate[standin-netty]}" "${rate[embedded]}")x |"
+echo "| stand-in, Netty, --enable_batching=true, median of ${ROUNDS:-3} | ${rate[standin-batching]} | $(ratio "${rate[standin-batching]}" "${rate[embedded]}")x |"
 echo "| stand-in, JDK HttpServer (before, $old_ref) | ${rate[standin-jdk]} | $(ratio "${rate[standin-jdk]}" "${rate[embedded]}")x |"
 echo "| recommender, embedded, result cache off, median of ${ROUNDS:-3} | ${rate[embedded]} | 1.0x |"
 echo "| TwoPod: recommender + Netty stand-in, result cache off | ${rate[twopod-netty]} | $(ratio "${rate[twopod-netty]}" "${rate[embedded]}")x |"
