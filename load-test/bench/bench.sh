@@ -64,7 +64,7 @@ done
 curl -fs -X POST "$target/predict" -d '{"uid": 1}' >/dev/null
 
 ours() { # engine, pause after each answer in ms -> writes the report JSON on stdout
-    taskset -c 1 java -jar "$jar" --target "$target" --endpoint predict --rps 0 --users "$CONNS" \
+    taskset -c 1 java -jar "$jar" --target "$target" --known-users 1-610 --endpoint predict --rps 0 --users "$CONNS" \
         --engine "$1" --wait "${2}ms" --duration "${DURATION}s" --warmup "${WARMUP}s" --max-error-rate 0 2>/dev/null
 }
 wrk_run() { # per-connection pause in ms -> wrk's output

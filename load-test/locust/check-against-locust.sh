@@ -48,7 +48,7 @@ pids+=("$master_pid")
 
 # The target on the command line is a dead end: the master's --host must be the one loaded.
 status=0
-java -jar "$jar" --target http://127.0.0.1:1 --locust-master "127.0.0.1:$master_port" --rps "$RPS" \
+java -jar "$jar" --target http://127.0.0.1:1 --known-users 1-610 --locust-master "127.0.0.1:$master_port" --rps "$RPS" \
     --duration 5m --report-out "$work/worker.json" > /dev/null 2> "$work/worker.log" || status=$?
 wait "$master_pid" || true
 echo "worker exit status: $status"

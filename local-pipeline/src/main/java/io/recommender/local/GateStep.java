@@ -22,11 +22,12 @@ final class GateStep {
 
     private GateStep() {}
 
-    static LoadTestReport run(ProjectLayout layout, SloSpec slo, URI target, Path report)
+    /** @param bundle the served bundle: the load asks about its users, as the gate Job does about the candidate's */
+    static LoadTestReport run(ProjectLayout layout, SloSpec slo, URI target, Path bundle, Path report)
             throws IOException, InterruptedException {
         Files.deleteIfExists(report);
         List<String> command = new ArrayList<>(List.of(ProjectLayout.java(), "-jar", layout.loadTestJar().toString()));
-        command.addAll(LoadTestArgs.of(slo, target.toString()));
+        command.addAll(LoadTestArgs.of(slo, target.toString(), bundle.toString()));
         command.addAll(List.of("--report-out", report.toString()));
         try (ChildProcess loadTest = ChildProcess.start("load-test", command, Map.of(),
                 report.resolveSibling("load-test.log"))) {

@@ -57,8 +57,9 @@ final class LocalPipeline {
                         o.out().resolve("recommender.log"), store == null ? Map.of() : store.env(), console)) {
             loadSummary = store == null ? null : store.loadSummary();
             console.println("load test: " + String.join(" ", LoadTestArgs.of(
-                    r.getSpec().slo(), service.baseUrl().toString())));
-            report = GateStep.run(layout, r.getSpec().slo(), service.baseUrl(), o.out().resolve("load-test-report.json"));
+                    r.getSpec().slo(), service.baseUrl().toString(), model.bundle().directory().toString())));
+            report = GateStep.run(layout, r.getSpec().slo(), service.baseUrl(), model.bundle().directory(),
+                    o.out().resolve("load-test-report.json"));
         }
         console.println(ReportSummary.of(report));
         console.println("report: " + o.out().resolve("load-test-report.json"));

@@ -18,6 +18,11 @@ import java.nio.file.Path;
 public final class BundleLayout {
     public static final int FORMAT_VERSION = 1;
 
+    /**
+     * Where a recommender image holds its bundle (the training job's packager puts it there, the service reads it
+     * there by default, the gate Job's init container reads the users from it).
+     */
+    public static final String IMAGE_DIR = "/opt/recommender/bundle";
     public static final String MANIFEST = "manifest.json";
     public static final String SAVED_MODEL_ROOT = "saved_model";
     public static final String USER_INPUTS = "user_inputs.bin";

@@ -95,6 +95,39 @@ public final class SeenItems {
         }
     }
 
+    /**
+     * Only each user's id and number of training ratings (the row lengths), without the movie ids: the user
+     * population a load test draws from, cheap even for a large dataset.
+     */
+    public static UserPopulation readActivity(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            DataInputStream data = new DataInputStream(in);
+            ByteBuffer header = FloatTable.readFully(data, 12, file);
+            if (header.getInt() != MAGIC) {
+                throw new BundleException(file + ": not a seen-items file (bad magic number)");
+            }
+            int users = header.getInt();
+            int entries = header.getInt();
+            long expected = 12L + 4L * users + 4L * (users + 1L) + 4L * entries;
+            if (users < 1 || entries < 0 || Files.size(file) != expected) {
+                throw new BundleException(file + ": size does not match " + users + " users, " + entries + " entries");
+            }
+            int[] userIds = new int[users];
+            FloatTable.readFully(data, 4 * users, file).asIntBuffer().get(userIds);
+            int[] offsets = new int[users + 1];
+            FloatTable.readFully(data, 4 * (users + 1), file).asIntBuffer().get(offsets);
+            int[] counts = new int[users];
+            for (int u = 0; u < users; u++) {
+                counts[u] = offsets[u + 1] - offsets[u];
+            }
+            try {
+                return new UserPopulation(userIds, counts);
+            } catch (IllegalArgumentException e) {
+                throw new BundleException(file + ": " + e.getMessage());
+            }
+        }
+    }
+
     public static SeenItems read(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             DataInputStream data = new DataInputStream(in);

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param responseTimesMs  Locust's {@code response_times} dict: bucket in ms to count
  * @param timeline         requests and failures per second of the run
  * @param truncated        what was left out to make the report fit, or null when it is complete
+ * @param cache            the requests answered from the recommender's result cache and those computed, apart;
+ *                         null in reports of older writers
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -53,7 +55,8 @@ public record LoadTestReport(
     List<ErrorCount> errors,
     Map<String, Long> responseTimesMs,
     List<Second> timeline,
-    Truncation truncated) {
+    Truncation truncated,
+    CacheSplit cache) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -73,8 +76,9 @@ public record LoadTestReport(
      * @param users            concurrent users, each with at most one request in flight
      * @param durationSeconds  how long to load and measure
      * @param warmupSeconds    how long to load, unmeasured, before
-     * @param knownUsers       range of user ids the model knows, e.g. "1-610"
-     * @param unknownFraction  share of requests for user ids outside that range
+     * @param knownUsers       the known users asked about and how they were drawn, e.g. "610 users of the model
+     *                         (ids 1-610), by training activity", or a range of ids, e.g. "1-610"
+     * @param unknownFraction  share of requests for user ids the model does not know
      * @param requestTimeoutMs a request taking longer fails
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -85,6 +89,24 @@ public record LoadTestReport(
     /** Latency figures in milliseconds. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Latency(double p50, double p90, double p95, double p99, double max, double mean) {
+    }
+
+    /**
+     * The successful requests by where their answer came from, as the recommender's {@code X-Recommender-Cache}
+     * header said: a result-cache hit costs a lookup, a computed answer the model; the p99 of a mix depends on
+     * the share, so both are kept.
+     *
+     * @param hits              answers from the result cache
+     * @param computed          answers computed for the request
+     * @param unknown           answers without the header (an older image) and failed requests
+     * @param hitShare          hits / (hits + computed), null when neither was seen
+     * @param hitLatencyMs      percentiles of the hits (three significant digits), null without any
+     * @param computedLatencyMs percentiles of the computed answers, null without any
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CacheSplit(long hits, long computed, long unknown, Double hitShare, Latency hitLatencyMs,
+                             Latency computedLatencyMs) {
     }
 
     /** One distinct error and how often it occurred. */
@@ -112,36 +134,42 @@ public record LoadTestReport(
     public LoadTestReport withErrors(List<ErrorCount> newErrors) {
         return new LoadTestReport(schemaVersion, target, endpoint, startedAt, durationSeconds, load, requests,
             failures, rps, errorRate, latencyMs, preciseLatencyMs, slo, verdict, newErrors, responseTimesMs, timeline,
-            truncated);
+            truncated, cache);
     }
 
     public LoadTestReport withResponseTimesMs(Map<String, Long> newResponseTimesMs) {
         return new LoadTestReport(schemaVersion, target, endpoint, startedAt, durationSeconds, load, requests,
             failures, rps, errorRate, latencyMs, preciseLatencyMs, slo, verdict, errors, newResponseTimesMs, timeline,
-            truncated);
+            truncated, cache);
     }
 
     public LoadTestReport withTimeline(List<Second> newTimeline) {
         return new LoadTestReport(schemaVersion, target, endpoint, startedAt, durationSeconds, load, requests,
             failures, rps, errorRate, latencyMs, preciseLatencyMs, slo, verdict, errors, responseTimesMs, newTimeline,
-            truncated);
+            truncated, cache);
     }
 
     public LoadTestReport withDetailFigures(LoadProfile newLoad, Latency newPreciseLatencyMs) {
         return new LoadTestReport(schemaVersion, target, endpoint, startedAt, durationSeconds, newLoad, requests,
             failures, rps, errorRate, latencyMs, newPreciseLatencyMs, slo, verdict, errors, responseTimesMs, timeline,
-            truncated);
+            truncated, cache);
     }
 
     public LoadTestReport withText(String newTarget, String newEndpoint, Verdict newVerdict) {
         return new LoadTestReport(schemaVersion, newTarget, newEndpoint, startedAt, durationSeconds, load, requests,
             failures, rps, errorRate, latencyMs, preciseLatencyMs, slo, newVerdict, errors, responseTimesMs, timeline,
-            truncated);
+            truncated, cache);
+    }
+
+    public LoadTestReport withCache(CacheSplit newCache) {
+        return new LoadTestReport(schemaVersion, target, endpoint, startedAt, durationSeconds, load, requests,
+            failures, rps, errorRate, latencyMs, preciseLatencyMs, slo, verdict, errors, responseTimesMs, timeline,
+            truncated, newCache);
     }
 
     public LoadTestReport withTruncated(Truncation newTruncated) {
         return new LoadTestReport(schemaVersion, target, endpoint, startedAt, durationSeconds, load, requests,
             failures, rps, errorRate, latencyMs, preciseLatencyMs, slo, verdict, errors, responseTimesMs, timeline,
-            newTruncated);
+            newTruncated, cache);
     }
 }

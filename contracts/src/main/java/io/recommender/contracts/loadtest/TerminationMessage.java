@@ -53,6 +53,7 @@ public final class TerminationMessage {
             new Step("errors beyond the " + KEPT_ERRORS + " commonest, error texts over 200 characters",
                 r -> r.withErrors(firstErrors(r.errors(), KEPT_ERRORS, 200))),
             new Step("errors", r -> r.withErrors(null)),
+            new Step("cache", r -> r.withCache(null)),
             new Step("load, preciseLatencyMs", r -> r.withDetailFigures(null, null)),
             new Step("texts over 500 characters", r -> shortenTexts(r, 500)),
             new Step("texts over 100 characters", r -> shortenTexts(r, 100)));
@@ -77,7 +78,7 @@ public final class TerminationMessage {
             LoadTestReport headline = new LoadTestReport(report.schemaVersion(), null, null, report.startedAt(),
                 report.durationSeconds(), null, report.requests(), report.failures(), report.rps(),
                 report.errorRate(), report.latencyMs(), null, null,
-                new Verdict(report.verdict().passed(), shorten(reason, reasonChars)), null, null, null, truncation);
+                new Verdict(report.verdict().passed(), shorten(reason, reasonChars)), null, null, null, truncation, null);
             String json = ReportJson.write(headline);
             if (ReportJson.utf8Length(json) <= maxBytes || reasonChars == 0) {
                 return json;

@@ -30,6 +30,9 @@ final class ReportFixtures {
             60_000, 1_200, 999.8, 0.02,
             new LoadTestReport.Latency(12, 30, 41, 88, 512.25, 14.5),
             new LoadTestReport.Latency(11.9, 30.2, 41.3, 87.6, 512.25, 14.5),
-            new SloThresholds(null, null, 25.0, 50.0, 0.01, null), verdict, errors, histogram, timeline, null);
+            new SloThresholds(null, null, 25.0, 50.0, 0.01, null), verdict, errors, histogram, timeline, null,
+            new LoadTestReport.CacheSplit(40_000, 18_800, 1_200, 0.68,
+                new LoadTestReport.Latency(1.2, 2.1, 2.6, 4.4, 30.5, 1.4),
+                new LoadTestReport.Latency(31.5, 52.4, 60.1, 120.3, 512.25, 35.0)));
     }
 }

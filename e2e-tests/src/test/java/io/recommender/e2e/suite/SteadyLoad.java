@@ -38,7 +38,10 @@ final class SteadyLoad {
         Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
                 .addNewContainer().withName("load").withImage(image).withImagePullPolicy("IfNotPresent")
-                .withArgs(List.of("--target", "http://" + service + "." + namespace + ".svc:" + port, "--rps", "20",
+                // The suite's models are trained on the bundled ml-latest-small, whose users are 1-610; this load
+                // only has to keep traffic flowing (the gate itself asks about the candidate's own users).
+                .withArgs(List.of("--target", "http://" + service + "." + namespace + ".svc:" + port,
+                        "--known-users", "1-610", "--rps", "20",
                         "--users", "2", "--duration", seconds + "s", "--max-error-rate", "0",
                         "--termination-log", "/dev/termination-log"))
                 .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true)

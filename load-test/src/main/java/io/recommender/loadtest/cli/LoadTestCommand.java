@@ -6,6 +6,8 @@ import io.recommender.loadtest.generator.Engine;
 import io.recommender.loadtest.generator.LoadGenerator;
 import io.recommender.loadtest.generator.LoadReports;
 import io.recommender.loadtest.generator.UserIdMix;
+import io.recommender.bundle.BundleException;
+import io.recommender.bundle.UserPopulation;
 import io.recommender.loadtest.locust.Locust2Worker;
 import io.recommender.contracts.loadtest.LoadTestReport;
 import io.recommender.contracts.loadtest.ReportJson;
@@ -86,12 +88,23 @@ public final class LoadTestCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}")
     private Duration requestTimeout;
 
-    @Option(names = "--known-users", defaultValue = "1-610",
-        description = "Range of user ids the model knows. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--users-from", paramLabel = "PATH",
+        description = "The model's own users: its bundle directory, or the population file the gate Job's init"
+            + " container writes from it (io.recommender.bundle.UserPopulation). One of this or --known-users.")
+    private Path usersFrom;
+
+    @Option(names = "--user-sampling", defaultValue = "activity",
+        description = "With --users-from: activity (each user as often as its share of the training ratings, as"
+            + " active users send more requests) or uniform. Default: ${DEFAULT-VALUE}")
+    private String userSampling;
+
+    @Option(names = "--known-users", paramLabel = "MIN-MAX",
+        description = "Instead of --users-from: a range of user ids the model knows, drawn uniformly, e.g. 1-610")
     private String knownUsers;
 
     @Option(names = "--unknown-fraction", defaultValue = "0.1",
-        description = "Share of requests for user ids outside that range. Default: ${DEFAULT-VALUE}")
+        description = "Share of requests for user ids the model does not know (cold-start users), 0..1."
+            + " Default: ${DEFAULT-VALUE}")
     private double unknownFraction;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the user ids. Default: ${DEFAULT-VALUE}")
@@ -159,7 +172,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         try {
             slo = new SloThresholds(p50Ms, p90Ms, p95Ms, p99Ms, maxErrorRate, minRps);
             config = new LoadGenerator.Config(target, Endpoint.fromCliName(endpoint), users, rps, duration, warmup,
-                requestTimeout, UserIdMix.parse(knownUsers, unknownFraction), seed, pause, Engine.fromCliName(engine));
+                requestTimeout, userMix(), seed, pause, Engine.fromCliName(engine));
             master = locustMaster == null ? null : MasterAddress.parse(locustMaster);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -193,6 +206,23 @@ public final class LoadTestCommand implements Callable<Integer> {
         out.flush();
         err.println(ReportSummary.of(report));
         return report.verdict().passed() ? PASSED : FAILED;
+    }
+
+    /** Which users to ask about: never a built-in range, which would be right for one dataset only. */
+    private UserIdMix userMix() {
+        if ((usersFrom == null) == (knownUsers == null)) {
+            throw new IllegalArgumentException("say which users to ask about: --users-from <bundle directory or"
+                + " population file> (the model's own users), or --known-users <min-max>; one of them");
+        }
+        if (knownUsers != null) {
+            return UserIdMix.parse(knownUsers, unknownFraction);
+        }
+        UserIdMix.Sampling sampling = UserIdMix.Sampling.fromCliName(userSampling);
+        try {
+            return UserIdMix.of(UserPopulation.read(usersFrom), sampling, unknownFraction);
+        } catch (IOException | BundleException e) {
+            throw new IllegalArgumentException("cannot read the users from " + usersFrom + ": " + e.getMessage(), e);
+        }
     }
 
     /** Follows a Locust master; the report covers the last load it started. */

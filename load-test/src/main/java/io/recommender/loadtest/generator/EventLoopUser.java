@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.recommender.loadtest.stats.CacheAnswer;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -139,7 +140,8 @@ final class EventLoopUser extends ChannelInboundHandlerAdapter {
             }
             String error = load.config().endpoint().judge(answer.status().code(),
                 ByteBufUtil.getBytes(answer.content()));
-            finishAt(now, error, HttpUtil.isKeepAlive(answer));
+            finishAt(now, error, HttpUtil.isKeepAlive(answer),
+                CacheAnswer.fromHeader(answer.headers().get(CacheAnswer.HEADER)));
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -177,11 +179,15 @@ final class EventLoopUser extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(String error, boolean keepConnection) {
-        finishAt(System.nanoTime(), error, keepConnection);
+        finishAt(System.nanoTime(), error, keepConnection, CacheAnswer.UNKNOWN);
+    }
+
+    private void finishAt(long now, String error, boolean keepConnection) {
+        finishAt(now, error, keepConnection, CacheAnswer.UNKNOWN);
     }
 
     /** Records the request that ended at {@code now}, with its error or null, and takes the next turn. */
-    private void finishAt(long now, String error, boolean keepConnection) {
+    private void finishAt(long now, String error, boolean keepConnection, CacheAnswer cache) {
         long elapsed = now - sentAt;
         state = State.IDLE;
         if (!keepConnection && channel != null) {
@@ -189,7 +195,7 @@ final class EventLoopUser extends ChannelInboundHandlerAdapter {
             channel = null;
         }
         if (load.window().measures(sentAt)) {
-            load.stats().record(sentAt, elapsed, error);
+            load.stats().record(sentAt, elapsed, error, cache);
             load.listener().onRequest(userId, sentAt, elapsed, error);
         }
         next();

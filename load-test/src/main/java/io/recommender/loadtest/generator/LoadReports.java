@@ -5,6 +5,7 @@ import io.recommender.loadtest.slo.LoadMeasurement;
 import io.recommender.loadtest.slo.SloEvaluator;
 import io.recommender.contracts.loadtest.SloThresholds;
 import io.recommender.contracts.loadtest.Verdict;
+import io.recommender.loadtest.stats.CacheAnswer;
 import io.recommender.loadtest.stats.Histogram;
 import io.recommender.loadtest.stats.RequestStats;
 import java.util.ArrayList;
@@ -45,13 +46,35 @@ public final class LoadReports {
         locust.toSortedMap().forEach((bucket, count) -> responseTimes.put(Long.toString(bucket), count));
 
         LoadTestReport.LoadProfile load = new LoadTestReport.LoadProfile(config.rps(), config.users(),
-            config.duration().toMillis() / 1000.0, config.warmup().toMillis() / 1000.0, config.mix().knownRange(),
+            config.duration().toMillis() / 1000.0, config.warmup().toMillis() / 1000.0, config.mix().describe(),
             config.mix().unknownFraction(), config.requestTimeout().toMillis());
         return new LoadTestReport(LoadTestReport.SCHEMA_VERSION, config.target().toString(),
             config.endpoint().cliName(),
             result.startedAt().toString(), round3(result.elapsedSeconds()), load, stats.requests(), stats.failures(),
             round3(result.rps()), measured.errorRate(), latency, preciseLatency, slo, verdict, errors,
-            responseTimes, timeline(stats), null);
+            responseTimes, timeline(stats), null, cacheSplit(stats));
+    }
+
+    /** Null when no answer said where it came from (an image older than the header): nothing to split. */
+    static LoadTestReport.CacheSplit cacheSplit(RequestStats stats) {
+        long hits = stats.requests(CacheAnswer.HIT);
+        long computed = stats.requests(CacheAnswer.COMPUTED);
+        if (hits + computed == 0) {
+            return null;
+        }
+        return new LoadTestReport.CacheSplit(hits, computed, stats.requests(CacheAnswer.UNKNOWN),
+            round3((double) hits / (hits + computed)), latency(stats, CacheAnswer.HIT),
+            latency(stats, CacheAnswer.COMPUTED));
+    }
+
+    private static LoadTestReport.Latency latency(RequestStats stats, CacheAnswer cache) {
+        if (stats.requests(cache) == 0) {
+            return null;
+        }
+        Histogram h = stats.preciseMicros(cache);
+        return new LoadTestReport.Latency(h.percentile(0.50) / 1000.0, h.percentile(0.90) / 1000.0,
+            h.percentile(0.95) / 1000.0, h.percentile(0.99) / 1000.0, millis(stats.maxNanos(cache)),
+            millis(Math.round(stats.meanNanos(cache))));
     }
 
     private static List<LoadTestReport.Second> timeline(RequestStats stats) {

@@ -1,6 +1,7 @@
 package io.recommender.loadtest.generator;
 
 import com.github.myzhan.locust4j.AbstractTask;
+import io.recommender.loadtest.stats.CacheAnswer;
 import io.recommender.loadtest.stats.RequestStats;
 import java.io.IOException;
 import java.util.SplittableRandom;
@@ -48,9 +49,11 @@ final class RecommenderTask extends AbstractTask {
         long userId = mix.next(random);
         long start = System.nanoTime();
         String error;
+        CacheAnswer cache = CacheAnswer.UNKNOWN;
         try {
             TargetClient.Answer answer = client.call(endpoint, userId);
             error = endpoint.judge(answer.status(), answer.body());
+            cache = answer.cache();
         } catch (IOException e) {
             error = client.describe(e);
         } catch (RuntimeException e) {
@@ -58,7 +61,7 @@ final class RecommenderTask extends AbstractTask {
         }
         long elapsed = System.nanoTime() - start;
         if (window.measures(start)) {
-            stats.record(start, elapsed, error);
+            stats.record(start, elapsed, error, cache);
             listener.onRequest(userId, start, elapsed, error);
         }
     }

@@ -18,7 +18,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import io.recommender.loadtest.stats.CacheAnswer;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -82,8 +84,8 @@ final class TargetClient implements Closeable {
             .build();
     }
 
-    /** The answer's status code and body. */
-    record Answer(int status, byte[] body) {
+    /** The answer's status code, body and where it came from (its {@link CacheAnswer#HEADER}). */
+    record Answer(int status, byte[] body, CacheAnswer cache) {
     }
 
     Answer call(Endpoint endpoint, long userId) throws IOException {
@@ -93,8 +95,12 @@ final class TargetClient implements Closeable {
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         }
-        return client.execute(request, response -> new Answer(response.getCode(),
-            response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity())));
+        return client.execute(request, response -> {
+            Header cache = response.getFirstHeader(CacheAnswer.HEADER);
+            return new Answer(response.getCode(),
+                response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity()),
+                CacheAnswer.fromHeader(cache == null ? null : cache.getValue()));
+        });
     }
 
     /** A short, stable description of a failed call, so that equal failures are counted together. */

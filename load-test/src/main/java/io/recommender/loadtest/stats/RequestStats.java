@@ -17,6 +17,11 @@ public final class RequestStats {
     private final Histogram locustMillis = new Histogram();
     private final Histogram preciseMicros = new Histogram();
     private final Map<String, long[]> errors = new HashMap<>();
+    /** Per {@link CacheAnswer}: microsecond histograms, counts, total and max nanos. */
+    private final Histogram[] cacheMicros = {new Histogram(), new Histogram(), new Histogram()};
+    private final long[] cacheRequests = new long[3];
+    private final long[] cacheTotalNanos = new long[3];
+    private final long[] cacheMaxNanos = new long[3];
     private long requests;
     private long failures;
     private long totalNanos;
@@ -41,6 +46,18 @@ public final class RequestStats {
      * @param error             why it failed, or null when it succeeded
      */
     public void record(long requestStartNanos, long responseNanos, String error) {
+        record(requestStartNanos, responseNanos, error, CacheAnswer.UNKNOWN);
+    }
+
+    /**
+     * @param cache where the answer came from; a failed request's answer counts as {@link CacheAnswer#UNKNOWN}
+     */
+    public void record(long requestStartNanos, long responseNanos, String error, CacheAnswer cache) {
+        int c = (error == null ? cache : CacheAnswer.UNKNOWN).ordinal();
+        cacheRequests[c]++;
+        cacheTotalNanos[c] += responseNanos;
+        cacheMaxNanos[c] = Math.max(cacheMaxNanos[c], responseNanos);
+        cacheMicros[c].add(PreciseBuckets.bucketMicros(responseNanos));
         int second = (int) Math.min(requestsPerSecond.length - 1L,
             Math.max(0L, (requestStartNanos - startNanos) / 1_000_000_000L));
         requests++;
@@ -71,6 +88,12 @@ public final class RequestStats {
         maxNanos = Math.max(maxNanos, other.maxNanos);
         locustMillis.merge(other.locustMillis);
         preciseMicros.merge(other.preciseMicros);
+        for (int c = 0; c < cacheRequests.length; c++) {
+            cacheRequests[c] += other.cacheRequests[c];
+            cacheTotalNanos[c] += other.cacheTotalNanos[c];
+            cacheMaxNanos[c] = Math.max(cacheMaxNanos[c], other.cacheMaxNanos[c]);
+            cacheMicros[c].merge(other.cacheMicros[c]);
+        }
         for (int i = 0; i < requestsPerSecond.length; i++) {
             requestsPerSecond[i] += other.requestsPerSecond[i];
             failuresPerSecond[i] += other.failuresPerSecond[i];
@@ -94,6 +117,25 @@ public final class RequestStats {
     /** Microseconds to three significant digits. */
     public Histogram preciseMicros() {
         return preciseMicros;
+    }
+
+    /** Requests whose answer came from there (failed requests: {@link CacheAnswer#UNKNOWN}). */
+    public long requests(CacheAnswer cache) {
+        return cacheRequests[cache.ordinal()];
+    }
+
+    /** Microseconds to three significant digits, of the requests answered from there. */
+    public Histogram preciseMicros(CacheAnswer cache) {
+        return cacheMicros[cache.ordinal()];
+    }
+
+    public long maxNanos(CacheAnswer cache) {
+        return cacheMaxNanos[cache.ordinal()];
+    }
+
+    public double meanNanos(CacheAnswer cache) {
+        long n = cacheRequests[cache.ordinal()];
+        return n == 0 ? 0 : (double) cacheTotalNanos[cache.ordinal()] / n;
     }
 
     public long maxNanos() {

@@ -2,7 +2,13 @@ package io.recommender.loadtest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recommender.bundle.UserPopulation;
+import io.recommender.loadtest.RealUsers;
 import io.recommender.loadtest.TestTarget;
+import io.recommender.loadtest.stats.CacheAnswer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import io.recommender.contracts.loadtest.LoadTestReport;
 import io.recommender.contracts.loadtest.ReportJson;
 import io.recommender.contracts.loadtest.TerminationMessage;
@@ -44,17 +50,21 @@ class LoadTestCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "",
-        "--target http://127.0.0.1:1 --endpoint nope",
-        "--target http://127.0.0.1:1 --max-error-rate 2",
-        "--target http://127.0.0.1:1 --p99-ms -5",
-        "--target http://127.0.0.1:1 --duration soon",
-        "--target http://127.0.0.1:1 --users 0",
-        "--target https://127.0.0.1:1",
+        "--target http://127.0.0.1:1 --endpoint nope --known-users 1-610",
+        "--target http://127.0.0.1:1 --max-error-rate 2 --known-users 1-610",
+        "--target http://127.0.0.1:1 --p99-ms -5 --known-users 1-610",
+        "--target http://127.0.0.1:1 --duration soon --known-users 1-610",
+        "--target http://127.0.0.1:1 --users 0 --known-users 1-610",
+        "--target https://127.0.0.1:1 --known-users 1-610",
         "--target http://127.0.0.1:1 --known-users 610-1",
-        "--target http://127.0.0.1:1 --warmup -1s",
-        "--target http://127.0.0.1:1 --locust-master localhost:port",
-        "--target http://127.0.0.1:1 --locust-master localhost:70000",
-        "--target http://127.0.0.1:1 --locust-master :5557"})
+        "--target http://127.0.0.1:1",
+        "--target http://127.0.0.1:1 --known-users 1-610 --users-from /nonexistent",
+        "--target http://127.0.0.1:1 --users-from /nonexistent/users.txt",
+        "--target http://127.0.0.1:1 --users-from . --user-sampling loud",
+        "--target http://127.0.0.1:1 --warmup -1s --known-users 1-610",
+        "--target http://127.0.0.1:1 --locust-master localhost:port --known-users 1-610",
+        "--target http://127.0.0.1:1 --locust-master localhost:70000 --known-users 1-610",
+        "--target http://127.0.0.1:1 --locust-master :5557 --known-users 1-610"})
     void aWrongCommandLineExitsWith2(String args) {
         assertThat(run(args.isEmpty() ? new String[0] : args.split(" "))).isEqualTo(2);
         assertThat(stderr()).contains("Usage: load-test");
@@ -62,11 +72,19 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void withoutUsersTheCommandSaysWhichOptionsNameThem() {
+        assertThat(run("--target", "http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(stderr()).contains("say which users to ask about: --users-from", "or --known-users");
+        assertThat(run("--target", "http://127.0.0.1:1", "--users-from", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(stderr()).contains("cannot read the users from", "neither a bundle directory nor a user population file");
+    }
+
+    @Test
     void aMetSloExitsWith0AndWritesEveryForm() throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 2))) {
             Path reportFile = dir.resolve("report.json");
             Path terminationLog = dir.resolve("termination-log");
-            int status = run("--target", target.uri().toString(), "--rps", "50", "--users", "2", "--duration", "1s",
+            int status = run("--target", target.uri().toString(), "--known-users", "1-610", "--rps", "50", "--users", "2", "--duration", "1s",
                 "--p95-ms", "5000", "--p99-ms", "5000", "--max-error-rate", "0.01",
                 "--report-out", reportFile.toString(), "--termination-log", terminationLog.toString());
 
@@ -88,7 +106,7 @@ class LoadTestCommandTest {
     void aMissedSloExitsWith1() throws IOException {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 30))) {
             Path terminationLog = dir.resolve("termination-log");
-            int status = run("--target", target.uri().toString(), "--endpoint", "recommendations", "--rps", "0",
+            int status = run("--target", target.uri().toString(), "--known-users", "1-610", "--endpoint", "recommendations", "--rps", "0",
                 "--users", "2", "--duration", "1s", "--p99-ms", "10", "--termination-log", terminationLog.toString());
 
             assertThat(status).isEqualTo(1);
@@ -104,7 +122,7 @@ class LoadTestCommandTest {
         try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 2))) {
             Path terminationLog = dir.resolve("termination-log");
             long start = System.nanoTime();
-            int status = run("--target", target.uri().toString(), "--rps", "20", "--users", "2", "--duration", "1s",
+            int status = run("--target", target.uri().toString(), "--known-users", "1-610", "--rps", "20", "--users", "2", "--duration", "1s",
                 "--p99-ms", "0", "--max-error-rate", "0", "--min-rps", "1000000000",
                 "--termination-log", terminationLog.toString());
 
@@ -118,7 +136,7 @@ class LoadTestCommandTest {
     @Test
     void anUnreachableTargetExitsWith1AndSaysWhy() throws IOException {
         Path terminationLog = dir.resolve("termination-log");
-        int status = run("--target", TestTarget.nothingListening().toString(), "--duration", "1m",
+        int status = run("--target", TestTarget.nothingListening().toString(), "--known-users", "1-610", "--duration", "1m",
             "--termination-log", terminationLog.toString());
 
         assertThat(status).isEqualTo(1);
@@ -129,7 +147,7 @@ class LoadTestCommandTest {
     @Test
     void noLocustMasterExitsWith1AndSaysWhy() throws IOException {
         Path terminationLog = dir.resolve("termination-log");
-        int status = run("--target", "http://127.0.0.1:1", "--locust-master", "127.0.0.1:1",
+        int status = run("--target", "http://127.0.0.1:1", "--known-users", "1-610", "--locust-master", "127.0.0.1:1",
             "--locust-connect-timeout", "300ms", "--termination-log", terminationLog.toString());
 
         assertThat(status).isEqualTo(1);
@@ -148,7 +166,7 @@ class LoadTestCommandTest {
             List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LoadTestCommand.class.getName(),
-                "--target", target.uri().toString(), "--users", "3", "--duration", "2s",
+                "--target", target.uri().toString(), "--known-users", "1-610", "--users", "3", "--duration", "2s",
                 "--request-timeout", "1s", "--termination-log", terminationLog.toString()));
             Process process = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -164,6 +182,73 @@ class LoadTestCommandTest {
             assertThat(process.exitValue()).as(Files.readString(dir.resolve("stderr"))).isEqualTo(1);
             assertThat(ReportJson.read(Files.readString(terminationLog)).verdict().reason())
                 .startsWith("error rate 100% > SLO 1% (commonest: timeout: no answer within 1000 ms x");
+        }
+    }
+
+    /**
+     * A target that caches like the recommender: a known user's first request is computed (5 ms, "miss"), later
+     * ones are hits; unknown users are never cached. The report's split must match what the target answered.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"event-loop", "locust4j"})
+    void theReportSplitsCacheHitsFromComputedAnswers(String engine) throws Exception {
+        UserPopulation real = RealUsers.population();
+        Path population = dir.resolve("users.txt");
+        real.write(population);
+        Set<Long> cached = ConcurrentHashMap.newKeySet();
+        AtomicLong hits = new AtomicLong();
+        AtomicLong misses = new AtomicLong();
+        Set<Long> unknownAsked = ConcurrentHashMap.newKeySet();
+        TestTarget.Behaviour cache = (n, userId, exchange) -> {
+            boolean known = userId <= real.maxUserId();
+            if (!known) {
+                unknownAsked.add(userId);
+            }
+            boolean hit = known && !cached.add(userId);
+            if (!hit) {
+                Thread.sleep(5);
+            }
+            (hit ? hits : misses).incrementAndGet();
+            exchange.getResponseHeaders().add(CacheAnswer.HEADER, hit ? "hit" : "miss");
+            TestTarget.ok(exchange);
+        };
+        try (TestTarget target = new TestTarget(cache)) {
+            Path reportFile = dir.resolve("report.json");
+            int status = run("--target", target.uri().toString(), "--endpoint", "recommendations", "--engine", engine,
+                "--users-from", population.toString(), "--unknown-fraction", "0.2", "--rps", "300", "--users", "4",
+                "--duration", "2s", "--p99-ms", "60000", "--report-out", reportFile.toString());
+            assertThat(status).as(stderr()).isZero();
+            LoadTestReport report = ReportJson.read(Files.readString(reportFile));
+            LoadTestReport.CacheSplit split = report.cache();
+            assertThat(split).isNotNull();
+            assertThat(report.failures()).isZero();
+            assertThat(split.hits() + split.computed() + split.unknown()).isEqualTo(report.requests());
+            assertThat(split.unknown()).isZero();
+            // The target also saw the in-flight requests at the end, which the report leaves out.
+            assertThat(split.hits()).isPositive().isLessThanOrEqualTo(hits.get());
+            assertThat(split.computed()).isPositive().isLessThanOrEqualTo(misses.get());
+            assertThat(split.hitShare()).isEqualTo(
+                Math.round(1000.0 * split.hits() / (split.hits() + split.computed())) / 1000.0);
+            // A computed answer waited 5 ms at the target; no hit did.
+            assertThat(split.computedLatencyMs().p50()).isGreaterThanOrEqualTo(5);
+            assertThat(split.hitLatencyMs().p50()).isLessThan(split.computedLatencyMs().p50());
+            assertThat(report.load().knownUsers()).isEqualTo("610 users of the model (ids 1-610), by training activity");
+            assertThat(unknownAsked).isNotEmpty();
+            assertThat(stderr()).contains("result cache: ");
+        }
+    }
+
+    @Test
+    void anAnswerWithoutTheHeaderLeavesTheSplitOut() throws Exception {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 0))) {
+            Path reportFile = dir.resolve("report.json");
+            int status = run("--target", target.uri().toString(), "--known-users", "1-610", "--rps", "50",
+                "--users", "2", "--duration", "1s", "--p99-ms", "60000", "--report-out", reportFile.toString());
+            assertThat(status).as(stderr()).isZero();
+            LoadTestReport report = ReportJson.read(Files.readString(reportFile));
+            assertThat(report.requests()).isPositive();
+            assertThat(report.cache()).isNull();
+            assertThat(stderr()).doesNotContain("result cache");
         }
     }
 }

@@ -3,7 +3,11 @@ package io.recommender.loadtest.generator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recommender.bundle.UserPopulation;
+import io.recommender.loadtest.RealUsers;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +54,7 @@ class UserIdMixTest {
         for (int i = 0; i < 100; i++) {
             assertThat(mix.next(a)).isEqualTo(mix.next(b));
         }
-        assertThat(mix.knownRange()).isEqualTo("1-610");
+        assertThat(mix.describe()).isEqualTo("1-610");
     }
 
     @Test
@@ -58,5 +62,58 @@ class UserIdMixTest {
         assertThatThrownBy(() -> UserIdMix.parse("610", 0.1)).hasMessageContaining("range");
         assertThatThrownBy(() -> UserIdMix.parse("610-1", 0.1)).hasMessageContaining("min <= max");
         assertThatThrownBy(() -> UserIdMix.parse("1-610", 1.1)).hasMessageContaining("unknown fraction");
+    }
+
+    @Test
+    void theModelsOwnUsersDrawnByTrainingActivityOrUniformly() {
+        UserPopulation real = RealUsers.population();
+        int[] ids = real.userIds();
+        int[] ratings = real.trainingRatings();
+        long total = java.util.Arrays.stream(ratings).asLongStream().sum();
+        int draws = 200_000;
+        for (UserIdMix.Sampling sampling : UserIdMix.Sampling.values()) {
+            UserIdMix mix = UserIdMix.of(real, sampling, 0.1);
+            Map<Long, Integer> asked = new HashMap<>();
+            int unknown = 0;
+            SplittableRandom random = new SplittableRandom(11);
+            for (int i = 0; i < draws; i++) {
+                long id = mix.next(random);
+                if (mix.isKnown(id)) {
+                    asked.merge(id, 1, Integer::sum);
+                } else {
+                    unknown++;
+                    assertThat(id).isGreaterThan(real.maxUserId());
+                }
+            }
+            assertThat(unknown).as(sampling + ": 10 %, sd about 134").isBetween(19_400, 20_600);
+            int known = draws - unknown;
+            for (int i = 0; i < ids.length; i++) {
+                double p = sampling == UserIdMix.Sampling.ACTIVITY ? (double) ratings[i] / total : 1.0 / ids.length;
+                double expected = known * p;
+                double sd = Math.sqrt(known * p * (1 - p));
+                // Six standard deviations: 610 users never all within 3, but no user ever strays this far.
+                assertThat((double) asked.getOrDefault((long) ids[i], 0)).as(sampling + ", user " + ids[i])
+                    .isBetween(expected - 6 * sd - 1, expected + 6 * sd + 1);
+            }
+        }
+        assertThat(UserIdMix.of(real, UserIdMix.Sampling.ACTIVITY, 0).describe())
+            .isEqualTo("610 users of the model (ids 1-610), by training activity");
+    }
+
+    @Test
+    void aPopulationWithGapsNeverAsksForAnIdOutsideIt() {
+        UserPopulation sparse = new UserPopulation(new int[] {3, 50, 7000}, new int[] {1, 0, 5});
+        UserIdMix mix = UserIdMix.of(sparse, UserIdMix.Sampling.ACTIVITY, 0);
+        SplittableRandom random = new SplittableRandom(1);
+        Map<Long, Integer> asked = new HashMap<>();
+        for (int i = 0; i < 7000; i++) {
+            asked.merge(mix.next(random), 1, Integer::sum);
+        }
+        // Weights 1, 1 (a user with no training ratings is still asked about), 5 of 7.
+        assertThat(asked.keySet()).containsExactlyInAnyOrder(3L, 50L, 7000L);
+        assertThat(asked.get(7000L)).isBetween(4700, 5300);
+        assertThat(mix.isKnown(4)).isFalse();
+        assertThat(mix.isKnown(50)).isTrue();
+        assertThat(mix.knownMin()).isEqualTo(3);
     }
 }

@@ -32,13 +32,21 @@ public final class Autoscaler extends ServingObject<HorizontalPodAutoscaler> {
     }
 
     public static HorizontalPodAutoscaler desired(Recommender r) {
+        return desired(r, Names.recommender(r, Role.STABLE), Labels.RECOMMENDER);
+    }
+
+    /**
+     * The autoscaler of the stable Deployment {@code name} of {@code component}: the spec's bounds and CPU target,
+     * whichever component (TensorFlow Serving in two pods scales on its own CPU, by the same rule).
+     */
+    static HorizontalPodAutoscaler desired(Recommender r, String name, String component) {
         ServingSpec.AutoscalingSpec a = ServingObjects.autoscaling(r);
         return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(Names.recommender(r, Role.STABLE)).withNamespace(r.getMetadata().getNamespace())
-                .withLabels(Labels.of(r, Labels.RECOMMENDER, Role.STABLE)).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(r.getMetadata().getNamespace())
+                .withLabels(Labels.of(r, component, Role.STABLE)).endMetadata()
                 .withNewSpec()
                 .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
-                .withName(Names.recommender(r, Role.STABLE)).endScaleTargetRef()
+                .withName(name).endScaleTargetRef()
                 .withMinReplicas(a.minReplicas() == null ? 1 : a.minReplicas())
                 .withMaxReplicas(a.maxReplicas())
                 .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()

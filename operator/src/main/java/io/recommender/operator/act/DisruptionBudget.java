@@ -32,11 +32,16 @@ public final class DisruptionBudget extends ServingObject<PodDisruptionBudget> {
     }
 
     public static PodDisruptionBudget desired(Recommender r) {
+        return desired(r, Names.recommender(r, Role.STABLE), Labels.RECOMMENDER);
+    }
+
+    /** At most one of the stable {@code component}'s pods evicted at a time. */
+    static PodDisruptionBudget desired(Recommender r, String name, String component) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata().withName(Names.recommender(r, Role.STABLE)).withNamespace(r.getMetadata().getNamespace())
-                .withLabels(Labels.of(r, Labels.RECOMMENDER, Role.STABLE)).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(r.getMetadata().getNamespace())
+                .withLabels(Labels.of(r, component, Role.STABLE)).endMetadata()
                 .withNewSpec().withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(Labels.selector(r, Labels.RECOMMENDER, Role.STABLE)).endSelector()
+                .withNewSelector().withMatchLabels(Labels.selector(r, component, Role.STABLE)).endSelector()
                 .endSpec()
                 .build();
     }

@@ -27,7 +27,8 @@ public final class Preflight {
     private static final List<ServingObject<?>> SERVING = List.of(new ServingServiceAccount(),
             new ServingConfig.Stable(), new TfServingDeployment.Stable(), new TfServingService.Stable(),
             new RecommenderDeployment.Stable(), new RecommenderService.Stable(), new Autoscaler(),
-            new DisruptionBudget(), new ServingConfig.Candidate(), new TfServingDeployment.Candidate(),
+            new DisruptionBudget(), new TfServingAutoscaler(), new TfServingDisruptionBudget(),
+            new ServingConfig.Candidate(), new TfServingDeployment.Candidate(),
             new TfServingService.Candidate(), new RecommenderDeployment.Candidate(), new RecommenderService.Candidate());
 
     /**

@@ -1,6 +1,7 @@
 package io.recommender.operator.decide;
 
 import io.recommender.api.v1alpha1.LoadTestSummary;
+import io.recommender.operator.naming.Names;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.SloSpec;
 import io.recommender.contracts.loadtest.LoadTestReport;
@@ -27,6 +28,14 @@ public record GateVerdict(boolean passed, boolean failed, String reason, String 
             return new GateVerdict(false, false, null, job instanceof JobOutcome.Running ? "the load test is running"
                     : "starting the load test of version " + candidate.modelVersion(), null);
         }
+        if (job instanceof JobOutcome.Failed f && Names.GATE_USERS_CONTAINER.equals(f.container())) {
+            // No load ran: the candidate's image could not list its users (an image packaged before the gate
+            // read them has no UserPopulation; a bundle without seen.bin is not one this project writes).
+            return new GateVerdict(false, true, "LoadTestFailed", "the candidate's image could not list the model's "
+                    + "users for the load test (init container " + f.container() + ", exit " + f.exitCode() + "): "
+                    + (f.result() == null ? f.reason() : f.result()) + "; package the model again with this "
+                    + "version of the project", null);
+        }
         String report = job instanceof JobOutcome.Succeeded s ? s.result() : ((JobOutcome.Failed) job).result();
         if (report == null) {
             return new GateVerdict(false, true, "LoadTestFailed", "the load test ended without a report: "
@@ -49,10 +58,13 @@ public record GateVerdict(boolean passed, boolean failed, String reason, String 
 
     private static LoadTestSummary summary(LoadTestReport rep, ModelVersion candidate, Double sloP99, Instant now) {
         LoadTestReport.Latency l = rep.latencyMs();
+        LoadTestReport.CacheSplit cache = rep.cache();
         return new LoadTestSummary(candidate.modelVersion(), rep.verdict().passed() ? "Passed" : "Failed",
                 rep.verdict().reason(), rep.requests(), rep.failures(), rep.rps(),
                 l == null ? null : l.p50(), l == null ? null : l.p95(), l == null ? null : l.p99(),
-                l == null ? null : l.max(), rep.errorRate(), sloP99, now.toString());
+                l == null ? null : l.max(), rep.errorRate(), sloP99, now.toString(),
+                cache == null ? null : cache.hitShare(),
+                cache == null || cache.computedLatencyMs() == null ? null : cache.computedLatencyMs().p99());
     }
 
     /** The SLO's p99 target, recorded next to the measured p99. */

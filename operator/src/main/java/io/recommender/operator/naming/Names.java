@@ -42,6 +42,9 @@ public final class Names {
         return r.getMetadata().getName() + "-features-" + loadHash;
     }
 
+    /** The gate Job's init container that writes the candidate's users (GateJobs), named in its failures. */
+    public static final String GATE_USERS_CONTAINER = "users";
+
     /** One gate Job per version and retry, so a retry runs a fresh load test. */
     public static String gateJob(Recommender r, String specHash, String retryToken) {
         String base = r.getMetadata().getName() + "-gate-" + specHash;

@@ -30,6 +30,8 @@ import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.act.Autoscaler;
 import io.recommender.operator.act.DisruptionBudget;
 import io.recommender.operator.act.FeatureLoadJob;
+import io.recommender.operator.act.TfServingAutoscaler;
+import io.recommender.operator.act.TfServingDisruptionBudget;
 import io.recommender.operator.act.GateJob;
 import io.recommender.operator.act.RecommenderDeployment;
 import io.recommender.operator.act.RecommenderService;
@@ -91,6 +93,8 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "stable-service", type = RecommenderService.Stable.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),
     @Dependent(name = "autoscaler", type = Autoscaler.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
     @Dependent(name = "disruption-budget", type = DisruptionBudget.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
+    @Dependent(name = "tfserving-autoscaler", type = TfServingAutoscaler.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.AUTOSCALERS),
+    @Dependent(name = "tfserving-disruption-budget", type = TfServingDisruptionBudget.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DISRUPTION_BUDGETS),
     @Dependent(name = "candidate-serving-config", type = ServingConfig.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.CONFIG_MAPS),
     @Dependent(name = "candidate-tfserving", type = TfServingDeployment.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.DEPLOYMENTS),
     @Dependent(name = "candidate-tfserving-service", type = TfServingService.Candidate.class, reconcilePrecondition = WhenNeeded.class, useEventSourceWithName = RecommenderReconciler.SERVICES),

@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
+import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
+import io.recommender.operator.decide.Plan;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.ServingObjects;
@@ -103,5 +105,60 @@ class ServingObjectsTest {
                 s.slo(), null));
         assertThat(ServingObjects.needsDisruptionBudget(single)).isFalse();
         assertThat(ServingObjects.replicas(single)).isEqualTo(1);
+    }
+
+    /** Issue #16: the stable model server scales with the recommender, and the candidate is gated in that shape. */
+    @Test
+    void twoPodTensorFlowServingScalesWithTheRecommenderAndKeepsAPodThroughDrains() {
+        RecommenderSpec s = Fixtures.artifact("movies", Topology.TwoPod).getSpec();
+        Recommender auto = Fixtures.recommender("auto", new RecommenderSpec(s.model(), null, Topology.TwoPod,
+                new ServingSpec(null, new ServingSpec.AutoscalingSpec(3, 9, 60), null, null, null, null, 8080), s.slo(),
+                null));
+        ModelVersion twoPod = version(Topology.TwoPod);
+        Plan both = Plan.of(auto).with(new RecommenderStatus(1L, null, null, twoPod,
+                new ModelVersion("8", 1L, Plan.of(auto).versionHash(), null, Topology.TwoPod, "movies", Fixtures.IMAGE,
+                        Fixtures.TF_IMAGE, null, null), null, null, null, null));
+
+        var hpa = TfServingAutoscaler.desired(auto);
+        assertThat(hpa.getMetadata().getName()).isEqualTo("auto-tfserving");
+        assertThat(hpa.getSpec().getScaleTargetRef().getName())
+                .isEqualTo(TfServingDeployment.desired(auto, Role.STABLE, twoPod).getMetadata().getName());
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(9);
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+        assertThat(hpa.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, Labels.TF_SERVING);
+        // The autoscaler owns the stable replicas; the candidate runs the minimum of both, as the stable starts.
+        assertThat(TfServingDeployment.desired(auto, Role.STABLE, twoPod).getSpec().getReplicas()).isNull();
+        assertThat(TfServingDeployment.desired(auto, Role.CANDIDATE, twoPod).getSpec().getReplicas()).isEqualTo(3);
+        assertThat(RecommenderDeployment.desired(auto, Role.CANDIDATE, twoPod).getSpec().getReplicas()).isEqualTo(3);
+
+        var pdb = TfServingDisruptionBudget.desired(auto);
+        assertThat(pdb.getMetadata().getName()).isEqualTo("auto-tfserving");
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(TfServingDeployment.desired(auto, Role.STABLE, twoPod).getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+
+        assertThat(new TfServingAutoscaler().needed(auto, both)).isTrue();
+        assertThat(new TfServingDisruptionBudget().needed(auto, both)).isTrue();
+        assertThat(new Autoscaler().needed(auto, both)).isTrue();
+        // One pod: TensorFlow Serving is a container of the recommender's pods, scaled and protected with them.
+        Plan onePod = Plan.of(auto).with(new RecommenderStatus(1L, null, null, version(Topology.OnePod), null, null,
+                null, null, null));
+        assertThat(new TfServingAutoscaler().needed(auto, onePod)).isFalse();
+        assertThat(new TfServingDisruptionBudget().needed(auto, onePod)).isFalse();
+        // Nothing stable yet: nothing to scale.
+        Plan none = Plan.of(auto);
+        assertThat(new TfServingAutoscaler().needed(auto, none)).isFalse();
+        // Fixed size: two replicas of each get a budget, one gets none; no autoscaler either way.
+        Recommender two = Fixtures.artifact("movies", Topology.TwoPod);
+        Plan twoStable = Plan.of(two).with(new RecommenderStatus(1L, null, null, twoPod, null, null, null, null, null));
+        assertThat(new TfServingDisruptionBudget().needed(two, twoStable)).isTrue();
+        assertThat(new TfServingAutoscaler().needed(two, twoStable)).isFalse();
+        assertThat(TfServingDeployment.desired(two, Role.STABLE, twoPod).getSpec().getReplicas()).isEqualTo(2);
+        Recommender one = Fixtures.recommender("one", new RecommenderSpec(s.model(), null, Topology.TwoPod, null,
+                s.slo(), null));
+        assertThat(new TfServingDisruptionBudget().needed(one,
+                Plan.of(one).with(new RecommenderStatus(1L, null, null, twoPod, null, null, null, null, null)))).isFalse();
     }
 }

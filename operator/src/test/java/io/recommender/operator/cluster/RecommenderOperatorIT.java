@@ -7,12 +7,15 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
 import io.recommender.api.v1alpha1.ModelSource;
 import io.recommender.api.v1alpha1.ArtifactSpec;
 import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.Topology;
 import io.recommender.operator.Fixtures;
 import io.recommender.operator.naming.Labels;
@@ -323,6 +326,41 @@ class RecommenderOperatorIT {
         await().atMost(WAIT).until(() -> get("movies").getMetadata().getGeneration() == 2
                 && Long.valueOf(2).equals(get("movies").getStatus().observedGeneration()));
         assertThat(get("movies").getStatus().phase()).isEqualTo(RecommenderStatus.Phase.Ready);
+    }
+
+    /** Issue #16: in two pods the stable model server scales with the recommender and keeps pods through drains. */
+    @Test
+    void twoPodTensorFlowServingGetsItsOwnAutoscalerAndDisruptionBudget() {
+        RecommenderSpec s = Fixtures.artifact("movies", Topology.TwoPod).getSpec();
+        create(Fixtures.recommender("movies", new RecommenderSpec(s.model(), null, Topology.TwoPod,
+                new ServingSpec(null, new ServingSpec.AutoscalingSpec(2, 5, 60), null, null, null, null, 8080), s.slo(),
+                null)));
+        gateReports("movies", PASS);
+        await().atMost(WAIT).until(() -> get("movies").getStatus() != null
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        await().atMost(WAIT).untilAsserted(() -> {
+            HorizontalPodAutoscaler hpa = find(HorizontalPodAutoscaler.class, "movies-tfserving");
+            assertThat(hpa).isNotNull();
+            assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("movies-tfserving");
+            assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+            assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+            assertThat(find(HorizontalPodAutoscaler.class, "movies")).isNotNull();
+            PodDisruptionBudget pdb = find(PodDisruptionBudget.class, "movies-tfserving");
+            assertThat(pdb).isNotNull();
+            assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                    .isEqualTo(find(Deployment.class, "movies-tfserving").getSpec().getSelector().getMatchLabels());
+            assertThat(find(PodDisruptionBudget.class, "movies")).isNotNull();
+            assertThat(hpa.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("Recommender"));
+        });
+
+        switchTopology(Topology.OnePod);
+        await().atMost(WAIT).until(() -> get("movies").getStatus().stable().topology() == Topology.OnePod
+                && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(find(HorizontalPodAutoscaler.class, "movies-tfserving")).isNull();
+            assertThat(find(PodDisruptionBudget.class, "movies-tfserving")).isNull();
+            assertThat(find(HorizontalPodAutoscaler.class, "movies")).isNotNull();
+        });
     }
 
     void switchTopology(Topology t) {

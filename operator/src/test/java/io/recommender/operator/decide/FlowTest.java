@@ -34,6 +34,36 @@ class FlowTest {
                 + "\"verdict\":{\"passed\":" + passed + ",\"reason\":\"" + reason + "\"}}";
     }
 
+    @Test
+    void theCacheSplitOfTheReportReachesTheStatus() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        String split = PASS.substring(0, PASS.length() - 1) + ",\"cache\":{\"hits\":1000,\"computed\":500,"
+                + "\"unknown\":0,\"hitShare\":0.667,\"hitLatencyMs\":{\"p50\":1.0,\"p90\":1.5,\"p95\":2.0,"
+                + "\"p99\":3.0,\"max\":4.0,\"mean\":1.1},\"computedLatencyMs\":{\"p50\":3.0,\"p90\":5.0,"
+                + "\"p95\":6.0,\"p99\":12.5,\"max\":20.0,\"mean\":3.5}}}";
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, true, false, new JobOutcome.Succeeded(split)));
+        assertThat(s.lastLoadTest().p99Ms()).isEqualTo(4.0);
+        assertThat(s.lastLoadTest().cacheHitShare()).isEqualTo(0.667);
+        assertThat(s.lastLoadTest().computedP99Ms()).isEqualTo(12.5);
+    }
+
+    @Test
+    void aCandidateImageThatCannotListItsUsersFailsTheGateSayingSo() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        step(r, NOTHING);
+        step(r, new Observation(JobOutcome.ABSENT, true, false, JobOutcome.ABSENT));
+        JobOutcome.Failed initFailed = new JobOutcome.Failed("Job movies-gate-x failed: BackoffLimitExceeded",
+                "Error: Could not find or load main class io.recommender.bundle.UserPopulation", "users", 1, T0);
+        RecommenderStatus s = step(r, new Observation(JobOutcome.ABSENT, true, false, initFailed));
+        assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/LoadTestFailed");
+        String message = Conditions.find(s.conditions(), ConditionTypes.LATENCY_VERIFIED).orElseThrow().getMessage();
+        assertThat(message).contains("could not list the model's users", "init container users, exit 1",
+                "Could not find or load main class", "package the model again");
+        assertThat(s.stable()).isNull();
+    }
+
     /** The decision of one reconcile at {@code now}, from the plan of the object as it is. */
     static Flow.Decision decide(Recommender r, Observation seen, Instant now) {
         return Flow.decide(r, Plan.of(r), seen, now);
@@ -76,6 +106,7 @@ class FlowTest {
         assertThat(s.lastLoadTest().verdict()).isEqualTo("Passed");
         assertThat(s.lastLoadTest().p99Ms()).isEqualTo(4.0);
         assertThat(s.lastLoadTest().sloP99Ms()).isEqualTo(25.0);
+        assertThat(s.lastLoadTest().cacheHitShare()).as("the report has no cache section").isNull();
         assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("True/SloMet");
         assertThat(Plan.of(r).gateNeeded()).isFalse();
 

@@ -1,6 +1,7 @@
 package io.recommender.api.gate;
 
 import io.recommender.api.v1alpha1.SloSpec;
+import io.recommender.api.v1alpha1.TrafficSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,13 +18,28 @@ public final class LoadTestArgs {
     static final double DEFAULT_MAX_ERROR_RATE = 0.01;
     static final String DEFAULT_DURATION = "30s";
     static final String DEFAULT_WARMUP = "5s";
+    static final double DEFAULT_UNKNOWN_USERS = 0.1;
     private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)([hms])");
 
     private LoadTestArgs() {}
 
-    /** Arguments loading {@code target} (a base URL) as the SLO says and judging the run against it. */
-    public static List<String> of(SloSpec slo, String target) {
-        List<String> args = new ArrayList<>(List.of("--target", target,
+    /**
+     * Arguments loading {@code target} (a base URL) as the SLO says and judging the run against it.
+     *
+     * @param usersFrom the candidate model's users, as the load test reads them: its bundle directory, or the
+     *                  population file written from it (model-bundle's {@code UserPopulation})
+     */
+    public static List<String> of(SloSpec slo, String target, String usersFrom) {
+        TrafficSpec traffic = slo.traffic();
+        String users = traffic == null || traffic.users() == null ? TrafficSpec.ACTIVITY : traffic.users();
+        double unknown = traffic == null || traffic.unknownUsers() == null
+                ? DEFAULT_UNKNOWN_USERS : traffic.unknownUsers();
+        // GET /v1/recommendations/{id}: what clients call, read-only, and answered with the service's
+        // X-Recommender-Cache header, which the report splits hits from computed answers by.
+        List<String> args = new ArrayList<>(List.of("--target", target, "--endpoint", "recommendations",
+                "--users-from", usersFrom,
+                "--user-sampling", users.toLowerCase(Locale.ROOT),
+                "--unknown-fraction", Double.toString(unknown),
                 "--rps", Integer.toString(slo.requestsPerSecond() == null ? DEFAULT_RPS : slo.requestsPerSecond()),
                 "--users", Integer.toString(slo.concurrency() == null ? DEFAULT_USERS : slo.concurrency()),
                 "--duration", durationSeconds(slo) + "s",

@@ -24,6 +24,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "SLO-P99-ms", jsonPath = ".status.lastLoadTest.sloP99Ms",
         type = AdditionalPrinterColumn.Type.NUMBER)
+// kubectl get -o wide: how much of the gate's p99 was the result cache.
+@AdditionalPrinterColumn(name = "Cache-Hits", jsonPath = ".status.lastLoadTest.cacheHitShare",
+        type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
+@AdditionalPrinterColumn(name = "Computed-P99-ms", jsonPath = ".status.lastLoadTest.computedP99Ms",
+        type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
 @ValidationRule(value = "self.metadata.name.size() <= 40",
         message = "metadata.name must be at most 40 characters: the operator derives Job and Service names from it")
 @ValidationRule(value = "self.metadata.name.size() > 40 || self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",

@@ -42,7 +42,16 @@ public record SloSpec(
         @JsonPropertyDescription("Load before the measured duration, not judged: a new version's JIT compilation, "
                 + "caches and connections warm up, as they have in a version that serves traffic. 0s to judge "
                 + "from the first request; at most 10m.")
-        String warmup) {
+        String warmup,
+        @JsonPropertyDescription("Who the load test asks about: the candidate model's own users, drawn by their "
+                + "training activity (default) or uniformly, and a share of users it has never seen.")
+        TrafficSpec traffic) {
+
+    /** Compatibility with specs (and code) written before {@code traffic}: the default mix. */
+    public SloSpec(List<LatencyTarget> latency, Double maxErrorRate, Integer requestsPerSecond, Integer concurrency,
+            String duration, String warmup) {
+        this(latency, maxErrorRate, requestsPerSecond, concurrency, duration, warmup, null);
+    }
 
     /**
      * Go's duration syntax restricted to whole hours, minutes and seconds in that order, each at most four or five

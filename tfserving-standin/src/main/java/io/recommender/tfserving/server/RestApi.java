@@ -4,13 +4,10 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.recommender.savedmodel.ModelInputException;
 import io.recommender.savedmodel.SavedModelRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Errors answer {@code {"error": "..."}}: 404 for an unknown model, version or label, 400 for a malformed
- * request, as TensorFlow Serving does.
+ * request, as TensorFlow Serving does. Independent of the HTTP server: {@link StandInServer} hands it a request's
+ * method, raw path and whole body on a worker thread.
  */
-final class RestApi implements HttpHandler {
+final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile(
@@ -44,43 +42,56 @@ final class RestApi implements HttpHandler {
     private final ServedModel model;
     private final AtomicReference<Faults> faults;
     private final AtomicInteger failNext;
+    /** Runs predicts in batches when batching is on; null runs each on its own. */
+    private final Batcher batcher;
 
-    RestApi(ServedModel model, AtomicReference<Faults> faults, AtomicInteger failNext) {
+    RestApi(ServedModel model, AtomicReference<Faults> faults, AtomicInteger failNext, Batcher batcher) {
         this.model = model;
         this.faults = faults;
         this.failNext = failNext;
+        this.batcher = batcher;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            int status = 200;
-            JsonNode body;
-            try {
-                body = route(exchange);
-            } catch (ApiException e) {
-                status = e.status();
-                body = error(e.getMessage());
-            } catch (ModelInputException e) {
-                status = 400;
-                body = error(e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("predict failed", e);
-                status = 500;
-                body = error("Internal: " + e.getMessage());
-            }
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
+    /** An answer: its status and JSON body ({@code Content-Type: application/json}). */
+    record Answer(int status, byte[] json) {}
+
+    /** Answers one request; never throws for anything the request holds. */
+    Answer handle(String method, String rawPath, byte[] body) {
+        int status = 200;
+        JsonNode json;
+        try {
+            json = route(method, rawPath, body);
+        } catch (ApiException e) {
+            status = e.status();
+            json = error(e.getMessage());
+        } catch (ModelInputException e) {
+            status = 400;
+            json = error(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("predict failed", e);
+            status = 500;
+            json = error("Internal: " + e.getMessage());
+        }
+        return new Answer(status, bytes(json));
+    }
+
+    /** The answer to a body over {@link #MAX_BODY_BYTES}, sent before the body is read to its end. */
+    static Answer tooLarge() {
+        return new Answer(413, bytes(error("request body exceeds " + MAX_BODY_BYTES + " bytes")));
+    }
+
+    private static byte[] bytes(JsonNode json) {
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
         }
     }
 
-    private JsonNode route(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getRawPath();
+    private JsonNode route(String method, String path, byte[] requestBody) {
         Matcher m = PATH.matcher(path);
         if (!m.matches()) {
-            throw new ApiException(404, "Malformed request: " + exchange.getRequestMethod() + " " + path);
+            throw new ApiException(404, "Malformed request: " + method + " " + path);
         }
         String name = m.group(1);
         Long version = m.group(2) == null ? null : Long.parseLong(m.group(2));
@@ -89,14 +100,14 @@ final class RestApi implements HttpHandler {
         }
         String action = m.group(4) == null ? "" : m.group(4);
         boolean post = action.startsWith(":");
-        if (!exchange.getRequestMethod().equals(post ? "POST" : "GET")) {
-            throw new ApiException(405, "Malformed request: " + exchange.getRequestMethod() + " " + path
+        if (!method.equals(post ? "POST" : "GET")) {
+            throw new ApiException(405, "Malformed request: " + method + " " + path
                     + " (use " + (post ? "POST" : "GET") + ")");
         }
         return switch (action) {
             case "" -> status(name, version);
             case "/metadata" -> metadata(name, version);
-            case ":predict" -> predict(name, version, exchange);
+            case ":predict" -> predict(name, version, requestBody);
             default -> throw new ApiException(400, "Expected " + action.substring(1) + " signature method_name to be "
                     + "tensorflow/serving/" + action.substring(1) + ". Was: " + model.runner().methodName());
         };
@@ -159,9 +170,9 @@ final class RestApi implements HttpHandler {
         });
     }
 
-    private JsonNode predict(String name, Long version, HttpExchange exchange) throws IOException {
+    private JsonNode predict(String name, Long version, byte[] requestBody) {
         checkServable(name, version);
-        JsonNode json = readJson(exchange);
+        JsonNode json = readJson(requestBody);
         SavedModelRunner runner = model.runner();
         PredictCodec.Request request = PredictCodec.parse(json, runner.signatureKey(), List.copyOf(runner.inputs().keySet()));
         if (!request.signatureName().equals(runner.signatureKey())) {
@@ -169,7 +180,8 @@ final class RestApi implements HttpHandler {
                     + "\" not found in signature def");
         }
         injectFaults();
-        return PredictCodec.response(request.columnar(), runner.run(request.inputs()));
+        return PredictCodec.response(request.columnar(),
+                batcher == null ? runner.run(request.inputs()) : batcher.run(request.inputs()));
     }
 
     /** Decides the outcome on arrival, then delays: a request still sleeping cannot take a later one's failure. */
@@ -190,18 +202,13 @@ final class RestApi implements HttpHandler {
         }
     }
 
-    private static JsonNode readJson(HttpExchange exchange) throws IOException {
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "request body exceeds " + MAX_BODY_BYTES + " bytes");
-        }
+    private static JsonNode readJson(byte[] bytes) {
         try {
             return JSON.readTree(bytes);
         } catch (JacksonException e) {
             throw new ApiException(400, "JSON Parse error: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading an in-memory body", e);
         }
     }
 

@@ -21,12 +21,16 @@ import org.slf4j.LoggerFactory;
  * As in the {@code tensorflow/serving} image, {@code MODEL_NAME} (default {@code model}) and
  * {@code MODEL_BASE_PATH} (default {@code /models}, the model under {@code MODEL_BASE_PATH/MODEL_NAME}) apply
  * when the flags are absent. Stand-in only: {@code --fault_delay_ms}, {@code --fault_failure_rate},
- * {@code --fault_status} (see {@link Faults}), {@code --tf_threads}.
+ * {@code --fault_status} (see {@link Faults}), {@code --tf_threads}; {@code --enable_batching=true} batches concurrent
+ * predicts as TensorFlow Serving's flag of that name does, up to {@code --max_batch_size} rows (default 32).
  */
 public final class StandInMain {
     private static final Logger LOG = LoggerFactory.getLogger(StandInMain.class);
     private static final Set<String> FLAGS = Set.of("rest_api_port", "rest_api_host", "rest_api_num_threads",
-            "model_name", "model_base_path", "fault_delay_ms", "fault_failure_rate", "fault_status", "tf_threads");
+            "model_name", "model_base_path", "fault_delay_ms", "fault_failure_rate", "fault_status", "tf_threads",
+            "enable_batching", "max_batch_size");
+    /** TensorFlow Serving's batching flags take a parameters file; the stand-in takes its one parameter as a flag. */
+    static final int DEFAULT_MAX_BATCH_SIZE = 32;
 
     private StandInMain() {}
 
@@ -51,9 +55,11 @@ public final class StandInMain {
 
         ServedModel model = ServedModel.loadLatest(name, basePath, BundleLayout.SIGNATURE,
                 Integer.parseInt(flags.getOrDefault("tf_threads", "1")));
-        StandInServer server = StandInServer.start(address, model, threads, faults);
-        LOG.info("serving model {} version {} from {} on {} (REST API), faults {}", name, model.version(), basePath,
-                address, faults);
+        boolean batching = Boolean.parseBoolean(flags.getOrDefault("enable_batching", "false"));
+        int maxBatch = Integer.parseInt(flags.getOrDefault("max_batch_size", Integer.toString(DEFAULT_MAX_BATCH_SIZE)));
+        StandInServer server = StandInServer.start(address, model, threads, faults, batching ? maxBatch : 0);
+        LOG.info("serving model {} version {} from {} on {} (REST API), faults {}, batching {}", name, model.version(),
+                basePath, address, faults, batching ? "up to " + maxBatch + " rows" : "off");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
