@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  */
 public final class ImagePackager {
     /** Where runtime-image reads its bundle ({@code RECOMMENDER_BUNDLE_PATH}'s default). */
-    public static final String BUNDLE_DIR = "/opt/recommender/bundle";
+    public static final String BUNDLE_DIR = io.recommender.bundle.BundleLayout.IMAGE_DIR;
     /** TensorFlow Serving image's model base path: {@code /models/<MODEL_NAME>/<version>}. */
     public static final String MODELS_DIR = "/models";
     public static final String RECOMMENDER_TAG_SUFFIX = "-recommender";
