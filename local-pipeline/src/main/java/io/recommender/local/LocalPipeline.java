@@ -1,9 +1,11 @@
 package io.recommender.local;
 
+import io.recommender.api.v1alpha1.QualitySpec;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.bundle.Manifest;
 import io.recommender.contracts.loadtest.LoadTestReport;
 import io.recommender.contracts.loadtest.ReportSummary;
+import io.recommender.contracts.quality.QualityThresholds;
 import io.recommender.api.gate.LoadTestArgs;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,10 +18,14 @@ import java.util.Map;
  * SLO, judge. Every process it starts is stopped before it returns, whatever the outcome.
  */
 final class LocalPipeline {
-    /** What one run found: the model it served, the load test's report, and the feature store's initial load (or null). */
-    record Outcome(Manifest model, boolean modelReused, LoadTestReport report, String featureLoad) {
+    /**
+     * What one run found: the model, the quality verdict when spec.quality asks for one (else null), the load test's
+     * report (null when the quality verdict already refused the model), and the feature store's initial load (or null).
+     */
+    record Outcome(Manifest model, boolean modelReused, QualityThresholds.Verdict quality, LoadTestReport report,
+            String featureLoad) {
         boolean passed() {
-            return report.verdict().passed();
+            return (quality == null || quality.passed()) && report != null && report.verdict().passed();
         }
     }
 
@@ -46,6 +52,15 @@ final class LocalPipeline {
         TrainingStep.LocalModel model = TrainingStep.prepare(r, layout, o.out(), o.bundle(), o.retrain(), console);
         Manifest m = model.manifest();
         console.println(modelLine(m));
+        QualityThresholds.Verdict quality = quality(r, m);
+        if (quality != null) {
+            console.println("quality: " + (quality.passed() ? "met, " : "missed, ") + quality.message());
+            if (!quality.passed()) {
+                console.println("verdict: FAIL - the operator would reject this model before pushing its images "
+                        + "(spec.quality); nothing served or load-tested");
+                return new Outcome(m, model.reused(), quality, null, null);
+            }
+        }
 
         LoadTestReport report;
         String loadSummary = null;
@@ -66,7 +81,18 @@ final class LocalPipeline {
         console.println(report.verdict().passed()
                 ? "verdict: PASS - the operator would promote this version"
                 : "verdict: FAIL - the operator would keep the stable version and reject this one");
-        return new Outcome(m, model.reused(), report, loadSummary);
+        return new Outcome(m, model.reused(), quality, report, loadSummary);
+    }
+
+    /** spec.quality checked as the training Job's package step checks it; null without spec.quality. */
+    static QualityThresholds.Verdict quality(Recommender r, Manifest m) {
+        QualitySpec q = r.getSpec().quality();
+        if (q == null) {
+            return null;
+        }
+        QualityThresholds t = new QualityThresholds(q.minRecallAt10(), q.minNdcgAt10(), q.maxRmse());
+        return m.metrics() == null ? t.check(null, null, null)
+                : t.check(m.metrics().rmse(), m.metrics().recallAt10(), m.metrics().ndcgAt10());
     }
 
     private static String modelLine(Manifest m) {

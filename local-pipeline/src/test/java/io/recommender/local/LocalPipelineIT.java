@@ -70,6 +70,22 @@ class LocalPipelineIT {
 
     @Test
     @Order(3)
+    void aModelMissingSpecQualityIsRefusedBeforeAnythingIsServed() throws Exception {
+        LocalPipeline.Outcome outcome = run("quality-missed.yaml");
+
+        assertThat(outcome.modelReused()).isTrue();
+        assertThat(outcome.passed()).isFalse();
+        assertThat(outcome.report()).isNull();
+        assertThat(outcome.quality().message()).startsWith("recall@10 ").contains("< minRecallAt10 0.9000")
+                .doesNotContain("RMSE");
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("quality: missed, recall@10 ")
+                .contains("verdict: FAIL - the operator would reject this model before pushing its images")
+                .doesNotContain("load test: ");
+        assertNothingLeftRunning();
+    }
+
+    @Test
+    @Order(4)
     void aRedisManifestIsServedFromALocalRedisLoadedByMaterialize() throws Exception {
         LocalPipeline.Outcome outcome = run("redis-features.yaml");
 
@@ -86,7 +102,7 @@ class LocalPipelineIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aBadManifestIsRefusedBeforeAnythingStarts() {
         LocalPipelineCommand command = new LocalPipelineCommand();
         int exit = new picocli.CommandLine(command).execute(RESOURCES.resolve("not-a-recommender.yaml").toString(),

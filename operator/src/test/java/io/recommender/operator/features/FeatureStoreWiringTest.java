@@ -147,7 +147,11 @@ class FeatureStoreWiringTest {
     void theGatesLoadTestOnlyReadsSoItNeverWritesIntoTheFeatureStore() {
         Recommender r = with(Fixtures.artifact("movies", Topology.OnePod),
                 new FeaturesSpec.RedisSpec("redis://redis.cache.svc:6379", null, null, null, null, null));
-        List<String> args = GateJobs.job(r, Plan.of(r), OperatorConfig.current()).getSpec().getTemplate().getSpec()
+        // The plan once the first reconcile made the artifact's candidate.
+        Plan withCandidate = io.recommender.operator.decide.Flow.decide(r, Plan.of(r),
+                new io.recommender.operator.observe.Observation(io.recommender.operator.observe.JobOutcome.ABSENT, false,
+                        false, io.recommender.operator.observe.JobOutcome.ABSENT), java.time.Instant.EPOCH).plan();
+        List<String> args = GateJobs.job(r, withCandidate, OperatorConfig.current()).getSpec().getTemplate().getSpec()
                 .getContainers().get(0).getArgs();
         // The gate loads GET /v1/recommendations/{id}, a read; the load generator has no endpoint for POST /v1/events.
         assertThat(args).containsSequence("--endpoint", "recommendations");
