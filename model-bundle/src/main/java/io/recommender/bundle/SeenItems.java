@@ -102,35 +102,22 @@ public final class SeenItems {
     public static UserPopulation readActivity(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             DataInputStream data = new DataInputStream(in);
-            ByteBuffer header = FloatTable.readFully(data, 12, file);
-            if (header.getInt() != MAGIC) {
-                throw new BundleException(file + ": not a seen-items file (bad magic number)");
-            }
-            int users = header.getInt();
-            int entries = header.getInt();
-            long expected = 12L + 4L * users + 4L * (users + 1L) + 4L * entries;
-            if (users < 1 || entries < 0 || Files.size(file) != expected) {
-                throw new BundleException(file + ": size does not match " + users + " users, " + entries + " entries");
-            }
-            int[] userIds = new int[users];
-            FloatTable.readFully(data, 4 * users, file).asIntBuffer().get(userIds);
-            int[] offsets = new int[users + 1];
-            FloatTable.readFully(data, 4 * (users + 1), file).asIntBuffer().get(offsets);
-            int[] counts = new int[users];
-            for (int u = 0; u < users; u++) {
-                counts[u] = offsets[u + 1] - offsets[u];
+            Head head = Head.read(data, file);
+            int[] counts = new int[head.userIds().length];
+            for (int u = 0; u < counts.length; u++) {
+                counts[u] = head.offsets()[u + 1] - head.offsets()[u];
             }
             try {
-                return new UserPopulation(userIds, counts);
+                return new UserPopulation(head.userIds(), counts);
             } catch (IllegalArgumentException e) {
                 throw new BundleException(file + ": " + e.getMessage());
             }
         }
     }
 
-    public static SeenItems read(Path file) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            DataInputStream data = new DataInputStream(in);
+    /** The file's header, user ids and row offsets, checked against the file's size; the movie ids follow. */
+    private record Head(int[] userIds, int[] offsets, int entries) {
+        static Head read(DataInputStream data, Path file) throws IOException {
             ByteBuffer header = FloatTable.readFully(data, 12, file);
             if (header.getInt() != MAGIC) {
                 throw new BundleException(file + ": not a seen-items file (bad magic number)");
@@ -145,10 +132,18 @@ public final class SeenItems {
             FloatTable.readFully(data, 4 * users, file).asIntBuffer().get(userIds);
             int[] offsets = new int[users + 1];
             FloatTable.readFully(data, 4 * (users + 1), file).asIntBuffer().get(offsets);
-            int[] movies = new int[entries];
-            FloatTable.readFully(data, 4 * entries, file).asIntBuffer().get(movies);
+            return new Head(userIds, offsets, entries);
+        }
+    }
+
+    public static SeenItems read(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            DataInputStream data = new DataInputStream(in);
+            Head head = Head.read(data, file);
+            int[] movies = new int[head.entries()];
+            FloatTable.readFully(data, 4 * head.entries(), file).asIntBuffer().get(movies);
             try {
-                return new SeenItems(userIds, offsets, movies);
+                return new SeenItems(head.userIds(), head.offsets(), movies);
             } catch (IllegalArgumentException e) {
                 throw new BundleException(file + ": " + e.getMessage());
             }
