@@ -18,6 +18,9 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.io.IOException;
@@ -86,13 +89,12 @@ public final class LettuceUserStateStore implements UserStateStore {
             // A password given apart from the URL (from a Secret) wins over one in the URL.
             uri.setPassword(settings.password().toCharArray());
         }
-        // The handshake (HELLO, AUTH, SELECT) is bounded by the connect timeout; every command after it by the
-        // command timeout (TimeoutOptions).
-        uri.setTimeout(settings.connectTimeout().compareTo(settings.timeout()) > 0 ? settings.connectTimeout()
-                : settings.timeout());
+        // The handshake (HELLO, AUTH, SELECT) is bounded by the connect timeout; every command after it by
+        // PerCommandTimeout.
+        uri.setTimeout(settings.bulkTimeout());
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(settings.connectTimeout()).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(settings.timeout());
+        TimeoutOptions timeouts = TimeoutOptions.builder().timeoutSource(new PerCommandTimeout(settings)).build();
         RedisClient probe = RedisClient.create(resources, uri);
         probe.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -417,7 +419,7 @@ public final class LettuceUserStateStore implements UserStateStore {
     private <T> T await(CompletableFuture<T> f, String doing) {
         try {
             // Lettuce times each command out itself; this bound only guards against a lost completion.
-            return f.get(settings.timeout().toMillis() * 2 + 2000, TimeUnit.MILLISECONDS);
+            return f.get(settings.bulkTimeout().toMillis() * 2 + 2000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FeatureStoreException(FeatureStoreException.Kind.UNAVAILABLE, doing + ": interrupted", e);
@@ -476,6 +478,37 @@ public final class LettuceUserStateStore implements UserStateStore {
             }
         }
         return head;
+    }
+
+    /**
+     * The per-user commands a request waits on are bounded by {@link RedisSettings#timeout()} (20 ms in the
+     * service); the few that move a whole structure (the catalog's HGETALL, HSET and DEL, SCRIPT LOAD, INFO) by
+     * {@link RedisSettings#bulkTimeout()}: they are never on a request's path, and a large catalog on a busy
+     * server takes longer than a request may wait.
+     */
+    static final class PerCommandTimeout extends TimeoutOptions.TimeoutSource {
+        private final long requestNanos;
+        private final long bulkNanos;
+
+        PerCommandTimeout(RedisSettings settings) {
+            this.requestNanos = settings.timeout().toNanos();
+            this.bulkNanos = settings.bulkTimeout().toNanos();
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            return isBulk(command.getType()) ? bulkNanos : requestNanos;
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.NANOSECONDS;
+        }
+
+        static boolean isBulk(ProtocolKeyword type) {
+            return type == CommandType.HGETALL || type == CommandType.HSET || type == CommandType.DEL
+                    || type == CommandType.SCRIPT || type == CommandType.INFO;
+        }
     }
 
     /** A Lua script and its SHA-1, for EVALSHA (EVAL when the server does not have it cached). */

@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param url {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}; a Redis Cluster node's
  *     address is recognised as such and the cluster client used
  * @param prefix the key prefix ({@link KeyLayout})
- * @param timeout bound on every Redis call (the service's default: 20 ms)
- * @param connectTimeout bound on opening a connection
+ * @param timeout bound on every Redis call on a request's path (the service's default: 20 ms)
+ * @param connectTimeout bound on opening a connection, and on the calls that move a whole structure
+ *     ({@link #bulkTimeout()})
  * @param maxHistory most rated movies kept per user ({@link UserStates})
  * @param streamMaxLen about how many events the events stream keeps (XADD MAXLEN ~)
  * @param password the password, or null to take the URL's; given, it wins over one in the URL (it comes from a
@@ -40,8 +41,20 @@ public record RedisSettings(String url, String prefix, Duration timeout, Duratio
                 DEFAULT_STREAM_MAX_LEN);
     }
 
+    /**
+     * Bound on the calls that read or write a whole structure (the movie catalog) and are never on a request's
+     * path: the longer of the connect timeout and the per-call timeout.
+     */
+    public Duration bulkTimeout() {
+        return connectTimeout.compareTo(timeout) > 0 ? connectTimeout : timeout;
+    }
+
     public RedisSettings withTimeout(Duration t) {
         return new RedisSettings(url, prefix, t, connectTimeout, maxHistory, streamMaxLen, password);
+    }
+
+    public RedisSettings withConnectTimeout(Duration t) {
+        return new RedisSettings(url, prefix, timeout, t, maxHistory, streamMaxLen, password);
     }
 
     public RedisSettings withMaxHistory(int m) {

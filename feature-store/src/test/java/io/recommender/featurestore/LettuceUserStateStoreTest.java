@@ -121,6 +121,22 @@ class LettuceUserStateStoreTest {
     }
 
     @Test
+    void aLargeCatalogIsReadAndWrittenUnderTheConnectTimeoutWhileRequestCallsKeepTheShortOne() throws Exception {
+        Map<Integer, Integer> large = new java.util.HashMap<>();
+        for (int movie = 1; movie <= 200_000; movie++) {
+            large.put(movie, movie & ((1 << Genres.COUNT) - 1));
+        }
+        // 1 ms per request call: far less than moving 200,000 catalog entries takes, far more than a user's read.
+        try (LettuceUserStateStore tight = LettuceUserStateStore.connect(RedisSettings.of(redis.url(), "t:")
+                .withTimeout(Duration.ofMillis(1)).withConnectTimeout(Duration.ofSeconds(5)))) {
+            tight.writeCatalog(large);
+            assertThat(tight.readCatalog()).isEqualTo(large);
+        }
+        assertThat(LettuceUserStateStore.PerCommandTimeout.isBulk(io.lettuce.core.protocol.CommandType.EVALSHA)).isFalse();
+        assertThat(LettuceUserStateStore.PerCommandTimeout.isBulk(io.lettuce.core.protocol.CommandType.XADD)).isFalse();
+    }
+
+    @Test
     void aCorruptValueWrittenBySomeoneElseIsReportedAndNothingIsHalfWritten() {
         store.record(List.of(new Event(5, 1, 4, 10, 1)));
         redis.cli("HSET", "t:{u:5}:s", "gs:0", "lots");

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The service's connection to the feature store, made on first use and again after a failed attempt (at most
  * one attempt a second), so the service starts, and recovers, whether or not Redis is up. Also keeps the
- * movie catalog (movie id -> genres) the initial load wrote, re-read when a movie is missing from it.
+ * movie catalog (movie id -> genres) the initial load wrote: read in the background as soon as a connection is
+ * made, so that events do not wait for it, and read again when a movie is missing from it.
  */
 @Context
 @Requires(property = "recommender.features.source", value = "redis")
@@ -103,6 +104,7 @@ public class FeatureStoreClient {
             store = LettuceUserStateStore.connect(settings);
             lastFailure = null;
             LOG.info("feature store: connected to {}{}", settings.safeUrl(), store.isCluster() ? " (Redis Cluster)" : "");
+            CompletableFuture.runAsync(this::readCatalogAhead);
             return store;
         } catch (FeatureStoreException e) {
             lastFailure = e;
@@ -130,6 +132,22 @@ public class FeatureStoreClient {
             }
         }
         return mask == null ? -1 : mask;
+    }
+
+    private void readCatalogAhead() {
+        try {
+            synchronized (this) {
+                // Leaves lastCatalogRead alone: the first missing movie always reads the catalog again, in case the
+                // initial load wrote it after this read.
+                if (catalog.isEmpty() && store != null) {
+                    catalog = Map.copyOf(store.readCatalog());
+                    LOG.info("feature store: movie catalog read, {} movies", catalog.size());
+                }
+            }
+        } catch (FeatureStoreException e) {
+            // The first event's lookup reads it again.
+            LOG.warn("feature store: {}", e.getMessage());
+        }
     }
 
     @PreDestroy
