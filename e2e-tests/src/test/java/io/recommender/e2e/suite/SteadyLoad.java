@@ -23,8 +23,16 @@ final class SteadyLoad {
     private final String namespace;
     private final String name;
 
-    /** What the load saw: requests sent, failed, and the report's verdict reason. */
-    record Result(long requests, long failures, String reason) {}
+    /**
+     * What the load saw: requests sent, failed, and the report's verdict reason; when any failed, what the
+     * namespace's pods logged at WARN or above and its Warning events, to tell a slow dependency from a starved
+     * node in a CI log.
+     */
+    record Result(long requests, long failures, String reason, String context) {
+        Result(long requests, long failures, String reason) {
+            this(requests, failures, reason, "");
+        }
+    }
 
     private SteadyLoad(KubernetesClient client, String namespace, String name) {
         this.client = client;
@@ -80,10 +88,38 @@ final class SteadyLoad {
         }
         try {
             JsonNode report = JSON.readTree(message);
-            return new Result(report.path("requests").asLong(), report.path("failures").asLong(),
-                    report.at("/verdict/reason").asText());
+            long failures = report.path("failures").asLong();
+            return new Result(report.path("requests").asLong(), failures, report.at("/verdict/reason").asText(),
+                    failures == 0 ? "" : context());
         } catch (IOException e) {
             throw new UncheckedIOException("the steady load's report is not JSON: " + message, e);
         }
+    }
+
+    private String context() {
+        StringBuilder b = new StringBuilder();
+        try {
+            for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+                String podName = pod.getMetadata().getName();
+                b.append("\npod ").append(podName).append(' ').append(pod.getStatus().getPhase());
+                for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
+                    b.append(' ').append(c.getName()).append(" restarts=").append(c.getRestartCount());
+                    String log = client.pods().inNamespace(namespace).withName(podName).inContainer(c.getName())
+                            .tailingLines(400).getLog();
+                    List<String> warnings = log == null ? List.of() : log.lines()
+                            .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("timeout")).toList();
+                    warnings.subList(Math.max(0, warnings.size() - 6), warnings.size())
+                            .forEach(l -> b.append("\n  ").append(l.length() > 300 ? l.substring(0, 300) : l));
+                }
+            }
+            client.v1().events().inNamespace(namespace).list().getItems().stream()
+                    .filter(e -> "Warning".equals(e.getType()))
+                    .forEach(e -> b.append("\nevent ").append(e.getLastTimestamp()).append(' ')
+                            .append(e.getInvolvedObject().getName()).append(' ').append(e.getReason()).append(": ")
+                            .append(e.getMessage()));
+        } catch (RuntimeException e) {
+            b.append("\n(could not read the namespace: ").append(e.getMessage()).append(')');
+        }
+        return b.toString();
     }
 }
