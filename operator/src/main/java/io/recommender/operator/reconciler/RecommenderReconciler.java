@@ -2,7 +2,6 @@ package io.recommender.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -17,7 +16,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -57,12 +55,9 @@ import io.recommender.operator.naming.Names;
 import io.recommender.operator.observe.JobResults;
 import io.recommender.operator.observe.Observer;
 import io.recommender.operator.registry.RegistryAccess;
-import io.recommender.operator.status.ConditionTypes;
-import io.recommender.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -202,7 +197,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         failures.succeeded(r.getMetadata().getUid());
 
         if (!Objects.equals(before, next)) {
-            writeStatus(r, next, context);
+            StatusWrites.write(r, next, context);
             events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
         }
         UpdateControl<Recommender> control = UpdateControl.noUpdate();
@@ -215,27 +210,6 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                     : Duration.between(now, wakeUp));
         }
         return control;
-    }
-
-    /**
-     * Writes the status with optimistic locking and keeps the written resource in the SDK's cache, so the next
-     * reconcile (often already queued by an owned object's change) reads this status, not the one before it; a
-     * stale read would decide and announce the same transition twice. Events follow only a successful write.
-     */
-    private static void writeStatus(Recommender r, RecommenderStatus next, Context<Recommender> context) {
-        if (!context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource()) {
-            // As the SDK itself writes without server-side apply: the whole status, replaced.
-            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(r, context, fresh -> {
-                fresh.setStatus(next);
-                return fresh;
-            });
-            return;
-        }
-        Recommender statusOnly = new Recommender();
-        statusOnly.setMetadata(new ObjectMetaBuilder().withName(r.getMetadata().getName())
-                .withNamespace(r.getMetadata().getNamespace()).build());
-        statusOnly.setStatus(next);
-        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(r, statusOnly, context);
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -263,8 +237,6 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         }
         RecommenderStatus read = context.managedWorkflowAndDependentResourceContext()
                 .get(STATUS_READ, RecommenderStatus.class).orElse(null);
-        // The decided status, when the reconcile got that far; else still the status as read.
-        RecommenderStatus decided = r.getStatus();
         Failures.Failure failure = Failures.describe(e, r);
         String uid = r.getMetadata().getUid();
         Duration delay = failures.backoff(uid);
@@ -273,30 +245,12 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
                 delay.toSeconds());
         log.debug("Recommender {}/{} failed", r.getMetadata().getNamespace(), r.getMetadata().getName(), e);
 
-        RecommenderStatus base = decided != null ? decided : read != null ? read
-                : new RecommenderStatus(null, null, null, null, null, null, null, null, null);
-        // The conditions set here start from the status as read, so an attempt that fails the same way changes
-        // nothing, lastTransitionTime included.
-        List<io.fabric8.kubernetes.api.model.Condition> previous = new ArrayList<>(
-                base.conditions() == null ? List.of() : base.conditions());
-        List<String> replaced = List.of(ConditionTypes.DEGRADED, ConditionTypes.PROGRESSING);
-        previous.removeIf(c -> replaced.contains(c.getType()));
-        for (String type : replaced) {
-            Conditions.find(read == null ? null : read.conditions(), type).ifPresent(previous::add);
-        }
-        Conditions c = new Conditions(previous, clock.instant(),
-                r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration())
-                .setTrue(ConditionTypes.DEGRADED, failure.reason(), failure.message());
-        if (Failures.INVALID_SPEC.equals(failure.reason())) {
-            c.setFalse(ConditionTypes.PROGRESSING, Failures.INVALID_SPEC, "the spec cannot run as it is; "
-                    + "waiting for a change to it");
-        }
-        RecommenderStatus next = new RecommenderStatus(base.observedGeneration(), base.phase(), c.list(),
-                base.stable(), base.candidate(), base.lastLoadTest(), base.history(), base.rejectedSpecHash(),
-                base.retryToken(), base.features());
+        // r's status is the decided one when the reconcile got that far, else still the status as read.
+        RecommenderStatus next = StatusWrites.failed(read, r.getStatus(), failure, clock.instant(),
+                r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration());
         if (!Objects.equals(read, next)) {
             try {
-                writeStatus(r, next, context);
+                StatusWrites.write(r, next, context);
                 events.recordTransitions(r, read == null ? null : read.conditions(), next.conditions());
             } catch (KubernetesClientException | OperatorException writeFailed) {
                 // The next attempt (below) writes it again; the failure itself is already in the log line above.
