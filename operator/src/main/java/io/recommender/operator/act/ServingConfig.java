@@ -26,10 +26,14 @@ public abstract class ServingConfig extends TwoPodObject<ConfigMap> {
         return desired(r, role);
     }
 
-    /** Hands the recommender of a role the address of its TensorFlow Serving Service. */
+    /**
+     * Hands the recommender of a role the address of its TensorFlow Serving Service. The Service's short name:
+     * the recommender is in the same namespace, and the pod's first search domain completes it in one DNS round,
+     * where {@code name.namespace.svc} (fewer dots than the cluster's ndots 5) first fails through two other
+     * search domains. Each lookup is made when the recommender opens a connection, on its event loop.
+     */
     public static ConfigMap desired(Recommender r, Role role) {
-        String url = "http://" + Names.tfServing(r, role) + "." + r.getMetadata().getNamespace() + ".svc:"
-                + ServingObjects.TF_SERVING_REST_PORT;
+        String url = "http://" + Names.tfServing(r, role) + ":" + ServingObjects.TF_SERVING_REST_PORT;
         return new ConfigMapBuilder()
                 .withNewMetadata().withName(Names.servingConfig(r, role)).withNamespace(r.getMetadata().getNamespace())
                 .withLabels(Labels.of(r, Labels.RECOMMENDER, role)).endMetadata()

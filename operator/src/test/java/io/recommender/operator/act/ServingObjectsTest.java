@@ -59,7 +59,7 @@ class ServingObjectsTest {
                 .filter(e -> e.getName().equals("TF_SERVING_URL")).findFirst().orElseThrow();
         assertThat(url.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("movies-candidate-serving");
         assertThat(ServingConfig.desired(r, Role.CANDIDATE).getData())
-                .containsEntry("TF_SERVING_URL", "http://movies-candidate-tfserving.shop.svc:8501");
+                .containsEntry("TF_SERVING_URL", "http://movies-candidate-tfserving:8501");
         assertThat(TfServingService.desired(r, Role.CANDIDATE).getSpec().getSelector())
                 .containsEntry(Labels.COMPONENT, "tfserving").containsEntry(Labels.ROLE, "candidate");
         assertThat(TfServingDeployment.desired(r, Role.CANDIDATE, version(Topology.TwoPod)).getMetadata().getName())

@@ -241,7 +241,7 @@ class RecommenderOperatorIT {
             assertThat(find(Deployment.class, "movies-tfserving")).isNotNull();
             assertThat(find(Service.class, "movies-tfserving")).isNotNull();
             assertThat(find(ConfigMap.class, "movies-serving").getData().get("TF_SERVING_URL"))
-                    .isEqualTo("http://movies-tfserving." + h.namespace + ".svc:8501");
+                    .isEqualTo("http://movies-tfserving:8501");
             assertThat(find(Deployment.class, "movies").getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
             assertThat(find(Deployment.class, "movies-candidate")).isNull();
             assertThat(find(Deployment.class, "movies-candidate-tfserving")).isNull();
