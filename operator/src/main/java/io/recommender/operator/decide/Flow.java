@@ -1,5 +1,6 @@
 package io.recommender.operator.decide;
 
+import io.recommender.api.v1alpha1.HistorySpec;
 import io.recommender.api.v1alpha1.LoadTestSummary;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
@@ -22,9 +23,6 @@ import java.util.Objects;
  * {@link StatusSummary}.
  */
 public final class Flow {
-    /** Promoted versions kept for rollback. */
-    public static final int HISTORY = 10;
-
     private Flow() {}
 
     /**
@@ -152,6 +150,9 @@ public final class Flow {
         if (features.wakeUp() != null && (wakeUp == null || features.wakeUp().isBefore(wakeUp))) {
             wakeUp = features.wakeUp();
         }
+        // A lowered limit drops the oldest versions at once; they can no longer be pinned.
+        int limit = HistorySpec.limitOf(r.getSpec().history());
+        history = history.size() > limit ? List.copyOf(history.subList(0, limit)) : history;
         RecommenderStatus next = new RecommenderStatus(generation, summary.phase(), c.list(), stable, candidate,
                 lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken, features.status());
         return new Decision(next, wakeUp, plan.with(next));
@@ -179,7 +180,7 @@ public final class Flow {
         }
         List<ModelVersion> h = new ArrayList<>();
         h.add(v);
-        h.addAll(history.subList(0, Math.min(history.size(), HISTORY - 1)));
+        h.addAll(history);
         return List.copyOf(h);
     }
 }

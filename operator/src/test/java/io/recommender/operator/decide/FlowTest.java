@@ -3,6 +3,8 @@ package io.recommender.operator.decide;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.recommender.api.v1alpha1.HistorySpec;
+import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderSpec;
 import io.recommender.api.v1alpha1.RecommenderStatus;
@@ -18,6 +20,7 @@ import io.recommender.operator.registry.RegistryState;
 import io.recommender.operator.status.ConditionTypes;
 import io.recommender.operator.status.Conditions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -257,17 +260,49 @@ class FlowTest {
     @Test
     void historyKeepsPreviouslyPromotedVersionsNewestFirst() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
-        for (int i = 0; i < Flow.HISTORY + 3; i++) {
+        List<String> promoted = promoteVersions(r, HistorySpec.DEFAULT_LIMIT + 3, null);
+        assertThat(r.getStatus().history()).hasSize(HistorySpec.DEFAULT_LIMIT);
+        assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
+        // Newest first: the versions promoted before the stable one, in reverse order of promotion.
+        assertThat(r.getStatus().history().stream().map(ModelVersion::specHash).toList())
+                .isEqualTo(newestFirst(promoted).subList(1, HistorySpec.DEFAULT_LIMIT + 1));
+    }
+
+    @Test
+    void historyLimitInTheSpecBoundsHistoryAndLoweringItDropsTheOldestAtOnce() {
+        Recommender r = Fixtures.artifact("movies", Topology.OnePod);
+        List<String> promoted = promoteVersions(r, 6, new HistorySpec(4));
+        assertThat(r.getStatus().history().stream().map(ModelVersion::specHash).toList())
+                .isEqualTo(newestFirst(promoted).subList(1, 5));
+        RecommenderSpec s0 = r.getSpec();
+        r.setSpec(new RecommenderSpec(s0.model(), s0.features(), s0.topology(), s0.serving(), s0.slo(), s0.registry(),
+                s0.quality(), new HistorySpec(2)));
+        RecommenderStatus s = step(r, NOTHING);
+        assertThat(s.history().stream().map(ModelVersion::specHash).toList()).isEqualTo(newestFirst(promoted).subList(1, 3));
+        assertThat(s.stable().specHash()).isEqualTo(promoted.get(promoted.size() - 1));
+    }
+
+    private static List<String> newestFirst(List<String> inOrder) {
+        List<String> out = new java.util.ArrayList<>(inOrder);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** Promotes {@code count} versions one after another (each passes its gate); their spec hashes in order. */
+    private static List<String> promoteVersions(Recommender r, int count, HistorySpec history) {
+        List<String> promoted = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
             RecommenderSpec s0 = r.getSpec();
             r.setSpec(new RecommenderSpec(s0.model(), s0.features(), i % 2 == 0 ? Topology.OnePod : Topology.TwoPod,
                     new io.recommender.api.v1alpha1.ServingSpec(1, null, null, null, "runtime:" + i, null, 8080),
-                    s0.slo(), s0.registry()));
+                    s0.slo(), s0.registry(), s0.quality(), history));
             step(r, NOTHING);
             step(r, new Observation(JobOutcome.ABSENT, true, true, JobOutcome.ABSENT));
             step(r, new Observation(JobOutcome.ABSENT, true, true, new JobOutcome.Succeeded(PASS)));
+            promoted.add(r.getStatus().stable().specHash());
         }
-        assertThat(r.getStatus().history()).hasSize(Flow.HISTORY);
-        assertThat(r.getStatus().history().get(0).specHash()).isNotEqualTo(r.getStatus().stable().specHash());
+        assertThat(promoted).doesNotHaveDuplicates();
+        return promoted;
     }
 
     static final String IMAGE_B = "registry.example.com/recs/movies@sha256:" + "e".repeat(64);

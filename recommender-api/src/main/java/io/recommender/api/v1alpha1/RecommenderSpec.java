@@ -13,6 +13,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "model.training needs registry: the trained model's images are pushed there", fieldPath = ".registry")
 @ValidationRule(value = "!has(self.quality) || has(self.model.training)", fieldPath = ".quality",
         message = "quality applies to trained models: an artifact has no held-out metrics to check")
+@ValidationRule(value = "!has(self.registry) || !has(self.registry.ecr) || !has(self.registry.ecr.keepVersions) "
+        + "|| self.registry.ecr.keepVersions >= (has(self.history) && has(self.history.limit) ? self.history.limit : 10)",
+        fieldPath = ".registry.ecr.keepVersions",
+        message = "registry.ecr.keepVersions must be at least history.limit (default 10): the repository's lifecycle "
+                + "policy would expire images of versions that status.history still names")
 @ValidationRule(value = "!has(self.topology) || self.topology in ['OnePod', 'TwoPod']", fieldPath = ".topology",
         messageExpression = "'topology \"' + self.topology + '\" is not OnePod or TwoPod'")
 public record RecommenderSpec(
@@ -34,10 +39,17 @@ public record RecommenderSpec(
         RegistrySpec registry,
         @JsonPropertyDescription("Held-out quality a trained model must reach before its images are pushed; a model "
                 + "that misses it is rejected and the stable version keeps serving.")
-        QualitySpec quality) {
+        QualitySpec quality,
+        @JsonPropertyDescription("How many promoted versions status.history keeps for pins and undone edits.")
+        HistorySpec history) {
 
     public RecommenderSpec {
         topology = topology == null ? Topology.OnePod : topology;
+    }
+
+    public RecommenderSpec(ModelSource model, FeaturesSpec features, Topology topology, ServingSpec serving, SloSpec slo,
+            RegistrySpec registry, QualitySpec quality) {
+        this(model, features, topology, serving, slo, registry, quality, null);
     }
 
     public RecommenderSpec(ModelSource model, FeaturesSpec features, Topology topology, ServingSpec serving, SloSpec slo,
