@@ -15,7 +15,7 @@ public final class GateJob extends CreateOnlyJob {
 
     @Override
     String name(Recommender r, Plan plan) {
-        return Names.gateJob(r, plan.versionHash(), plan.retryToken());
+        return Names.gateJob(r, plan.identity(), plan.retryToken());
     }
 
     @Override

@@ -46,6 +46,14 @@ public final class Flow {
         Instant wakeUp = null;
         String registryProblem = null;
         FeaturesOutcome features = FeaturesOutcome.of(plan, seen, c, now);
+        Schedule schedule = Schedule.decide(r.getSpec(), plan.versionHash(), prev.schedule(), now,
+                candidate != null || plan.trainingNeeded(), seen.dataset(), c);
+        if (schedule.runStarted()) {
+            // The run is a new training of this version: the next reconcile (at once) observes and acts on its plan.
+            RecommenderStatus next = new RecommenderStatus(generation, prev.phase(), c.list(), stable, prev.candidate(),
+                    lastLoadTest, prev.history(), rejected, retryToken, prev.features(), schedule.status());
+            return new Decision(next, now, plan.with(next));
+        }
 
         Rollback back = plan.serving() || plan.blocked() || candidate != null ? Rollback.NONE
                 : Rollback.of(r, plan, history, generation);
@@ -92,7 +100,7 @@ public final class Flow {
                     wakeUp = t.wakeUp();
                     registryProblem = t.registryProblem();
                     if (t.failed()) {
-                        rejected = plan.versionHash();
+                        rejected = plan.identity();
                         retryToken = plan.retryToken();
                     }
                 }
@@ -140,7 +148,7 @@ public final class Flow {
             c.setTrue(ConditionTypes.PINNED, "PinnedVersionServing", "version " + pin
                     + " serves, as spec.model.pinnedVersion asks; remove it to serve the newest version again");
         }
-        boolean blocked = Plan.blocks(rejected, plan.versionHash(), plan.gateKey())
+        boolean blocked = Plan.blocks(rejected, plan.identity(), plan.gateKey())
                 && Objects.equals(retryToken, plan.retryToken());
         StatusSummary summary = StatusSummary.of(c, seen, stable, candidate, busy, registryProblem, blocked,
                 features);
@@ -150,11 +158,15 @@ public final class Flow {
         if (features.wakeUp() != null && (wakeUp == null || features.wakeUp().isBefore(wakeUp))) {
             wakeUp = features.wakeUp();
         }
+        if (schedule.wakeUp() != null && (wakeUp == null || schedule.wakeUp().isBefore(wakeUp))) {
+            wakeUp = schedule.wakeUp();
+        }
         // A lowered limit drops the oldest versions at once; they can no longer be pinned.
         int limit = HistorySpec.limitOf(r.getSpec().history());
         history = history.size() > limit ? List.copyOf(history.subList(0, limit)) : history;
         RecommenderStatus next = new RecommenderStatus(generation, summary.phase(), c.list(), stable, candidate,
-                lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken, features.status());
+                lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken, features.status(),
+                schedule.status());
         return new Decision(next, wakeUp, plan.with(next));
     }
 

@@ -3,6 +3,7 @@ package io.recommender.operator.decide;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.api.v1alpha1.RecommenderStatus.ScheduleStatus;
 import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.naming.SpecHashes;
@@ -22,7 +23,11 @@ public final class Plan {
     static final RecommenderStatus EMPTY = new RecommenderStatus(null, null, null, null, null, null, null, null, null);
 
     private final String versionHash;
+    private final String specTrainingHash;
     private final String trainingHash;
+    private final String sloHash;
+    private final String run;
+    private final String identity;
     private final String retryToken;
     private final RecommenderStatus status;
     private final boolean blocked;
@@ -34,19 +39,27 @@ public final class Plan {
     private final FeatureStore featureStore;
     private final boolean retryingLoad;
 
-    private Plan(String versionHash, String trainingHash, String retryToken, boolean pinned, String sloHash,
+    private Plan(String versionHash, String specTrainingHash, String retryToken, boolean pinned, String sloHash,
             RecommenderStatus status, FeatureStore featureStore) {
         this.featureStore = featureStore;
         this.versionHash = versionHash;
+        this.specTrainingHash = specTrainingHash;
         this.pinned = pinned;
-        this.gateKey = versionHash + "/" + sloHash;
-        this.trainingHash = trainingHash;
+        this.sloHash = sloHash;
         this.retryToken = retryToken;
         this.status = status == null ? EMPTY : status;
-        this.blocked = blocks(this.status.rejectedSpecHash(), versionHash, gateKey)
+        // A scheduled run of this spec's version: its training, and so its version, are new.
+        ScheduleStatus schedule = this.status.schedule();
+        this.run = specTrainingHash != null && schedule != null && schedule.run() != null
+                && versionHash.equals(schedule.runVersion()) ? schedule.run() : null;
+        this.trainingHash = run == null ? specTrainingHash : SpecHashes.trainingRun(specTrainingHash, run);
+        this.identity = run == null ? versionHash : SpecHashes.trainingRun(versionHash, run);
+        this.gateKey = identity + "/" + sloHash;
+        this.blocked = blocks(this.status.rejectedSpecHash(), identity, gateKey)
                 && Objects.equals(this.status.retryToken(), retryToken);
         ModelVersion stable = this.status.stable();
-        this.serving = stable != null && versionHash.equals(stable.specHash());
+        this.serving = stable != null && versionHash.equals(stable.specHash())
+                && (run == null || trainingHash.equals(stable.trainingHash()));
         ModelVersion c = this.status.candidate();
         this.candidate = c != null && versionHash.equals(c.specHash()) && !blocked ? c : null;
         this.retryingPush = Conditions.find(this.status.conditions(), ConditionTypes.IMAGES_READY)
@@ -66,13 +79,27 @@ public final class Plan {
 
     /** The same spec under another status (the decided one): the hashes are not computed again. */
     public Plan with(RecommenderStatus next) {
-        return new Plan(versionHash, trainingHash, retryToken, pinned, gateKey.substring(versionHash.length() + 1),
-                next, featureStore);
+        return new Plan(versionHash, specTrainingHash, retryToken, pinned, sloHash, next, featureStore);
     }
 
     /**
-     * What a rejection is recorded as (status.rejectedSpecHash): the version's hash for a failed training, which no
-     * SLO changes; the version's hash and the SLO's for a failed load test, which another SLO may pass.
+     * What a version is judged as: the spec's version hash, or, for a scheduled run of it, a hash of both (a run
+     * that fails blocks only itself: the next tick tries again). Names the gate Job and a failed training's
+     * rejection.
+     */
+    public String identity() {
+        return identity;
+    }
+
+    /** The tick of the scheduled run this spec's version trains in (status.schedule.run), or null. */
+    public String run() {
+        return run;
+    }
+
+    /**
+     * What a rejection is recorded as (status.rejectedSpecHash): the version's {@link #identity} for a failed
+     * training, which no SLO changes; the identity and the SLO's hash for a failed load test, which another SLO
+     * may pass.
      */
     public String gateKey() {
         return gateKey;
@@ -87,7 +114,7 @@ public final class Plan {
         return versionHash;
     }
 
-    /** Hash of what a training Job produces from; null for an artifact. */
+    /** Hash of what a training Job produces from (made new by a scheduled run); null for an artifact. */
     public String trainingHash() {
         return trainingHash;
     }

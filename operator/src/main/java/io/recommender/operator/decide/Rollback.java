@@ -41,7 +41,9 @@ record Rollback(ModelVersion version, ModelVersion served, boolean promoteNow, S
             found = named.stream().filter(v -> v.topology() == r.getSpec().topology()).findFirst()
                     .orElse(named.get(0));
         } else {
-            found = history.stream().filter(v -> plan.versionHash().equals(v.specHash())).findFirst().orElse(null);
+            // Promoted under this spec, and (for a trained model) from this spec's training or scheduled run.
+            found = history.stream().filter(v -> plan.versionHash().equals(v.specHash())
+                    && Objects.equals(plan.trainingHash(), v.trainingHash())).findFirst().orElse(null);
             if (found == null) {
                 return NONE;
             }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class EventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private static final Set<String> BAD_WHEN_FALSE = Set.of(ConditionTypes.READY, ConditionTypes.TRAINED,
-            ConditionTypes.LATENCY_VERIFIED, ConditionTypes.GPU_CAPACITY);
+            ConditionTypes.LATENCY_VERIFIED, ConditionTypes.GPU_CAPACITY, ConditionTypes.SCHEDULED);
 
     private final KubernetesClient client;
 
@@ -49,6 +49,7 @@ public final class EventRecorder {
                         && !"TrainingInProgress".equals(c.getReason())
                         || ConditionTypes.LATENCY_VERIFIED.equals(c.getType())
                         || ConditionTypes.GPU_CAPACITY.equals(c.getType()) && !"ScalingUp".equals(c.getReason())
+                        || ConditionTypes.SCHEDULED.equals(c.getType())
                         || ConditionTypes.FEATURES_READY.equals(c.getType()) && !"Loading".equals(c.getReason()));
     }
 

@@ -60,7 +60,7 @@ public final class GateJobs {
                 .withMountPath(POPULATION_DIR).build();
         String pullSecret = RegistryCredentials.pullSecret(r);
         return new JobBuilder()
-                .withNewMetadata().withName(Names.gateJob(r, plan.versionHash(), plan.retryToken()))
+                .withNewMetadata().withName(Names.gateJob(r, plan.identity(), plan.retryToken()))
                 .withNamespace(r.getMetadata().getNamespace()).withLabels(Labels.of(r, Labels.GATE)).endMetadata()
                 .withNewSpec()
                 // A verdict is final: a failed load test is not run again by the Job controller.

@@ -2,6 +2,7 @@ package io.recommender.operator.naming;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recommender.api.v1alpha1.ModelSource;
 import io.recommender.api.v1alpha1.RecommenderSpec;
 import io.recommender.api.v1alpha1.RegistrySpec;
 import io.recommender.api.v1alpha1.ServingSpec;
@@ -21,10 +22,12 @@ public final class SpecHashes {
 
     private SpecHashes() {}
 
-    /** Model, features, topology and serving images. */
+    /** Model (without its training schedule), features, topology and serving images. */
     public static String version(RecommenderSpec spec) {
         Map<String, Object> parts = new LinkedHashMap<>();
-        parts.put("model", spec.model());
+        ModelSource m = spec.model();
+        parts.put("model", m.training() == null ? m
+                : new ModelSource(m.training().withoutSchedule(), m.artifact(), m.pinnedVersion()));
         parts.put("features", spec.features());
         parts.put("topology", spec.topology());
         ServingSpec s = spec.serving();
@@ -45,7 +48,7 @@ public final class SpecHashes {
      */
     public static String training(RecommenderSpec spec) {
         Map<String, Object> parts = new LinkedHashMap<>();
-        parts.put("training", spec.model().training());
+        parts.put("training", spec.model().training().withoutSchedule());
         if (spec.quality() != null) {
             // The training Job's package step checks it before pushing (absent: the hash is as before).
             parts.put("quality", spec.quality());
@@ -57,6 +60,14 @@ public final class SpecHashes {
         parts.put("runtimeBase", s == null ? null : s.image());
         parts.put("tfServingBase", s == null ? null : s.tfServingImage());
         return hash(parts);
+    }
+
+    /**
+     * The training hash of a scheduled run: the spec's, made new by the run's tick, so the run has a training Job
+     * and a version of its own.
+     */
+    public static String trainingRun(String trainingHash, String run) {
+        return hash(trainingHash + "@" + run);
     }
 
     /** A hash of any value's JSON form (maps by key), for names that must change when the value does. */

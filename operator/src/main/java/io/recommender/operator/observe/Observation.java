@@ -9,11 +9,18 @@ import io.recommender.operator.registry.RegistryState;
  * nothing is wrong, e.g. an image that cannot be pulled), whether the registry can take pushes, and, while a GPU
  * training pod waits or runs, its GPU capacity (null otherwise); with a Redis feature store, its initial load Job
  * and why that Job's pod cannot start (null when nothing is wrong), and what is wrong with the password Secret the
- * spec names (null when it and its key exist).
+ * spec names (null when it and its key exist); when a training schedule's tick needs it, the dataset's fingerprint.
  */
 public record Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
         String candidateProblem, RegistryState registry, GpuState gpu, JobOutcome featureLoad,
-        String featureLoadProblem, String passwordProblem) {
+        String featureLoadProblem, String passwordProblem, DatasetFingerprint dataset) {
+
+    public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
+            String candidateProblem, RegistryState registry, GpuState gpu, JobOutcome featureLoad,
+            String featureLoadProblem, String passwordProblem) {
+        this(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu, featureLoad,
+                featureLoadProblem, passwordProblem, null);
+    }
 
     public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,
             String candidateProblem, RegistryState registry, GpuState gpu) {
@@ -24,13 +31,19 @@ public record Observation(JobOutcome training, boolean candidateReady, boolean s
     /** The same, with what became of the feature store's initial load. */
     public Observation withFeatureLoad(JobOutcome load, String problem) {
         return new Observation(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu, load,
-                problem, passwordProblem);
+                problem, passwordProblem, dataset);
     }
 
     /** The same, with what is wrong with the password Secret. */
     public Observation withPasswordProblem(String problem) {
         return new Observation(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu,
-                featureLoad, featureLoadProblem, problem);
+                featureLoad, featureLoadProblem, problem, dataset);
+    }
+
+    /** The same, with the training dataset's fingerprint (read only when a schedule's tick needs it). */
+    public Observation withDataset(DatasetFingerprint fingerprint) {
+        return new Observation(training, candidateReady, stableReady, gate, candidateProblem, registry, gpu,
+                featureLoad, featureLoadProblem, passwordProblem, fingerprint);
     }
 
     public Observation(JobOutcome training, boolean candidateReady, boolean stableReady, JobOutcome gate,

@@ -35,7 +35,7 @@ public final class Observer {
     public Observation observe(Recommender r, Plan plan, Context<Recommender> context, RegistryState registry,
             GpuState gpu) {
         String training = plan.trainingHash() == null ? null : Names.trainingJob(r, plan.trainingHash());
-        String gate = Names.gateJob(r, plan.versionHash(), plan.retryToken());
+        String gate = Names.gateJob(r, plan.identity(), plan.retryToken());
         ModelVersion candidate = plan.candidate();
         ModelVersion stable = plan.stable();
         String load = plan.featureStore() == null || plan.featureStore().loadHash() == null ? null

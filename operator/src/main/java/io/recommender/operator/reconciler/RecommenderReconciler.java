@@ -46,12 +46,14 @@ import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
 import io.recommender.operator.decide.Flow;
 import io.recommender.operator.decide.Plan;
+import io.recommender.operator.decide.Schedule;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.gpu.ConfigMapScaledGroups;
 import io.recommender.operator.gpu.GpuCapacity;
 import io.recommender.operator.gpu.GpuPod;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
+import io.recommender.operator.observe.DatasetFingerprints;
 import io.recommender.operator.observe.JobResults;
 import io.recommender.operator.observe.Observer;
 import io.recommender.operator.registry.RegistryAccess;
@@ -114,6 +116,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     private static final String STATUS_READ = "status-read";
     private static final Logger log = LoggerFactory.getLogger(RecommenderReconciler.class);
     private final Failures failures = new Failures();
+    private final DatasetFingerprints fingerprints = new DatasetFingerprints();
 
     private final Observer observer;
     private final EventRecorder events;
@@ -175,7 +178,8 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         }
         Plan plan = Plan.of(r);
 
-        // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects.
+        // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects, and the dataset's
+        // fingerprint when a schedule's tick needs it.
         String secretName = Names.registryCredentials(r);
         Secret cached = context.getSecondaryResourcesAsStream(Secret.class)
                 .filter(s -> secretName.equals(s.getMetadata().getName())).findFirst().orElse(null);
@@ -183,6 +187,9 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         List<GpuPod> gpuPods = gpu.active(context);
         GpuCapacity.Outcome capacity = gpu.check(r, plan, context, gpuPods, now);
         var seen = observer.observe(r, plan, context, access.state(), capacity == null ? null : capacity.state());
+        if (Schedule.fingerprintWanted(r.getSpec(), plan.status().schedule(), now)) {
+            seen = seen.withDataset(fingerprints.read(r.getSpec().model().training().dataset()));
+        }
 
         // Decide, then act on the decided plan.
         Flow.Decision decision = Flow.decide(r, plan, seen, now);

@@ -22,5 +22,12 @@ public final class ConditionTypes {
      */
     public static final String FEATURES_READY = "FeaturesReady";
 
+    /**
+     * Only with model.training.schedule: True while the schedule runs (reason: what the latest tick did, or
+     * Waiting), False when it cannot (an expression or time zone that does not parse, a fingerprint that cannot be
+     * read).
+     */
+    public static final String SCHEDULED = "Scheduled";
+
     private ConditionTypes() {}
 }

@@ -12,7 +12,6 @@ import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import io.recommender.operator.status.Conditions;
 import io.recommender.testsupport.ControlPlane;
-import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +42,8 @@ final class OperatorHarness implements AutoCloseable {
     private static final Pattern STATUS =
             Pattern.compile("/apis/recommender\\.io/v1alpha1/namespaces/[^/]+/recommenders/([^/]+)/status");
     final SimulatedJobResults results = new SimulatedJobResults();
+    /** The operator's clock: the real time, moved forward by {@link MovableClock#advance} (schedules' ticks). */
+    final MovableClock clock = new MovableClock();
     final String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8);
     private Operator operator;
 
@@ -55,7 +56,7 @@ final class OperatorHarness implements AutoCloseable {
 
     void start() {
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new RecommenderReconciler(results, new EventRecorder(client), Clock.systemUTC()),
+        operator.register(new RecommenderReconciler(results, new EventRecorder(client), clock),
                 c -> c.settingNamespaces(namespace));
         operator.start();
     }

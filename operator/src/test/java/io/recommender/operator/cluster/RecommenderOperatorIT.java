@@ -68,7 +68,7 @@ class RecommenderOperatorIT {
     void gateReports(String name, String report) {
         Recommender r = get(name);
         Plan plan = Plan.of(r);
-        h.results.set(Names.gateJob(r, plan.versionHash(), plan.retryToken()), report);
+        h.results.set(Names.gateJob(r, plan.identity(), plan.retryToken()), report);
     }
 
     <T extends io.fabric8.kubernetes.api.model.HasMetadata> T find(Class<T> type, String name) {

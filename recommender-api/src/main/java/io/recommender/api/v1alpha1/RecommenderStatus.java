@@ -32,14 +32,54 @@ public record RecommenderStatus(
         @JsonPropertyDescription("The recommender.io/retry annotation value of the latest attempt.")
         String retryToken,
         @JsonPropertyDescription("With features.source Redis: the feature store's initial load (absent for Bundle).")
-        FeatureStoreStatus features) {
+        FeatureStoreStatus features,
+        @JsonPropertyDescription("With model.training.schedule: the last and next tick, the run a tick started and "
+                + "why the last tick trained nothing.")
+        ScheduleStatus schedule) {
 
     public RecommenderStatus(Long observedGeneration, Phase phase, List<Condition> conditions, ModelVersion stable,
             ModelVersion candidate, LoadTestSummary lastLoadTest, List<ModelVersion> history, String rejectedSpecHash,
             String retryToken) {
         this(observedGeneration, phase, conditions, stable, candidate, lastLoadTest, history, rejectedSpecHash,
-                retryToken, null);
+                retryToken, null, null);
     }
+
+    public RecommenderStatus(Long observedGeneration, Phase phase, List<Condition> conditions, ModelVersion stable,
+            ModelVersion candidate, LoadTestSummary lastLoadTest, List<ModelVersion> history, String rejectedSpecHash,
+            String retryToken, FeatureStoreStatus features) {
+        this(observedGeneration, phase, conditions, stable, candidate, lastLoadTest, history, rejectedSpecHash,
+                retryToken, features, null);
+    }
+
+    /**
+     * A training schedule's state. A run is a training of the spec's version on the data as it is at a tick:
+     * {@code run} (the tick's time) makes its training Job and version new though the spec is unchanged.
+     *
+     * @param schedule the cron expression and time zone these ticks were computed from
+     * @param lastTick the latest tick acted on (a run started, or skipped with {@code skipped})
+     * @param nextTick when the next tick is due
+     * @param run the tick whose run the version {@code runVersion} trains (null before the first run)
+     * @param runVersion the spec hash of the version the run retrains; another spec ignores the run
+     * @param dataFingerprint the dataset's fingerprint when the last run started, or when the schedule was set
+     * @param skipped why the latest tick trained nothing (null when it started a run)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ScheduleStatus(
+            @JsonPropertyDescription("The cron expression and time zone the ticks were computed from.")
+            String schedule,
+            @JsonPropertyDescription("The latest tick acted on (RFC 3339).")
+            String lastTick,
+            @JsonPropertyDescription("When the next tick is due (RFC 3339).")
+            String nextTick,
+            @JsonPropertyDescription("The tick of the latest run (RFC 3339): its training Job and version are new "
+                    + "though the spec is unchanged.")
+            String run,
+            @JsonPropertyDescription("Spec hash of the version the latest run retrains.")
+            String runVersion,
+            @JsonPropertyDescription("The dataset's fingerprint when the latest run started (or the schedule was set).")
+            String dataFingerprint,
+            @JsonPropertyDescription("Why the latest tick trained nothing, e.g. the data did not change.")
+            String skipped) {}
 
     /**
      * The Redis feature store as last loaded. Its address never holds a password.

@@ -40,6 +40,16 @@ import java.util.Map;
                 + "and ending with a letter or digit (write \"true\" for true)")
 @ValidationRule(value = "!has(self.image) || " + ImageReference.RULE_IMAGE, fieldPath = ".image",
         message = "image " + ImageReference.MESSAGE)
+// Five fields, as a CronJob's schedule; the operator parses the rest and names what it cannot read.
+@ValidationRule(value = "!has(self.schedule) || self.schedule.matches('^\\\\s*\\\\S+(\\\\s+\\\\S+){4}\\\\s*$')",
+        fieldPath = ".schedule", message = "schedule is a cron expression of five fields (minute hour day-of-month "
+                + "month day-of-week), e.g. \"0 3 * * 1\" for Mondays at 03:00")
+@ValidationRule(value = "!has(self.timeZone) || has(self.schedule)", fieldPath = ".timeZone",
+        message = "timeZone applies to a schedule: set schedule too")
+@ValidationRule(value = "!has(self.retrain) || has(self.schedule)", fieldPath = ".retrain",
+        message = "retrain applies to a schedule: set schedule too")
+@ValidationRule(value = "!has(self.retrain) || self.retrain in ['Always', 'OnNewData']", fieldPath = ".retrain",
+        messageExpression = "'retrain \"' + self.retrain + '\" is not Always or OnNewData'")
 public record TrainingSpec(
         @Required @Size(max = 2048)
         @JsonPropertyDescription("MovieLens-layout data (movies.csv, ratings.csv): bundled:ml-latest-small (inside "
@@ -63,4 +73,36 @@ public record TrainingSpec(
         List<Toleration> tolerations,
         @Size(max = 512)
         @JsonPropertyDescription("Training image; the operator's default when unset.")
-        String image) {}
+        String image,
+        @Size(max = 128)
+        @JsonPropertyDescription("Retrain on this cron schedule (five fields, as a CronJob's), e.g. \"0 3 * * 1\". "
+                + "A tick while a run is in progress is skipped; after the operator was down, at most one missed "
+                + "tick is made up. Editing it retrains nothing.")
+        String schedule,
+        @Size(max = 64)
+        @JsonPropertyDescription("IANA time zone of the schedule, e.g. Europe/Paris; UTC when unset.")
+        String timeZone,
+        @Size(max = 16)
+        @JsonPropertyDescription("At a tick: OnNewData (default) trains only when the dataset's fingerprint (HTTP "
+                + "ETag, else Last-Modified and length) differs from the last run's; Always trains at every tick.")
+        String retrain) {
+
+    public static final String RETRAIN_ALWAYS = "Always";
+    public static final String RETRAIN_ON_NEW_DATA = "OnNewData";
+
+    public TrainingSpec(String dataset, Integer epochs, Integer embeddingSize, Long seed, Integer gpus,
+            ComputeResources resources, Map<String, String> nodeSelector, List<Toleration> tolerations, String image) {
+        this(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image, null, null, null);
+    }
+
+    /** The spec without its schedule: what a trained model depends on (a schedule edit retrains nothing). */
+    public TrainingSpec withoutSchedule() {
+        return schedule == null && timeZone == null && retrain == null ? this
+                : new TrainingSpec(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image);
+    }
+
+    /** {@link #retrain()} with its default. */
+    public boolean retrainAlways() {
+        return RETRAIN_ALWAYS.equals(retrain);
+    }
+}
