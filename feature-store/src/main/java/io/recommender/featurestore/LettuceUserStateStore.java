@@ -2,6 +2,8 @@ package io.recommender.featurestore;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -9,6 +11,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulConnection;
@@ -55,6 +58,8 @@ public final class LettuceUserStateStore implements UserStateStore {
     /** Users per flush and the most replace calls awaited at once in a bulk load. */
     private static final int BULK_FLUSH = 64;
     private static final int BULK_WINDOW = 1024;
+    /** Entries per XRANGE call when the events stream is read. */
+    private static final int EVENTS_PAGE = 10_000;
 
     private final RedisSettings settings;
     private final KeyLayout keys;
@@ -308,6 +313,42 @@ public final class LettuceUserStateStore implements UserStateStore {
     }
 
     @Override
+    public StreamedEvents readEvents(int max) {
+        List<Event> events = new ArrayList<>();
+        int malformed = 0;
+        Range<String> range = Range.unbounded();
+        while (events.size() + malformed < max) {
+            int page = Math.min(EVENTS_PAGE, max - events.size() - malformed);
+            List<StreamMessage<String, String>> messages = await(commands.xrange(keys.stream(), range,
+                    Limit.create(0, page)).toCompletableFuture(), "reading the events stream " + keys.stream());
+            for (StreamMessage<String, String> m : messages) {
+                Event e = event(m.getBody());
+                if (e == null) {
+                    malformed++;
+                } else {
+                    events.add(e);
+                }
+            }
+            if (messages.size() < page) {
+                break;
+            }
+            range = Range.from(Range.Boundary.excluding(messages.get(messages.size() - 1).getId()),
+                    Range.Boundary.unbounded());
+        }
+        return new StreamedEvents(List.copyOf(events), malformed);
+    }
+
+    /** An entry as {@link #record} appends it (u, m, r in half-stars, t), or null when it is not one. */
+    private static Event event(Map<String, String> body) {
+        try {
+            return new Event(Integer.parseInt(body.get("u")), Integer.parseInt(body.get("m")),
+                    Integer.parseInt(body.get("r")), Long.parseLong(body.get("t")), 0);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
     public void close() {
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -482,7 +523,8 @@ public final class LettuceUserStateStore implements UserStateStore {
 
     /**
      * The per-user commands a request waits on are bounded by {@link RedisSettings#timeout()} (20 ms in the
-     * service); the few that move a whole structure (the catalog's HGETALL, HSET and DEL, SCRIPT LOAD, INFO) by
+     * service); the few that move a whole structure (the catalog's HGETALL, HSET and DEL, SCRIPT LOAD, INFO, a page
+     * of the events stream) by
      * {@link RedisSettings#bulkTimeout()}: they are never on a request's path, and a large catalog on a busy
      * server takes longer than a request may wait.
      */
@@ -507,7 +549,7 @@ public final class LettuceUserStateStore implements UserStateStore {
 
         static boolean isBulk(ProtocolKeyword type) {
             return type == CommandType.HGETALL || type == CommandType.HSET || type == CommandType.DEL
-                    || type == CommandType.SCRIPT || type == CommandType.INFO;
+                    || type == CommandType.SCRIPT || type == CommandType.INFO || type == CommandType.XRANGE;
         }
     }
 

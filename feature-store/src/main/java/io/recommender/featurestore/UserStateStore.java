@@ -38,6 +38,16 @@ public interface UserStateStore extends AutoCloseable {
     /** The movie catalog; empty when none was written. */
     Map<Integer, Integer> readCatalog();
 
+    /**
+     * The events stream, oldest first, read in pages (at most {@code max} events; the stream itself keeps about its
+     * configured length): the ratings users gave since the store was loaded, for a training run to learn from.
+     * Entries that are not a rating in the service's layout are counted in {@link StreamedEvents#malformed}.
+     */
+    StreamedEvents readEvents(int max);
+
+    /** Events read from the stream, oldest first, and how many entries were not events. */
+    record StreamedEvents(List<Event> events, int malformed) {}
+
     KeyLayout keys();
 
     @Override

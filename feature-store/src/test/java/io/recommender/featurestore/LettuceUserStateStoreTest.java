@@ -121,6 +121,30 @@ class LettuceUserStateStoreTest {
     }
 
     @Test
+    void theEventsStreamIsReadBackInOrderAcrossPagesAndForeignEntriesAreCounted() {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 25_003; i++) {
+            events.add(new Event(1 + i % 97, 1 + i % 1009, 1 + i % 10, 1_000_000L + i, 0b1));
+        }
+        for (int from = 0; from < events.size(); from += 1000) {
+            store.record(events.subList(from, Math.min(events.size(), from + 1000)));
+        }
+        redis.cli("XADD", "t:{events}", "*", "u", "not-a-user", "m", "1", "r", "8", "t", "5");
+        store.record(List.of(new Event(7, 8, 9, 2_000_000L, 0)));
+        UserStateStore.StreamedEvents read = store.readEvents(1_000_000);
+        assertThat(read.malformed()).isEqualTo(1);
+        assertThat(read.events()).hasSize(25_004);
+        // As stored, in the order they came, without their genres (the stream does not keep them).
+        assertThat(read.events().get(0)).isEqualTo(new Event(1, 1, 1, 1_000_000L, 0));
+        assertThat(read.events().get(25_002)).isEqualTo(new Event(1 + 25_002 % 97, 1 + 25_002 % 1009,
+                1 + 25_002 % 10, 1_000_000L + 25_002, 0));
+        assertThat(read.events().get(25_003)).isEqualTo(new Event(7, 8, 9, 2_000_000L, 0));
+        assertThat(store.readEvents(12_000).events()).hasSize(12_000);
+        redis.cli("DEL", "t:{events}");
+        assertThat(store.readEvents(10).events()).isEmpty();
+    }
+
+    @Test
     void aLargeCatalogIsReadAndWrittenUnderTheConnectTimeoutWhileRequestCallsKeepTheShortOne() throws Exception {
         Map<Integer, Integer> large = new java.util.HashMap<>();
         for (int movie = 1; movie <= 200_000; movie++) {

@@ -93,7 +93,7 @@ public record FeatureStore(String url, String prefix, FeaturesSpec.PasswordSecre
         return env;
     }
 
-    static EnvVar passwordEnv(String secret, String key) {
+    public static EnvVar passwordEnv(String secret, String key) {
         return new EnvVarBuilder().withName(PASSWORD_ENV).withNewValueFrom().withNewSecretKeyRef()
                 .withName(secret).withKey(key).withOptional(false).endSecretKeyRef().endValueFrom().build();
     }

@@ -2,6 +2,7 @@ package io.recommender.operator.training;
 
 import io.recommender.contracts.quality.QualityThresholds;
 import io.recommender.operator.decide.QualityGate;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -16,6 +17,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.TrainingSpec;
 import io.recommender.operator.OperatorConfig;
+import io.recommender.operator.features.FeatureStore;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.registry.PushTarget;
@@ -76,11 +78,21 @@ public final class TrainingJobs {
                     .withEffect("NoSchedule").build());
         }
         String image = t.image() != null ? t.image() : config.trainingImage();
-        List<String> trainArgs = List.of("train", "--data", t.dataset(), "--out", BUNDLE,
+        List<String> trainArgs = new ArrayList<>(List.of("train", "--data", t.dataset(), "--out", BUNDLE,
                 "--epochs", Integer.toString(t.epochs() == null ? 20 : t.epochs()),
                 "--embedding-size", Integer.toString(t.embeddingSize() == null ? 32 : t.embeddingSize()),
                 "--seed", Long.toString(t.seed() == null ? 42 : t.seed()),
-                "--device", gpus > 0 ? "gpu" : "cpu");
+                "--device", gpus > 0 ? "gpu" : "cpu"));
+        // The feature store's events stream; its password reaches the pod only as a Secret reference.
+        FeatureStore store = t.learnsFromLiveEvents() ? FeatureStore.of(r) : null;
+        List<EnvVar> trainEnv = new ArrayList<>(List.of(new EnvVar("JAVA_TOOL_OPTIONS",
+                "-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=" + PodSecurity.TMP + "/javacpp", null)));
+        if (store != null) {
+            trainArgs.addAll(List.of("--live-events-redis", store.url(), "--live-events-prefix", store.prefix()));
+            if (store.password() != null) {
+                trainEnv.add(FeatureStore.passwordEnv(store.password().name(), store.password().key()));
+            }
+        }
         List<String> packageArgs = new ArrayList<>(List.of(PACKAGE, "--bundle", BUNDLE,
                 "--repository", target.repository(),
                 "--runtime-base", runtimeBase(r, config),
@@ -133,9 +145,7 @@ public final class TrainingJobs {
                 .withImage(image)
                 .withImagePullPolicy("IfNotPresent")
                 .withArgs(trainArgs)
-                .addNewEnv().withName("JAVA_TOOL_OPTIONS")
-                .withValue("-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=" + PodSecurity.TMP + "/javacpp")
-                .endEnv()
+                .withEnv(trainEnv)
                 .withResources(resources)
                 // A failed training's last log lines say why.
                 .withTerminationMessagePolicy("FallbackToLogsOnError")

@@ -57,6 +57,37 @@ class TrainingJobsTest {
     }
 
     @Test
+    void learningFromLiveEventsReadsTheFeatureStoresStreamWithThePasswordFromItsSecret() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        var s = r.getSpec();
+        var t = s.model().training();
+        Recommender live = Fixtures.recommender("movies", new io.recommender.api.v1alpha1.RecommenderSpec(
+                new io.recommender.api.v1alpha1.ModelSource(new io.recommender.api.v1alpha1.TrainingSpec(t.dataset(),
+                        t.epochs(), t.embeddingSize(), t.seed(), t.gpus(), null, null, null, null, "0 3 * * 1", null,
+                        "Always", true), null),
+                new io.recommender.api.v1alpha1.FeaturesSpec(io.recommender.api.v1alpha1.FeaturesSpec.FeatureSource.Redis,
+                        new io.recommender.api.v1alpha1.FeaturesSpec.RedisSpec("redis://redis.cache.svc:6379", null, null,
+                                new io.recommender.api.v1alpha1.FeaturesSpec.PasswordSecretRef("redis-auth", "password"),
+                                null, null)),
+                s.topology(), s.serving(), s.slo(), s.registry()));
+        Container c = train(job(live, TARGET));
+        assertThat(c.getArgs()).containsSequence("--live-events-redis", "redis://redis.cache.svc:6379")
+                .containsSequence("--live-events-prefix", "shop:movies:");
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("RECOMMENDER_REDIS_PASSWORD");
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis-auth");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+        });
+        assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS"));
+        // Learning from the events is another model: another training Job.
+        assertThat(job(live, TARGET).getMetadata().getName()).isNotEqualTo(job(r, TARGET).getMetadata().getName());
+        // Without it, nothing of the store reaches the training pod.
+        assertThat(train(job(r, TARGET)).getArgs()).doesNotContain("--live-events-redis");
+        assertThat(train(job(r, TARGET)).getEnv()).noneMatch(e -> e.getName().equals("RECOMMENDER_REDIS_PASSWORD"));
+    }
+
+    @Test
     void packageStepPushesToTheRegistryWithTheMountedDockerConfig() {
         Job job = job(Fixtures.training("movies", Topology.OnePod, 0), TARGET);
         PodSpec pod = job.getSpec().getTemplate().getSpec();

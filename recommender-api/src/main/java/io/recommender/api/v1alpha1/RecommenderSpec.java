@@ -18,6 +18,10 @@ import io.fabric8.generator.annotation.ValidationRule;
         fieldPath = ".registry.ecr.keepVersions",
         message = "registry.ecr.keepVersions must be at least history.limit (default 10): the repository's lifecycle "
                 + "policy would expire images of versions that status.history still names")
+@ValidationRule(value = "!has(self.model.training) || !has(self.model.training.includeLiveEvents) "
+        + "|| !self.model.training.includeLiveEvents || (has(self.features) && self.features.source == 'Redis')",
+        fieldPath = ".model.training.includeLiveEvents",
+        message = "includeLiveEvents needs features.source Redis: the live events are the feature store's")
 @ValidationRule(value = "!has(self.topology) || self.topology in ['OnePod', 'TwoPod']", fieldPath = ".topology",
         messageExpression = "'topology \"' + self.topology + '\" is not OnePod or TwoPod'")
 public record RecommenderSpec(

@@ -85,20 +85,37 @@ public record TrainingSpec(
         @Size(max = 16)
         @JsonPropertyDescription("At a tick: OnNewData (default) trains only when the dataset's fingerprint (HTTP "
                 + "ETag, else Last-Modified and length) differs from the last run's; Always trains at every tick.")
-        String retrain) {
+        String retrain,
+        @JsonPropertyDescription("With features.source Redis: also learn from the ratings users gave the running "
+                + "service (the feature store's events stream), merged into the dataset as the store replays them. "
+                + "The events keep coming while the dataset may not change: pair it with retrain: Always.")
+        Boolean includeLiveEvents) {
 
     public static final String RETRAIN_ALWAYS = "Always";
     public static final String RETRAIN_ON_NEW_DATA = "OnNewData";
 
     public TrainingSpec(String dataset, Integer epochs, Integer embeddingSize, Long seed, Integer gpus,
             ComputeResources resources, Map<String, String> nodeSelector, List<Toleration> tolerations, String image) {
-        this(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image, null, null, null);
+        this(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image, null, null, null,
+                null);
+    }
+
+    public TrainingSpec(String dataset, Integer epochs, Integer embeddingSize, Long seed, Integer gpus,
+            ComputeResources resources, Map<String, String> nodeSelector, List<Toleration> tolerations, String image,
+            String schedule, String timeZone, String retrain) {
+        this(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image, schedule,
+                timeZone, retrain, null);
     }
 
     /** The spec without its schedule: what a trained model depends on (a schedule edit retrains nothing). */
     public TrainingSpec withoutSchedule() {
         return schedule == null && timeZone == null && retrain == null ? this
-                : new TrainingSpec(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image);
+                : new TrainingSpec(dataset, epochs, embeddingSize, seed, gpus, resources, nodeSelector, tolerations, image,
+                        null, null, null, includeLiveEvents);
+    }
+
+    public boolean learnsFromLiveEvents() {
+        return Boolean.TRUE.equals(includeLiveEvents);
     }
 
     /** {@link #retrain()} with its default. */

@@ -11,6 +11,15 @@ import io.recommender.training.pipeline.TrainingPipeline;
 import io.recommender.training.pipeline.TrainingResult;
 import io.recommender.training.eval.RankingMetrics;
 import io.recommender.bundle.ModelBundle;
+import io.recommender.featurestore.Event;
+import io.recommender.featurestore.FeatureStoreException;
+import io.recommender.featurestore.KeyLayout;
+import io.recommender.featurestore.LettuceUserStateStore;
+import io.recommender.featurestore.RedisSettings;
+import io.recommender.featurestore.UserStateStore;
+import io.recommender.featurestore.UserStates;
+import java.time.Duration;
+import java.util.List;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
@@ -107,6 +116,19 @@ final class TrainCommand implements Callable<Integer> {
             + "Job: /dev/termination-log)")
     Path resultFile;
 
+    @Option(names = "--live-events-redis", description = "also learn from the ratings in this feature store's events "
+            + "stream (redis://host:port or rediss://...; the password from $" + MaterializeCommand.PASSWORD_ENV
+            + "), merged into the data as the store replays them")
+    String liveEventsRedis;
+
+    @Option(names = "--live-events-prefix", defaultValue = KeyLayout.DEFAULT_PREFIX, description = "the feature "
+            + "store's key prefix (${DEFAULT-VALUE})")
+    String liveEventsPrefix;
+
+    @Option(names = "--live-events-max", defaultValue = "5000000", description = "most events read from the stream "
+            + "(${DEFAULT-VALUE})")
+    int liveEventsMax;
+
     @Option(names = "--sample-user", description = "user id whose recommendations are printed; default: the first user")
     Integer sampleUser;
 
@@ -117,10 +139,11 @@ final class TrainCommand implements Callable<Integer> {
                 retrievalWeight, negatives, retrievalScale, patience, seed, device, history, retrievalL2, historyDropout);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
+        List<Event> live = liveEventsRedis == null ? null : readLiveEvents(o);
         TrainingResult result;
         try (ResolvedDataset dataset = DatasetSource.standard(o).resolve(data, downloadDir)) {
             result = new TrainingPipeline(o).run(new TrainingPipeline.Options(dataset.directory(), out, config,
-                    testFraction, validationFraction, exportSplit, modelName, version));
+                    testFraction, validationFraction, exportSplit, modelName, version, live));
         }
         printReport(o, result, sampleUser);
         if (resultFile != null) {
@@ -130,6 +153,24 @@ final class TrainCommand implements Callable<Integer> {
                     result.manifest().modelVersion(), null, null, x.rmse(), x.recallAt10(), x.ndcgAt10()).toJson());
         }
         return 0;
+    }
+
+    /** The events stream's ratings; a store that cannot be read fails the run (it was asked to learn from them). */
+    private List<Event> readLiveEvents(PrintStream o) {
+        String password = System.getenv(MaterializeCommand.PASSWORD_ENV);
+        RedisSettings settings = new RedisSettings(liveEventsRedis, liveEventsPrefix, Duration.ofSeconds(10),
+                Duration.ofSeconds(10), UserStates.DEFAULT_MAX_HISTORY, RedisSettings.DEFAULT_STREAM_MAX_LEN,
+                password == null || password.isEmpty() ? null : password);
+        try (LettuceUserStateStore store = LettuceUserStateStore.connect(settings)) {
+            UserStateStore.StreamedEvents read = store.readEvents(liveEventsMax);
+            o.printf(Locale.ROOT, "live events: %d ratings read from %s%s%n", read.events().size(),
+                    store.keys().stream(), read.malformed() == 0 ? "" : " (" + read.malformed()
+                            + " entries that are not ratings skipped)");
+            return read.events();
+        } catch (FeatureStoreException e) {
+            throw new IllegalStateException("cannot read the live events from " + settings.safeUrl() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     static void printReport(PrintStream o, TrainingResult result, Integer sampleUser) {

@@ -6,6 +6,8 @@ import io.recommender.bundle.Checksums;
 import io.recommender.bundle.FloatTable;
 import io.recommender.bundle.Manifest;
 import io.recommender.bundle.SeenItems;
+import io.recommender.featurestore.Event;
+import io.recommender.training.data.LiveEvents;
 import io.recommender.training.data.MovieLensReader;
 import io.recommender.training.data.Ratings;
 import io.recommender.training.data.Split;
@@ -37,8 +39,14 @@ public final class TrainingPipeline {
      * @param exportSplit where to write the split as CSVs, or null
      * @param modelVersion the bundle's model version (TensorFlow Serving version folder)
      */
+    /** @param liveEvents ratings from the feature store's events stream to learn from too, or null */
     public record Options(Path data, Path out, TrainingConfig config, double testFraction,
-            double validationFraction, Path exportSplit, String modelName, long modelVersion) {}
+            double validationFraction, Path exportSplit, String modelName, long modelVersion, List<Event> liveEvents) {
+        public Options(Path data, Path out, TrainingConfig config, double testFraction, double validationFraction,
+                Path exportSplit, String modelName, long modelVersion) {
+            this(data, out, config, testFraction, validationFraction, exportSplit, modelName, modelVersion, null);
+        }
+    }
 
     private final PrintStream log;
 
@@ -50,6 +58,12 @@ public final class TrainingPipeline {
         long start = System.nanoTime();
         Ratings ratings = MovieLensReader.read(o.data());
         String fingerprint = fingerprint(o.data());
+        if (o.liveEvents() != null) {
+            LiveEvents.Merge merged = LiveEvents.merge(ratings, o.liveEvents());
+            log.printf(Locale.ROOT, "live events: %d read; %s%n", o.liveEvents().size(), merged.summary());
+            ratings = merged.ratings();
+            fingerprint = fingerprint + " + " + o.liveEvents().size() + " live events";
+        }
         Split split = Split.of(ratings, o.testFraction(), o.validationFraction(), o.config().seed());
         log.printf(Locale.ROOT, "data: %d ratings, %d users, %d movies; split train %d / validation %d / test %d%n",
                 ratings.size(), ratings.userCount(), ratings.itemCount(), split.train().length,
