@@ -69,14 +69,6 @@ class TrainWithLiveEventsTest {
     }
 
     private static String run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(TrainingJobCommandAccess.execute(args)).isEqualTo(0);
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return TrainingJobCommandAccess.output(args);
     }
 }
