@@ -67,6 +67,11 @@ record StatusSummary(Phase phase, String registryProblem) {
                 .isPresent()) {
             c.setTrue(ConditionTypes.DEGRADED, "PinNotServed", Conditions.find(c.list(), ConditionTypes.PINNED)
                     .orElseThrow().getMessage());
+        } else if (Conditions.find(c.list(), ConditionTypes.SCHEDULED).filter(x -> "False".equals(x.getStatus()))
+                .isPresent()) {
+            // The schedule does nothing until the spec changes: as wrong as a refused spec, though the stable serves.
+            var scheduled = Conditions.find(c.list(), ConditionTypes.SCHEDULED).orElseThrow();
+            c.setTrue(ConditionTypes.DEGRADED, scheduled.getReason(), scheduled.getMessage());
         } else if (features.problem() != null) {
             c.setTrue(ConditionTypes.DEGRADED, features.problem(), Conditions.find(c.list(),
                     ConditionTypes.FEATURES_READY).map(x -> x.getMessage()).orElse(features.problem()));

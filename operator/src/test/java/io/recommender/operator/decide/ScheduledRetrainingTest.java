@@ -220,6 +220,7 @@ class ScheduledRetrainingTest {
         RecommenderStatus s = step(r, idle(), MONDAY, DatasetFingerprint.unreadable(
                 "https://data.example.com/ml.zip?... answered HTTP 403")).status();
         assertThat(condition(s, ConditionTypes.SCHEDULED)).isEqualTo("False/FingerprintUnreadable");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/FingerprintUnreadable");
         assertThat(s.schedule().skipped()).contains("answered HTTP 403", "set retrain: Always");
         assertThat(Plan.of(r).trainingNeeded()).isFalse();
         assertThat(s.stable().modelVersion()).isEqualTo("1");
@@ -232,6 +233,8 @@ class ScheduledRetrainingTest {
         setSchedule(r, "0 3 * * 1", "Mars/Olympus", null);
         RecommenderStatus s = step(r, idle(), MONDAY, DATA_B).status();
         assertThat(condition(s, ConditionTypes.SCHEDULED)).isEqualTo("False/InvalidSchedule");
+        assertThat(condition(s, ConditionTypes.DEGRADED)).isEqualTo("True/InvalidSchedule");
+        assertThat(condition(s, ConditionTypes.READY)).startsWith("True/");
         assertThat(message(s, ConditionTypes.SCHEDULED)).contains("Mars/Olympus");
         assertThat(Plan.of(r).trainingNeeded()).isFalse();
         assertThat(s.stable().modelVersion()).isEqualTo("1");
