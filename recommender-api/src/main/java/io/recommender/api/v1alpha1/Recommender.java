@@ -34,6 +34,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "self.metadata.name.size() > 40 || self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message = "metadata.name must start with a lower-case letter and hold only lower-case letters, digits and '-', "
                 + "ending with a letter or digit (no '.'): it names the Recommender's Services, e.g. <name>-candidate")
+// kubectl get -o wide: a training schedule's next tick (a string: a date column shows no future time).
+@AdditionalPrinterColumn(name = "Next-Run", jsonPath = ".status.schedule.nextTick",
+        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Recommender extends CustomResource<RecommenderSpec, RecommenderStatus> implements Namespaced {
     public static final String GROUP = "recommender.io";
