@@ -24,7 +24,7 @@ public abstract class ServingObject<R extends HasMetadata> extends OwnedObject<R
     }
 
     @Override
-    final boolean needed(Recommender r, Plan plan, Context<Recommender> context) {
+    boolean needed(Recommender r, Plan plan, Context<Recommender> context) {
         return needed(r, plan);
     }
 

@@ -38,6 +38,8 @@ public final class ServingObjects {
      */
     public static final long TF_SERVING_STOP_DELAY_SECONDS = 15;
     public static final String TF_SERVING_URL = "TF_SERVING_URL";
+    /** TensorFlow Serving's container, in its own pod (two pods) or beside the recommender (one pod). */
+    public static final String TF_SERVING_CONTAINER = "tfserving";
 
     private ServingObjects() {}
 
@@ -78,7 +80,7 @@ public final class ServingObjects {
     public static Container tfServingContainer(Recommender r, ModelVersion v) {
         ServingSpec s = r.getSpec().serving();
         return new ContainerBuilder()
-                .withName("tfserving")
+                .withName(TF_SERVING_CONTAINER)
                 .withImage(v.tfServingImage())
                 .withImagePullPolicy("IfNotPresent")
                 .withArgs("--rest_api_port=" + TF_SERVING_REST_PORT, "--model_name=" + v.modelName(),

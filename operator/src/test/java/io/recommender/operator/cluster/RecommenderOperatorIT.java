@@ -26,7 +26,11 @@ import io.recommender.operator.status.Conditions;
 import io.recommender.operator.decide.Plan;
 import io.recommender.operator.training.TrainingJobs;
 import java.time.Duration;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -248,9 +252,35 @@ class RecommenderOperatorIT {
             assertThat(find(ConfigMap.class, "movies-candidate-serving")).isNull();
         });
 
+        // The two-pod TensorFlow Serving goes only once no two-pod recommender pod is left to call it: what the
+        // watch last saw of the stable Deployment when TensorFlow Serving's was deleted (the deletion comes later
+        // in the same watch than any state the operator acted on).
+        AtomicReference<Deployment> lastStable = new AtomicReference<>();
+        AtomicReference<Deployment> stableWhenTfServingWent = new AtomicReference<>();
+        Watch watch = h.client.apps().deployments().inNamespace(h.namespace).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment d) {
+                if ("movies".equals(d.getMetadata().getName())) {
+                    lastStable.set(d);
+                } else if ("movies-tfserving".equals(d.getMetadata().getName()) && action == Action.DELETED) {
+                    stableWhenTfServingWent.compareAndSet(null, lastStable.get());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
         switchTopology(Topology.OnePod);
         await().atMost(WAIT).until(() -> get("movies").getStatus().stable().topology() == Topology.OnePod
                 && get("movies").getStatus().phase() == RecommenderStatus.Phase.Ready);
+        await().atMost(WAIT).until(() -> stableWhenTfServingWent.get() != null);
+        watch.close();
+        Deployment rolled = stableWhenTfServingWent.get();
+        assertThat(rolled.getSpec().getTemplate().getSpec().getContainers()).hasSize(2);
+        assertThat(rolled.getStatus().getObservedGeneration()).isEqualTo(rolled.getMetadata().getGeneration());
+        assertThat(rolled.getStatus().getReplicas()).isEqualTo(rolled.getStatus().getUpdatedReplicas())
+                .isEqualTo(rolled.getSpec().getReplicas());
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(find(Deployment.class, "movies-tfserving")).isNull();
             assertThat(find(Service.class, "movies-tfserving")).isNull();
