@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.EcrClientBuilder;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.Image;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
@@ -142,6 +144,39 @@ public final class EcrRegistry implements ManagedRegistry, AutoCloseable {
                 return null;
             }
             throw e;
+        }
+    }
+
+    @Override
+    public void protect(RegistrySpec.Ecr ecr, String modelVersion, String image, String tfServingImage)
+            throws RegistryException {
+        tag(ecr, image, modelVersion + "-recommender" + LifecyclePolicy.PROMOTED);
+        tag(ecr, tfServingImage, modelVersion + "-tfserving" + LifecyclePolicy.PROMOTED);
+    }
+
+    /** Adds {@code tag} to the image of {@code reference} (repository@sha256:digest) when it is in this repository. */
+    private void tag(RegistrySpec.Ecr ecr, String reference, String tag) throws RegistryException {
+        int at = reference == null ? -1 : reference.indexOf("@sha256:");
+        if (at < 0 || !reference.substring(0, at).endsWith("/" + ecr.repository())) {
+            return;
+        }
+        String digest = reference.substring(at + 1);
+        EcrClient ecrClient = client(ecr.region());
+        Image found = call("BatchGetImage", ecr, () -> ecrClient.batchGetImage(r -> r.repositoryName(ecr.repository())
+                .imageIds(i -> i.imageDigest(digest))).images()).stream().findFirst().orElse(null);
+        if (found == null) {
+            throw new RegistryException(RegistryException.CONFLICT, "ECR repository " + ecr.repository() + " in "
+                    + ecr.region() + " no longer has image " + digest + " of a promoted version");
+        }
+        try {
+            call("PutImage", ecr, () -> ecrClient.putImage(r -> r.repositoryName(ecr.repository()).imageTag(tag)
+                    .imageManifest(found.imageManifest()).imageManifestMediaType(found.imageManifestMediaType())
+                    .imageDigest(digest)));
+        } catch (RegistryException e) {
+            // Tagged before (by this operator, or a replica of it): the tag names this very image.
+            if (!(e.getCause() instanceof ImageAlreadyExistsException)) {
+                throw e;
+            }
         }
     }
 

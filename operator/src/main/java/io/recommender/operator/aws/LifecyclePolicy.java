@@ -11,21 +11,29 @@ import java.util.Map;
  * {@code <version>-recommender} and {@code <version>-tfserving}, and ECR counts images, not versions: one rule
  * per suffix keeps the newest N of each, which are the same N versions because both are pushed by the same
  * packaging run. (A single rule over both would keep N images, N/2 versions.) An image matched by a rule is
- * never expired by a later one, so the two rules do not interfere; untagged images (none are pushed) expire
- * after a day.
+ * never expired by a later one, so the rules do not interfere; untagged images (none are pushed) expire after a
+ * day. Rejected candidates are pushed too and count in those N, so promoted versions are marked with a second tag
+ * ({@link #PROMOTED}) that the first two rules select: the newest N + 1 promoted versions (the stable one and a
+ * history of N) are kept however many candidates were refused since.
  */
 public final class LifecyclePolicy {
     /** Prefix of the rule descriptions: how the operator recognises a policy it wrote. */
     static final String MARK = "recommender-operator:";
+    /** Suffix of the tags that mark a promoted version's images: {@code <version>-recommender-promoted}. */
+    public static final String PROMOTED = "-promoted";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LifecyclePolicy() {}
 
     public static String keepingVersions(int versions) {
         List<Map<String, Object>> rules = List.of(
-                rule(1, MARK + " keep the last " + versions + " recommender images", "*-recommender", versions),
-                rule(2, MARK + " keep the last " + versions + " TensorFlow Serving images", "*-tfserving", versions),
-                Map.of("rulePriority", 3, "description", MARK + " expire untagged images",
+                rule(1, MARK + " keep the last " + (versions + 1) + " promoted recommender images",
+                        "*-recommender" + PROMOTED, versions + 1),
+                rule(2, MARK + " keep the last " + (versions + 1) + " promoted TensorFlow Serving images",
+                        "*-tfserving" + PROMOTED, versions + 1),
+                rule(3, MARK + " keep the last " + versions + " recommender images", "*-recommender", versions),
+                rule(4, MARK + " keep the last " + versions + " TensorFlow Serving images", "*-tfserving", versions),
+                Map.of("rulePriority", 5, "description", MARK + " expire untagged images",
                         "selection", Map.of("tagStatus", "untagged", "countType", "sinceImagePushed",
                                 "countUnit", "days", "countNumber", 1),
                         "action", Map.of("type", "expire")));

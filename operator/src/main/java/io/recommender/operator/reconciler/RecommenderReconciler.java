@@ -202,6 +202,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
                 .throwAggregateExceptionIfErrorsPresent();
         failures.succeeded(r.getMetadata().getUid());
+        registry.protect(r, next.stable());
 
         if (!Objects.equals(before, next)) {
             StatusWrites.write(r, next, context);

@@ -1,11 +1,14 @@
 package io.recommender.operator.registry;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RegistrySpec;
 import io.recommender.operator.naming.Names;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,8 @@ public final class RegistryAccess {
     static final Duration RETRY_WHILE_USABLE = Duration.ofMinutes(1);
 
     private final ManagedRegistry ecr;
+    /** Promoted versions whose images carry the promoted tags, by repository and images: tagged once per run. */
+    private final Set<String> protectedVersions = ConcurrentHashMap.newKeySet();
 
     public RegistryAccess(ManagedRegistry ecr) {
         this.ecr = ecr;
@@ -31,6 +36,31 @@ public final class RegistryAccess {
      * @param wakeUp when to look again without an event (a refresh), or null
      */
     public record Outcome(RegistryState state, RegistryLogin freshLogin, Instant wakeUp) {}
+
+    /**
+     * Marks the stable version's images in an ECR repository as promoted, so the lifecycle policy keeps them while
+     * history may name them (see {@code LifecyclePolicy}). A failure is logged and tried again at the next
+     * reconcile; it changes nothing that serves.
+     */
+    public void protect(Recommender r, ModelVersion stable) {
+        RegistrySpec reg = r.getSpec().registry();
+        if (reg == null || reg.ecr() == null || stable == null || stable.image() == null) {
+            return;
+        }
+        String key = reg.ecr().region() + "/" + reg.ecr().repository() + " " + stable.image() + " "
+                + stable.tfServingImage();
+        if (protectedVersions.contains(key)) {
+            return;
+        }
+        try {
+            ecr.protect(reg.ecr(), stable.modelVersion(), stable.image(), stable.tfServingImage());
+            protectedVersions.add(key);
+        } catch (RegistryException x) {
+            LOG.warn("Recommender {}/{}: version {}'s images not marked as promoted in {}: {}: {}",
+                    r.getMetadata().getNamespace(), r.getMetadata().getName(), stable.modelVersion(),
+                    reg.ecr().repository(), x.reason(), x.getMessage());
+        }
+    }
 
     public Outcome check(Recommender r, Secret cached, Instant now) {
         RegistrySpec reg = r.getSpec().registry();

@@ -191,6 +191,49 @@ class EcrRegistryTest {
         assertThat(proxy.operations()).containsOnly("DescribeRepositories").hasSize(3);
     }
 
+    /** Pushes an image (a manifest with a layer of its own: moto's digest is the layers') as packaging does; its digest. */
+    String push(String tag, String body) {
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":2,"
+                + "\"digest\":\"sha256:" + body.repeat(64).substring(0, 64) + "\"},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":3,\"digest\":\"sha256:"
+                + body.repeat(64).substring(0, 64) + "\"}]}";
+        return direct.putImage(r -> r.repositoryName(repository).imageTag(tag).imageManifest(manifest)
+                .imageManifestMediaType("application/vnd.oci.image.manifest.v1+json")).image().imageId().imageDigest();
+    }
+
+    List<String> tagsOf(String digest) {
+        return direct.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                .imageDetails().get(0).imageTags();
+    }
+
+    @Test
+    void aPromotedVersionsImagesGetThePromotedTagsTheLifecyclePolicyKeeps() throws Exception {
+        RegistryLogin login = ecr.prepare(spec(5));
+        String recommender = push("7-recommender", "a");
+        String tfServing = push("7-tfserving", "b");
+        String uri = login.repositoryUri();
+        proxy.clear();
+        ecr.protect(spec(5), "7", uri + "@" + recommender, uri + "@" + tfServing);
+        assertThat(tagsOf(recommender)).containsExactlyInAnyOrder("7-recommender", "7-recommender-promoted");
+        assertThat(tagsOf(tfServing)).containsExactlyInAnyOrder("7-tfserving", "7-tfserving-promoted");
+        assertThat(proxy.operations()).containsExactly("BatchGetImage", "PutImage", "BatchGetImage", "PutImage");
+        // Again (another replica, a restarted operator): nothing changes, nothing fails.
+        ecr.protect(spec(5), "7", uri + "@" + recommender, uri + "@" + tfServing);
+        assertThat(tagsOf(recommender)).hasSize(2);
+        // The policy keeps the stable version and a history of 5 by these tags, whatever was pushed since.
+        String policy = direct.getLifecyclePolicy(r -> r.repositoryName(repository)).lifecyclePolicyText();
+        assertThat(policy).contains("*-recommender-promoted", "*-tfserving-promoted", "\"countNumber\":6");
+        // Images in another repository (an artifact's) are not the operator's to tag.
+        proxy.clear();
+        ecr.protect(spec(5), "8", "registry.example.com/elsewhere@" + recommender, null);
+        assertThat(proxy.operations()).isEmpty();
+        // A promoted version whose image is gone says so.
+        RegistryException e = catchThrowableOfType(RegistryException.class, () -> ecr.protect(spec(5), "9",
+                uri + "@sha256:" + "f".repeat(64), null));
+        assertThat(e.getMessage()).contains("no longer has image sha256:" + "f".repeat(64));
+    }
+
     @Test
     void mutableRepositoryIsAConflictAndLeftAlone() {
         direct.createRepository(r -> r.repositoryName(repository).imageTagMutability(ImageTagMutability.MUTABLE));

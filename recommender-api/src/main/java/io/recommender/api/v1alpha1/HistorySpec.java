@@ -12,8 +12,8 @@ public record HistorySpec(
         @Default("10") @Min(1) @Max(100)
         @JsonPropertyDescription("Promoted versions kept in status.history (newest first), 1..100, default 10. "
                 + "A version dropped from history can no longer be pinned. With an ECR registry, its "
-                + "keepVersions must be at least this; ECR counts every pushed version, rejected ones too, so keep "
-                + "as many more as rejections you expect between promotions.")
+                + "keepVersions must be at least this: the repository keeps keepVersions + 1 promoted versions (tagged "
+                + "as such by the operator), however many candidates were refused since.")
         Integer limit) {
 
     public static final int DEFAULT_LIMIT = 10;
