@@ -6,6 +6,7 @@ import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus.Phase;
 import io.recommender.api.v1alpha1.RecommenderStatus;
+import io.recommender.api.v1alpha1.RecommenderStatus.AnalysisStatus;
 import io.recommender.operator.naming.SpecHashes;
 import io.recommender.operator.observe.Observation;
 import io.recommender.operator.status.ConditionTypes;
@@ -51,8 +52,37 @@ public final class Flow {
         if (schedule.runStarted()) {
             // The run is a new training of this version: the next reconcile (at once) observes and acts on its plan.
             RecommenderStatus next = new RecommenderStatus(generation, prev.phase(), c.list(), stable, prev.candidate(),
-                    lastLoadTest, prev.history(), rejected, retryToken, prev.features(), schedule.status());
+                    lastLoadTest, prev.history(), rejected, retryToken, prev.features(), schedule.status(),
+                    prev.analysis());
             return new Decision(next, now, plan.with(next));
+        }
+
+        // The serving version on live traffic: a failed analysis serves the previous version again, and the failed
+        // version stays rejected (no ping-pong) until the spec changes.
+        AnalysisStatus analysis = prev.analysis();
+        Instant analysisWakeUp = null;
+        if (plan.serving()) {
+            Analysis a = Analysis.step(r.getSpec().slo(), analysis, stable, seen.live(), now);
+            analysis = a.status();
+            analysisWakeUp = a.wakeUp();
+            if (a.rollBack()) {
+                String what = "version " + stable.modelVersion() + " missed the SLO on live traffic in "
+                        + analysis.failedIntervals() + " of " + analysis.intervals() + " intervals (last: "
+                        + analysis.last() + ")";
+                if (history.isEmpty()) {
+                    analysis = Analysis.failedWithoutRollback(analysis);
+                    c.setFalse(ConditionTypes.LATENCY_VERIFIED, "AnalysisFailed", what
+                            + "; there is no earlier version to roll back to, so it keeps serving");
+                } else {
+                    ModelVersion previous = history.get(0);
+                    history = List.copyOf(history.subList(1, history.size()));
+                    c.setFalse(ConditionTypes.LATENCY_VERIFIED, "AnalysisFailed", what + "; rolled back to version "
+                            + previous.modelVersion());
+                    stable = promoted(previous, now, previous.sloHash());
+                    rejected = plan.gateKey();
+                    retryToken = plan.retryToken();
+                }
+            }
         }
 
         Rollback back = plan.serving() || plan.blocked() || candidate != null ? Rollback.NONE
@@ -77,6 +107,8 @@ public final class Flow {
             history = same ? history : prepend(replaced, Rollback.without(history, back.served()));
             stable = promoted(back.version(), now, back.version().sloHash());
             candidate = null;
+            // It passed the gate before; a live analysis judges only versions promoted through the gate.
+            analysis = null;
             String what = "version " + stable.modelVersion() + " passed the latency gate when first promoted; "
                     + (same ? "it keeps serving" : "promoted again at once" + (replaced == null ? ""
                             : ", replacing " + replaced.modelVersion()));
@@ -128,6 +160,8 @@ public final class Flow {
                         history = prepend(stable, history);
                         stable = promoted(candidate, now, SpecHashes.slo(r.getSpec()));
                         candidate = null;
+                        analysis = Analysis.start(r.getSpec().slo(), stable, now);
+                        analysisWakeUp = analysis == null ? null : Instant.parse(analysis.nextCheck());
                     } else if (g.failed()) {
                         c.setFalse(ConditionTypes.LATENCY_VERIFIED, g.reason(), g.message());
                         // Refused under this SLO: another SLO judges the same version afresh.
@@ -161,12 +195,15 @@ public final class Flow {
         if (schedule.wakeUp() != null && (wakeUp == null || schedule.wakeUp().isBefore(wakeUp))) {
             wakeUp = schedule.wakeUp();
         }
+        if (analysisWakeUp != null && (wakeUp == null || analysisWakeUp.isBefore(wakeUp))) {
+            wakeUp = analysisWakeUp;
+        }
         // A lowered limit drops the oldest versions at once; they can no longer be pinned.
         int limit = HistorySpec.limitOf(r.getSpec().history());
         history = history.size() > limit ? List.copyOf(history.subList(0, limit)) : history;
         RecommenderStatus next = new RecommenderStatus(generation, summary.phase(), c.list(), stable, candidate,
                 lastLoadTest, history.isEmpty() ? null : history, rejected, retryToken, features.status(),
-                schedule.status());
+                schedule.status(), analysis);
         return new Decision(next, wakeUp, plan.with(next));
     }
 

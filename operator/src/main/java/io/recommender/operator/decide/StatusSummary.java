@@ -67,6 +67,11 @@ record StatusSummary(Phase phase, String registryProblem) {
                 .isPresent()) {
             c.setTrue(ConditionTypes.DEGRADED, "PinNotServed", Conditions.find(c.list(), ConditionTypes.PINNED)
                     .orElseThrow().getMessage());
+        } else if (Conditions.find(c.list(), ConditionTypes.LATENCY_VERIFIED)
+                .filter(x -> "False".equals(x.getStatus()) && "AnalysisFailed".equals(x.getReason())).isPresent()) {
+            // Failed on live traffic with nothing to roll back to: it serves, and it is wrong.
+            c.setTrue(ConditionTypes.DEGRADED, "AnalysisFailed", Conditions.find(c.list(),
+                    ConditionTypes.LATENCY_VERIFIED).orElseThrow().getMessage());
         } else if (Conditions.find(c.list(), ConditionTypes.SCHEDULED).filter(x -> "False".equals(x.getStatus()))
                 .isPresent()) {
             // The schedule does nothing until the spec changes: as wrong as a refused spec, though the stable serves.

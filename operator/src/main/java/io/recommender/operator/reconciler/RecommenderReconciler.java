@@ -2,6 +2,7 @@ package io.recommender.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -44,6 +45,7 @@ import io.recommender.operator.act.WorkflowContext;
 import io.recommender.operator.act.Preflight;
 import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
+import io.recommender.operator.decide.Analysis;
 import io.recommender.operator.decide.Flow;
 import io.recommender.operator.decide.Plan;
 import io.recommender.operator.decide.Schedule;
@@ -53,10 +55,13 @@ import io.recommender.operator.gpu.GpuCapacity;
 import io.recommender.operator.gpu.GpuPod;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
+import io.recommender.operator.naming.Role;
 import io.recommender.operator.observe.DatasetFingerprints;
 import io.recommender.operator.observe.JobResults;
+import io.recommender.operator.observe.LiveMetrics;
 import io.recommender.operator.observe.Observer;
 import io.recommender.operator.registry.RegistryAccess;
+import io.recommender.operator.serving.ServingObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,6 +122,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     private static final Logger log = LoggerFactory.getLogger(RecommenderReconciler.class);
     private final Failures failures = new Failures();
     private final DatasetFingerprints fingerprints = new DatasetFingerprints();
+    private final LiveMetrics liveMetrics = new LiveMetrics();
 
     private final Observer observer;
     private final EventRecorder events;
@@ -189,6 +195,13 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         var seen = observer.observe(r, plan, context, access.state(), capacity == null ? null : capacity.state());
         if (Schedule.fingerprintWanted(r.getSpec(), plan.status().schedule(), now)) {
             seen = seen.withDataset(fingerprints.read(r.getSpec().model().training().dataset()));
+        }
+        if (plan.status().analysis() == null || !Analysis.running(plan.status().analysis())) {
+            liveMetrics.forget(r.getMetadata().getUid());
+        } else if (plan.serving() && Analysis.due(plan.status().analysis(), plan.stable(), now)) {
+            List<Pod> pods = context.getClient().pods().inNamespace(r.getMetadata().getNamespace())
+                    .withLabels(Labels.selector(r, Labels.RECOMMENDER, Role.STABLE)).list().getItems();
+            seen = seen.withLive(liveMetrics.window(r.getMetadata().getUid(), pods, ServingObjects.port(r)));
         }
 
         // Decide, then act on the decided plan.

@@ -61,6 +61,6 @@ final class StatusWrites {
         }
         return new RecommenderStatus(base.observedGeneration(), base.phase(), c.list(), base.stable(),
                 base.candidate(), base.lastLoadTest(), base.history(), base.rejectedSpecHash(), base.retryToken(),
-                base.features(), base.schedule());
+                base.features(), base.schedule(), base.analysis());
     }
 }

@@ -64,7 +64,7 @@ public final class LoadTestArgs {
     }
 
     /** "0s", "30s", "2m", "1m30s", "1h" -> seconds (the CRD's rules guarantee the shape and bounds). */
-    static long seconds(String duration) {
+    public static long seconds(String duration) {
         Matcher m = DURATION_PART.matcher(duration);
         long total = 0;
         while (m.find()) {

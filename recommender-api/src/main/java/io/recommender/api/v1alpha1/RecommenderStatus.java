@@ -35,21 +35,58 @@ public record RecommenderStatus(
         FeatureStoreStatus features,
         @JsonPropertyDescription("With model.training.schedule: the last and next tick, the run a tick started and "
                 + "why the last tick trained nothing.")
-        ScheduleStatus schedule) {
+        ScheduleStatus schedule,
+        @JsonPropertyDescription("With slo.analysis: how the stable version fares on live traffic since its promotion.")
+        AnalysisStatus analysis) {
+
+    public RecommenderStatus(Long observedGeneration, Phase phase, List<Condition> conditions, ModelVersion stable,
+            ModelVersion candidate, LoadTestSummary lastLoadTest, List<ModelVersion> history, String rejectedSpecHash,
+            String retryToken, FeatureStoreStatus features, ScheduleStatus schedule) {
+        this(observedGeneration, phase, conditions, stable, candidate, lastLoadTest, history, rejectedSpecHash,
+                retryToken, features, schedule, null);
+    }
 
     public RecommenderStatus(Long observedGeneration, Phase phase, List<Condition> conditions, ModelVersion stable,
             ModelVersion candidate, LoadTestSummary lastLoadTest, List<ModelVersion> history, String rejectedSpecHash,
             String retryToken) {
         this(observedGeneration, phase, conditions, stable, candidate, lastLoadTest, history, rejectedSpecHash,
-                retryToken, null, null);
+                retryToken, null, null, null);
     }
 
     public RecommenderStatus(Long observedGeneration, Phase phase, List<Condition> conditions, ModelVersion stable,
             ModelVersion candidate, LoadTestSummary lastLoadTest, List<ModelVersion> history, String rejectedSpecHash,
             String retryToken, FeatureStoreStatus features) {
         this(observedGeneration, phase, conditions, stable, candidate, lastLoadTest, history, rejectedSpecHash,
-                retryToken, features, null);
+                retryToken, features, null, null);
     }
+
+    /**
+     * The live analysis of a promoted version.
+     *
+     * @param version the model version judged
+     * @param until when the analysis ends (RFC 3339)
+     * @param nextCheck when the pods' metrics are read next (RFC 3339)
+     * @param intervals intervals judged so far (with enough requests)
+     * @param failedIntervals of those, the ones that missed the SLO
+     * @param verdict Running, Passed, or RolledBack
+     * @param last what the latest interval measured, or why it could not be judged
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AnalysisStatus(
+            @JsonPropertyDescription("The model version judged.")
+            String version,
+            @JsonPropertyDescription("When the analysis ends (RFC 3339).")
+            String until,
+            @JsonPropertyDescription("When the pods' metrics are read next (RFC 3339).")
+            String nextCheck,
+            @JsonPropertyDescription("Intervals judged so far (those with enough requests).")
+            Integer intervals,
+            @JsonPropertyDescription("Judged intervals that missed the SLO.")
+            Integer failedIntervals,
+            @JsonPropertyDescription("Running, Passed or RolledBack.")
+            String verdict,
+            @JsonPropertyDescription("What the latest interval measured, or why it could not be judged.")
+            String last) {}
 
     /**
      * A training schedule's state. A run is a training of the spec's version on the data as it is at a tick:

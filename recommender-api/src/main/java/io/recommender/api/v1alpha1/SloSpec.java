@@ -45,13 +45,59 @@ public record SloSpec(
         String warmup,
         @JsonPropertyDescription("Who the load test asks about: the candidate model's own users, drawn by their "
                 + "training activity (default) or uniformly, and a share of users it has never seen.")
-        TrafficSpec traffic) {
+        TrafficSpec traffic,
+        @JsonPropertyDescription("After a version is promoted, judge it on live traffic against the same latency "
+                + "targets and error rate, read from its pods' own metrics, and roll back to the previous version "
+                + "when it fails them.")
+        AnalysisSpec analysis) {
 
     /** Compatibility with specs (and code) written before {@code traffic}: the default mix. */
     public SloSpec(List<LatencyTarget> latency, Double maxErrorRate, Integer requestsPerSecond, Integer concurrency,
             String duration, String warmup) {
         this(latency, maxErrorRate, requestsPerSecond, concurrency, duration, warmup, null);
     }
+
+    public SloSpec(List<LatencyTarget> latency, Double maxErrorRate, Integer requestsPerSecond, Integer concurrency,
+            String duration, String warmup, TrafficSpec traffic) {
+        this(latency, maxErrorRate, requestsPerSecond, concurrency, duration, warmup, traffic, null);
+    }
+
+    /** The same SLO without its analysis: what a version is gated under (changing the analysis re-gates nothing). */
+    public SloSpec withoutAnalysis() {
+        return analysis == null ? this
+                : new SloSpec(latency, maxErrorRate, requestsPerSecond, concurrency, duration, warmup, traffic);
+    }
+
+    /**
+     * How a promoted version is judged on live traffic: every {@code interval} for {@code duration}, the requests of
+     * the interval (at least {@code minRequests}, else the interval does not count) against the latency targets and
+     * error rate; more than {@code failureLimit} failed intervals roll it back.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.duration) || (self.duration.matches('" + DURATION + "') && self.duration != ''"
+            + " && duration(self.duration) >= duration('1m') && duration(self.duration) <= duration('24h'))",
+            fieldPath = ".duration", messageExpression = "'analysis duration \"' + self.duration + '\" is not a "
+                    + "duration like 10m or 1h30m, at least 1m and at most 24h'")
+    @ValidationRule(value = "!has(self.interval) || (self.interval.matches('" + DURATION + "') && self.interval != ''"
+            + " && duration(self.interval) >= duration('5s') && duration(self.interval) <= duration('1h'))",
+            fieldPath = ".interval", messageExpression = "'analysis interval \"' + self.interval + '\" is not a "
+                    + "duration like 30s or 1m, at least 5s and at most 1h'")
+    @ValidationRule(value = "!has(self.duration) || !has(self.interval) "
+            + "|| duration(self.interval) <= duration(self.duration)", fieldPath = ".interval",
+            message = "the analysis interval must be at most its duration")
+    public record AnalysisSpec(
+            @Default("10m") @Size(max = 16)
+            @JsonPropertyDescription("How long after the promotion live traffic is judged, e.g. 10m; 1m to 24h.")
+            String duration,
+            @Default("30s") @Size(max = 16)
+            @JsonPropertyDescription("How often the pods' metrics are read and the interval judged, e.g. 30s; 5s to 1h.")
+            String interval,
+            @Default("1") @Min(0) @Max(1000)
+            @JsonPropertyDescription("Failed intervals tolerated; one more rolls the version back.")
+            Integer failureLimit,
+            @Default("20") @Min(1) @Max(1000000)
+            @JsonPropertyDescription("Fewest requests for an interval to be judged; quieter intervals do not count.")
+            Integer minRequests) {}
 
     /**
      * Go's duration syntax restricted to whole hours, minutes and seconds in that order, each at most four or five
