@@ -2,7 +2,6 @@ package io.recommender.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -45,23 +44,18 @@ import io.recommender.operator.act.WorkflowContext;
 import io.recommender.operator.act.Preflight;
 import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
-import io.recommender.operator.decide.Analysis;
 import io.recommender.operator.decide.Flow;
 import io.recommender.operator.decide.Plan;
-import io.recommender.operator.decide.Schedule;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.gpu.ConfigMapScaledGroups;
 import io.recommender.operator.gpu.GpuCapacity;
 import io.recommender.operator.gpu.GpuPod;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
-import io.recommender.operator.naming.Role;
-import io.recommender.operator.observe.DatasetFingerprints;
 import io.recommender.operator.observe.JobResults;
-import io.recommender.operator.observe.LiveMetrics;
+import io.recommender.operator.observe.Observation;
 import io.recommender.operator.observe.Observer;
 import io.recommender.operator.registry.RegistryAccess;
-import io.recommender.operator.serving.ServingObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,8 +115,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     private static final String STATUS_READ = "status-read";
     private static final Logger log = LoggerFactory.getLogger(RecommenderReconciler.class);
     private final Failures failures = new Failures();
-    private final DatasetFingerprints fingerprints = new DatasetFingerprints();
-    private final LiveMetrics liveMetrics = new LiveMetrics();
+    private final DueReads dueReads = new DueReads();
 
     private final Observer observer;
     private final EventRecorder events;
@@ -184,25 +177,16 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         }
         Plan plan = Plan.of(r);
 
-        // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects, and the dataset's
-        // fingerprint when a schedule's tick needs it.
+        // Observe: the registry (an ECR login when one is due), GPU capacity, the owned objects, and what is due
+        // outside them (a schedule tick's dataset fingerprint, an analysis interval's pod metrics).
         String secretName = Names.registryCredentials(r);
         Secret cached = context.getSecondaryResourcesAsStream(Secret.class)
                 .filter(s -> secretName.equals(s.getMetadata().getName())).findFirst().orElse(null);
         RegistryAccess.Outcome access = registry.check(r, cached, now);
         List<GpuPod> gpuPods = gpu.active(context);
         GpuCapacity.Outcome capacity = gpu.check(r, plan, context, gpuPods, now);
-        var seen = observer.observe(r, plan, context, access.state(), capacity == null ? null : capacity.state());
-        if (Schedule.fingerprintWanted(r.getSpec(), plan.status().schedule(), now)) {
-            seen = seen.withDataset(fingerprints.read(r.getSpec().model().training().dataset()));
-        }
-        if (plan.status().analysis() == null || !Analysis.running(plan.status().analysis())) {
-            liveMetrics.forget(r.getMetadata().getUid());
-        } else if (plan.serving() && Analysis.due(plan.status().analysis(), plan.stable(), now)) {
-            List<Pod> pods = context.getClient().pods().inNamespace(r.getMetadata().getNamespace())
-                    .withLabels(Labels.selector(r, Labels.RECOMMENDER, Role.STABLE)).list().getItems();
-            seen = seen.withLive(liveMetrics.window(r.getMetadata().getUid(), pods, ServingObjects.port(r)));
-        }
+        Observation seen = observer.observe(r, plan, context, access.state(), capacity == null ? null : capacity.state());
+        seen = dueReads.add(r, plan, context, seen, now);
 
         // Decide, then act on the decided plan.
         Flow.Decision decision = Flow.decide(r, plan, seen, now);
