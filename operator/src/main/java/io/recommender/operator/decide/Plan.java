@@ -26,7 +26,6 @@ public final class Plan {
     private final String specTrainingHash;
     private final String trainingHash;
     private final String sloHash;
-    private final String run;
     private final String identity;
     private final String retryToken;
     private final RecommenderStatus status;
@@ -50,7 +49,7 @@ public final class Plan {
         this.status = status == null ? EMPTY : status;
         // A scheduled run of this spec's version: its training, and so its version, are new.
         ScheduleStatus schedule = this.status.schedule();
-        this.run = specTrainingHash != null && schedule != null && schedule.run() != null
+        String run = specTrainingHash != null && schedule != null && schedule.run() != null
                 && versionHash.equals(schedule.runVersion()) ? schedule.run() : null;
         this.trainingHash = run == null ? specTrainingHash : SpecHashes.trainingRun(specTrainingHash, run);
         this.identity = run == null ? versionHash : SpecHashes.trainingRun(versionHash, run);
@@ -89,11 +88,6 @@ public final class Plan {
      */
     public String identity() {
         return identity;
-    }
-
-    /** The tick of the scheduled run this spec's version trains in (status.schedule.run), or null. */
-    public String run() {
-        return run;
     }
 
     /**

@@ -92,7 +92,6 @@ public record TrainingSpec(
         Boolean includeLiveEvents) {
 
     public static final String RETRAIN_ALWAYS = "Always";
-    public static final String RETRAIN_ON_NEW_DATA = "OnNewData";
 
     public TrainingSpec(String dataset, Integer epochs, Integer embeddingSize, Long seed, Integer gpus,
             ComputeResources resources, Map<String, String> nodeSelector, List<Toleration> tolerations, String image) {
