@@ -98,9 +98,34 @@ public record Manifest(
     public record Embedding(
             int dimension, int userInputWidth, String signature, String inputName, String outputName) {}
 
-    /** Held-out test metrics of the model, next to the baselines of the same run on the same split. */
+    /**
+     * Held-out test metrics of the model, next to the baselines of the same run on the same split and, when the
+     * run was given one, the serving (stable) version's ranking on that same split.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Metrics(double rmse, double recallAt10, double ndcgAt10, Baselines baselines) {}
+    public record Metrics(double rmse, double recallAt10, double ndcgAt10, Baselines baselines, Stable stable) {
+        public Metrics(double rmse, double recallAt10, double ndcgAt10, Baselines baselines) {
+            this(rmse, recallAt10, ndcgAt10, baselines, null);
+        }
+    }
+
+    /**
+     * The stable version's bundle evaluated on this run's held-out test split, answering as its service would
+     * (its stored rows or its user tower on live feature-store state, its seen filter, popularity for users it
+     * cannot place), over the same users and with the same metric code as this model's figures. Ranking only: a
+     * bundle has no rating head, so the served model's RMSE cannot be recomputed.
+     *
+     * @param modelVersion the stable version's model version
+     * @param features {@code bundle} or {@code live}: which of its service's answers were scored
+     * @param recallAt10 mean recall@10 over {@code users}
+     * @param ndcgAt10 mean NDCG@10 over {@code users}
+     * @param users users with a relevant test rating (the denominator, the same as this model's)
+     * @param unknownUsers of those, users the stable version could not place and answered with popularity
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Stable(long modelVersion, String features, double recallAt10, double ndcgAt10, int users,
+            int unknownUsers) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Baselines(

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What a training Job hands back to the operator, as its container's termination message: the trained
- * model's identity, the images it was packaged into (by digest) and its held-out metrics. Small by design:
+ * model's identity, the images it was packaged into (by digest), its held-out metrics and the stable version's on
+ * the same split (when it was compared with one). Small by design:
  * a termination message holds at most 4096 bytes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,7 +20,13 @@ public record PackagedModel(
         String tfServingImage,
         Double rmse,
         Double recallAt10,
-        Double ndcgAt10) {
+        Double ndcgAt10,
+        Manifest.Stable stable) {
+
+    public PackagedModel(String modelName, long modelVersion, String image, String tfServingImage, Double rmse,
+            Double recallAt10, Double ndcgAt10) {
+        this(modelName, modelVersion, image, tfServingImage, rmse, recallAt10, ndcgAt10, null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

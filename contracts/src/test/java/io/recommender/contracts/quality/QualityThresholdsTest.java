@@ -42,4 +42,40 @@ class QualityThresholdsTest {
         assertThatThrownBy(() -> new QualityThresholds(null, -0.1, null)).hasMessageContaining("minNdcgAt10");
         assertThatThrownBy(() -> new QualityThresholds(null, null, 0.0)).hasMessageContaining("maxRmse");
     }
+
+    @Test
+    void maxRegressionComparesEachRankingMetricWithTheStableVersionOnTheSameSplit() {
+        QualityThresholds q = new QualityThresholds(null, null, null, 0.02);
+        QualityThresholds.Stable stable = new QualityThresholds.Stable("20261207", 0.2, 0.25);
+
+        // 0.98 x 0.2 = 0.196 and 0.98 x 0.25 = 0.245: equality passes.
+        assertThat(q.check(0.9, 0.196, 0.245, stable)).isEqualTo(new QualityThresholds.Verdict(true,
+                "recall@10 0.1960 >= 0.1960 (0.9800 x the stable version 20261207's 0.2000 on the same split), "
+                        + "NDCG@10 0.2450 >= 0.2450 (0.9800 x the stable version 20261207's 0.2500 on the same split)"));
+        assertThat(q.check(0.9, 0.25, 0.3, stable).passed()).isTrue();
+        assertThat(q.check(0.9, 0.18, 0.3, stable)).isEqualTo(new QualityThresholds.Verdict(false,
+                "recall@10 0.1800 is 10.0 % below the stable version 20261207's 0.2000 on the same split "
+                        + "(maxRegression 0.0200 allows 0.1960)"));
+        assertThat(q.check(0.9, 0.2, 0.2, stable).message())
+                .startsWith("NDCG@10 0.2000 is 20.0 % below the stable version 20261207's 0.2500");
+        assertThat(new QualityThresholds(null, null, null, 0.0).check(0.9, 0.1999, 0.25, stable).passed()).isFalse();
+    }
+
+    @Test
+    void maxRegressionWithoutAStableFigureIsNotMetAndCanBeLeftOutForAFirstModel() {
+        QualityThresholds q = new QualityThresholds(0.1, null, null, 0.02);
+
+        assertThat(q.check(0.9, 0.2, 0.2)).isEqualTo(new QualityThresholds.Verdict(false,
+                "no stable version was scored on this model's split to compare with maxRegression 0.0200"));
+        assertThat(q.check(0.9, null, 0.2, new QualityThresholds.Stable("1", 0.1, 0.1)).message())
+                .isEqualTo("the model has no held-out recall@10 to compare with minRecallAt10 0.1000; the model has no "
+                        + "held-out recall@10 to compare with the stable version 1's 0.1000 on the same split");
+        assertThat(q.withoutRegression()).isEqualTo(new QualityThresholds(0.1, null, null));
+        assertThat(q.args()).isEqualTo(List.of("--min-recall-at-10", "0.1", "--max-regression", "0.02"));
+        assertThat(new QualityThresholds(null, null, null, 0.02).any()).isTrue();
+        assertThatThrownBy(() -> new QualityThresholds(null, null, null, -0.01))
+                .hasMessage("maxRegression must be within [0, 1]: -0.01");
+        assertThatThrownBy(() -> new QualityThresholds(null, null, null, 1.5))
+                .hasMessage("maxRegression must be within [0, 1]: 1.5");
+    }
 }

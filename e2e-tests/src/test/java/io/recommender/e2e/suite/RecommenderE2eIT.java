@@ -289,8 +289,9 @@ class RecommenderE2eIT {
         oci.remove("secretName");
         relaxSlo(r);
         fitNode(r);
-        // The package step checks it for real before pushing (a 2-epoch model's RMSE is under 1.0, see below).
-        ((ObjectNode) r.path("spec")).putObject("quality").put("maxRmse", 1.0);
+        // The package step checks it for real before pushing (a 2-epoch model's RMSE is under 1.0, see below); the
+        // first model has no serving version to compare with (maxRegression).
+        ((ObjectNode) r.path("spec")).putObject("quality").put("maxRmse", 1.0).put("maxRegression", 0.02);
         Path file = work.resolve("training-cpu-oci.yaml");
         YAML.writeValue(file.toFile(), r);
         Map<String, Set<String>> jobs = new ConcurrentHashMap<>();
@@ -318,6 +319,11 @@ class RecommenderE2eIT {
             killOperatorWhileRunning("latency-gate");
             trainedModelServes(registry);
         }
+        aWorseModelIsRefusedByMaxRegression(r);
+        // Deleting it frees the node for the versions below and shows a trained Recommender cleans up too.
+        kubectl.ok("delete", "recommender", "movies-cpu", "-n", namespace, "--timeout=2m");
+        Waits.until(timeout, "movies-cpu's objects to be gone", () -> kubectl.ok("get", "deployments,services,jobs,secrets",
+                "-n", namespace, "-l", "app.kubernetes.io/instance=movies-cpu", "-o", "name"), String::isBlank);
         String story = String.join("\n", jobHistory) + "\n" + kubectl.run("get", "events", "-n", namespace,
                 "--sort-by=.lastTimestamp").out();
         assertThat(jobs.get("training")).as("training Jobs (by uid)\n" + story).hasSize(1);
@@ -355,10 +361,33 @@ class RecommenderE2eIT {
             tfServingImage = tfImage;
             modelName = done.at("/status/stable/modelName").asText();
         }
-        // Deleting it frees the node for the versions below and shows a trained Recommender cleans up too.
-        kubectl.ok("delete", "recommender", "movies-cpu", "-n", namespace, "--timeout=2m");
-        Waits.until(timeout, "movies-cpu's objects to be gone", () -> kubectl.ok("get", "deployments,services,jobs,secrets",
-                "-n", namespace, "-l", "app.kubernetes.io/instance=movies-cpu", "-o", "name"), String::isBlank);
+    }
+
+    /**
+     * spec.quality.maxRegression on the real node: a much smaller model (one-wide embeddings, one epoch) is trained,
+     * the stable version's bundle is copied out of its own image and scored on the new split, and the candidate is
+     * refused before anything is pushed, the stable version serving throughout.
+     */
+    void aWorseModelIsRefusedByMaxRegression(ObjectNode r) throws Exception {
+        JsonNode before = get("movies-cpu");
+        String stableVersion = before.at("/status/stable/modelVersion").asText();
+        String stableImage = before.at("/status/stable/image").asText();
+        ObjectNode training = (ObjectNode) r.at("/spec/model/training");
+        training.put("epochs", 1).put("embeddingSize", 1);
+        Path file = work.resolve("training-cpu-oci-worse.yaml");
+        YAML.writeValue(file.toFile(), r);
+        kubectl.ok("apply", "-n", namespace, "-f", file.toString());
+        JsonNode refused = await("movies-cpu", "to refuse the worse model", n -> n.at("/status/observedGeneration")
+                .asLong() == n.at("/metadata/generation").asLong()
+                && String.valueOf(condition(n, "QualityVerified")).startsWith("False/"));
+        String why = condition(refused, "QualityVerified");
+        System.out.println("maxRegression: " + why);
+        assertThat(why).startsWith("False/QualityNotMet").contains("below the stable version " + stableVersion + "'s ").contains("maxRegression 0.0200");
+        assertThat(condition(refused, "Degraded")).startsWith("True/VersionRejected");
+        assertThat(condition(refused, "Ready")).startsWith("True/Serving");
+        assertThat(refused.at("/status/stable/image").asText()).isEqualTo(stableImage);
+        assertThat(refused.at("/status/candidate").isMissingNode()).isTrue();
+        assertThat(JSON.readTree(recommendations("movies-cpu", 1)).path("items").size()).isEqualTo(10);
     }
 
     @Test

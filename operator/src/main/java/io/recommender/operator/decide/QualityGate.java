@@ -12,6 +12,6 @@ public final class QualityGate {
     public static QualityThresholds thresholds(Recommender r) {
         QualitySpec q = r.getSpec().quality();
         return q == null ? new QualityThresholds(null, null, null)
-                : new QualityThresholds(q.minRecallAt10(), q.minNdcgAt10(), q.maxRmse());
+                : new QualityThresholds(q.minRecallAt10(), q.minNdcgAt10(), q.maxRmse(), q.maxRegression());
     }
 }

@@ -128,10 +128,19 @@ record TrainingOutcome(ModelVersion version, Phase busy, boolean failed, Instant
         }
         QualityThresholds quality = QualityGate.thresholds(r);
         if (quality.any()) {
-            // The package step pushed, so it found the thresholds met; the same check gives the figures.
-            QualityThresholds.Verdict v = quality.check(m.rmse(), m.recallAt10(), m.ndcgAt10());
+            // The package step pushed, so it found the thresholds met; the same check gives the figures. Without a
+            // stable version scored on the split (the first model) the Job was not asked to compare.
+            QualityThresholds.Stable stable = m.stable() == null ? null : new QualityThresholds.Stable(
+                    Long.toString(m.stable().modelVersion()), m.stable().recallAt10(), m.stable().ndcgAt10());
+            QualityThresholds.Verdict v = stable == null
+                    ? quality.withoutRegression().check(m.rmse(), m.recallAt10(), m.ndcgAt10())
+                    : quality.check(m.rmse(), m.recallAt10(), m.ndcgAt10(), stable);
             if (v.passed()) {
-                c.setTrue(ConditionTypes.QUALITY_VERIFIED, "QualityMet", "model " + m.modelVersion() + ": " + v.message());
+                String unchecked = stable != null || quality.maxRegression() == null ? ""
+                        : (v.message().isEmpty() ? "" : "; ") + "maxRegression not checked: no version was serving"
+                                + " to compare with when it was trained";
+                c.setTrue(ConditionTypes.QUALITY_VERIFIED, "QualityMet", "model " + m.modelVersion() + ": "
+                        + v.message() + unchecked);
             } else {
                 c.setFalse(ConditionTypes.QUALITY_VERIFIED, "QualityNotMet", "model " + m.modelVersion()
                         + " was pushed but misses spec.quality: " + v.message());

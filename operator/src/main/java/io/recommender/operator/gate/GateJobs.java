@@ -39,7 +39,7 @@ public final class GateJobs {
     static final String POPULATION_DIR = "/population";
     static final String POPULATION_FILE = POPULATION_DIR + "/users.txt";
     /** The service image's classpath: Jib's default layout of runtime-image's image (/app/libs/*.jar). */
-    static final String IMAGE_CLASSPATH = "/app/libs/*";
+    static final String IMAGE_CLASSPATH = ServingObjects.IMAGE_CLASSPATH;
     static final String POPULATION_MAIN = "io.recommender.bundle.UserPopulation";
 
     private GateJobs() {}

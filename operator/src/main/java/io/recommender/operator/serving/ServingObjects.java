@@ -40,6 +40,8 @@ public final class ServingObjects {
     public static final String TF_SERVING_URL = "TF_SERVING_URL";
     /** TensorFlow Serving's container, in its own pod (two pods) or beside the recommender (one pod). */
     public static final String TF_SERVING_CONTAINER = "tfserving";
+    /** The recommender image's class path: its own JRE runs the bundle's tools from it (it has no shell). */
+    public static final String IMAGE_CLASSPATH = "/app/libs/*";
 
     private ServingObjects() {}
 

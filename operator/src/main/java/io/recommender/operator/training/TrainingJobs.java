@@ -2,7 +2,10 @@ package io.recommender.operator.training;
 
 import io.recommender.contracts.quality.QualityThresholds;
 import io.recommender.operator.decide.QualityGate;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -13,7 +16,10 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
+import io.recommender.bundle.BundleLayout;
+import io.recommender.operator.serving.ServingObjects;
 import io.recommender.api.v1alpha1.ServingSpec;
 import io.recommender.api.v1alpha1.TrainingSpec;
 import io.recommender.operator.OperatorConfig;
@@ -45,6 +51,10 @@ public final class TrainingJobs {
     /** Finished Jobs are removed by the operator once their result is in status; this is the backstop. */
     static final int TTL_SECONDS = 3600;
     static final String BUNDLE = "/work/bundle";
+    /** Where the stable version's bundle is copied for spec.quality.maxRegression. */
+    static final String STABLE_BUNDLE = "/work/stable";
+    public static final String STABLE_BUNDLE_CONTAINER = "stable-bundle";
+    static final String BUNDLE_COPY_MAIN = "io.recommender.bundle.BundleCopy";
     static final String REGISTRY_DIR = "/var/run/recommender/registry";
     static final String DOCKER_CONFIG = REGISTRY_DIR + "/config.json";
     /** package's exit codes: 2 a bad bundle or input, 3 the registry; neither gets better by running the pod again. */
@@ -62,6 +72,27 @@ public final class TrainingJobs {
     public static String tfServingBase(Recommender r, OperatorConfig config) {
         ServingSpec s = r.getSpec().serving();
         return s != null && s.tfServingImage() != null ? s.tfServingImage() : config.tfServingImage();
+    }
+
+    /** Copies the stable version's bundle out of its recommender image with the image's own JRE (no shell in it). */
+    private static Container stableBundleCopy(ModelVersion stable) {
+        return new ContainerBuilder()
+                .withName(STABLE_BUNDLE_CONTAINER)
+                .withImage(stable.image())
+                .withImagePullPolicy("IfNotPresent")
+                .withCommand("java", "-Xmx128m", "-XX:-UsePerfData", "-cp", ServingObjects.IMAGE_CLASSPATH,
+                        BUNDLE_COPY_MAIN, BundleLayout.IMAGE_DIR, STABLE_BUNDLE)
+                .withResources(Resources.of(null, Map.of("cpu", "250m", "memory", "192Mi"), Map.of("memory", "256Mi")))
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withSecurityContext(PodSecurity.container())
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .addToVolumeMounts(PodSecurity.tmpMount())
+                .build();
+    }
+
+    private static List<LocalObjectReference> pullSecrets(Recommender r) {
+        String secret = RegistryCredentials.pullSecret(r);
+        return secret == null ? null : List.of(new LocalObjectReference(secret));
     }
 
     public static Job job(Recommender r, Plan plan, OperatorConfig config, PushTarget target) {
@@ -115,7 +146,18 @@ public final class TrainingJobs {
         if (target.insecure()) {
             packageArgs.add("--insecure-registry");
         }
-        packageArgs.addAll(QualityGate.thresholds(r).args());
+        // maxRegression compares with the serving version: its bundle comes out of its own image (by digest) in a
+        // first init container, and train scores it on the new split as its service answers.
+        QualityThresholds quality = QualityGate.thresholds(r);
+        ModelVersion stable = quality.maxRegression() != null ? plan.stable() : null;
+        if (stable != null && stable.image() != null) {
+            trainArgs.addAll(List.of("--stable-bundle", STABLE_BUNDLE, "--stable-features",
+                    FeatureStore.of(r) != null ? "live" : "bundle"));
+        } else {
+            stable = null;
+            quality = quality.withoutRegression();
+        }
+        packageArgs.addAll(quality.args());
         packageArgs.addAll(List.of("--result-file", "/dev/termination-log"));
         return new JobBuilder()
                 .withNewMetadata().withName(Names.trainingJob(r, plan.trainingHash()))
@@ -140,6 +182,8 @@ public final class TrainingJobs {
                 .withSecurityContext(PodSecurity.pod())
                 .withNodeSelector(t.nodeSelector())
                 .withTolerations(tolerations)
+                .withImagePullSecrets(stable == null ? null : pullSecrets(r))
+                .withInitContainers(stable == null ? List.of() : List.of(stableBundleCopy(stable)))
                 .addNewInitContainer()
                 .withName(TRAIN)
                 .withImage(image)

@@ -505,6 +505,27 @@ class FlowTest {
         assertThat(s.conditions()).noneMatch(c -> ConditionTypes.QUALITY_VERIFIED.equals(c.getType()));
     }
 
+    @Test
+    void maxRegressionIsReportedWithBothFiguresAndNotCheckedForTheFirstModel() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        quality(r, new io.recommender.api.v1alpha1.QualitySpec(null, null, null, 0.02));
+        RecommenderStatus first = step(r, training(new JobOutcome.Succeeded(Fixtures.packaged(5)), REGISTRY));
+        assertThat(condition(first, ConditionTypes.QUALITY_VERIFIED)).isEqualTo("True/QualityMet");
+        assertThat(message(first, ConditionTypes.QUALITY_VERIFIED)).isEqualTo("model 5: maxRegression not checked: no"
+                + " version was serving to compare with when it was trained");
+
+        Recommender later = Fixtures.training("movies", Topology.OnePod, 0);
+        quality(later, new io.recommender.api.v1alpha1.QualitySpec(0.1, null, null, 0.02));
+        String compared = new io.recommender.bundle.PackagedModel("recommender", 6, Fixtures.PUSHED_IMAGE,
+                Fixtures.PUSHED_TF_IMAGE, 0.835, 0.124, 0.18, new io.recommender.bundle.Manifest.Stable(5, "live",
+                        0.125, 0.18, 596, 0)).toJson();
+        RecommenderStatus s = step(later, training(new JobOutcome.Succeeded(compared), REGISTRY));
+        assertThat(s.candidate().modelVersion()).isEqualTo("6");
+        assertThat(message(s, ConditionTypes.QUALITY_VERIFIED)).isEqualTo("model 6: recall@10 0.1240 >= 0.1000, "
+                + "recall@10 0.1240 >= 0.1225 (0.9800 x the stable version 5's 0.1250 on the same split), NDCG@10 0.1800"
+                + " >= 0.1764 (0.9800 x the stable version 5's 0.1800 on the same split)");
+    }
+
     static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
 
     static Observation training(JobOutcome job, RegistryState registry) {

@@ -146,6 +146,40 @@ class TrainingJobsTest {
     }
 
     @Test
+    void maxRegressionCopiesTheStableBundleOutOfItsImageAndScoresItBeforePackaging() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        var s = r.getSpec();
+        r.setSpec(new io.recommender.api.v1alpha1.RecommenderSpec(s.model(), s.features(), s.topology(), s.serving(),
+                s.slo(), new RegistrySpec(null, new RegistrySpec.Oci("registry.example.com/recs/movies", "pull-me",
+                        null)), new io.recommender.api.v1alpha1.QualitySpec(null, null, null, 0.02)));
+        Job first = job(r, TARGET);
+        io.recommender.api.v1alpha1.ModelVersion stable = new io.recommender.api.v1alpha1.ModelVersion("20261201", 1L,
+                "h", "t", Topology.OnePod, "recommender", Fixtures.IMAGE, Fixtures.TF_IMAGE, null, null, null);
+        r.setStatus(new io.recommender.api.v1alpha1.RecommenderStatus(1L, null, List.of(), stable, null, null,
+                List.of(stable), null, null));
+
+        Job job = job(r, TARGET);
+
+        // The first model has nothing to compare with: no copy, no comparison asked of package.
+        assertThat(first.getSpec().getTemplate().getSpec().getInitContainers()).hasSize(1);
+        assertThat(pack(first).getArgs()).doesNotContain("--max-regression");
+        assertThat(train(first).getArgs()).doesNotContain("--stable-bundle");
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container copy = pod.getInitContainers().get(0);
+        assertThat(copy.getName()).isEqualTo(TrainingJobs.STABLE_BUNDLE_CONTAINER);
+        assertThat(copy.getImage()).isEqualTo(Fixtures.IMAGE);
+        assertThat(copy.getCommand()).containsExactly("java", "-Xmx128m", "-XX:-UsePerfData", "-cp", "/app/libs/*",
+                "io.recommender.bundle.BundleCopy", "/opt/recommender/bundle", "/work/stable");
+        assertThat(copy.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(pod.getImagePullSecrets()).extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+                .containsExactly("pull-me");
+        Container train = pod.getInitContainers().get(1);
+        assertThat(train.getName()).isEqualTo(TrainingJobs.TRAIN);
+        assertThat(train.getArgs()).containsSequence("--stable-bundle", "/work/stable", "--stable-features", "bundle");
+        assertThat(pack(job).getArgs()).containsSequence("--max-regression", "0.02", "--result-file");
+    }
+
+    @Test
     void anonymousInsecureRegistryGetsNoDockerConfig() {
         Job job = job(Fixtures.training("movies", Topology.OnePod, 0),
                 new PushTarget("127.0.0.1:5000/recs/movies", null, true));

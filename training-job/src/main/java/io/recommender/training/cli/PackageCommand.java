@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 + "(runtime base + bundle at " + ImagePackager.BUNDLE_DIR + ") and the TensorFlow Serving image "
                 + "(base + SavedModel at " + ImagePackager.MODELS_DIR + "/<name>/<version>), tagged "
                 + "<version>-recommender and <version>-tfserving. With quality thresholds, the bundle's held-out metrics "
-                + "are checked first and nothing is pushed when one is missed. Exit codes: 0 pushed, 2 bad input, "
+                + "(and, for --max-regression, the stable version's on the same split) are checked first and nothing is pushed when one is missed. Exit codes: 0 pushed, 2 bad input, "
                 + "3 registry problem, 4 quality thresholds missed.")
 final class PackageCommand implements Callable<Integer> {
     @Option(names = "--bundle", required = true, description = "model bundle directory written by train or import")
@@ -67,11 +67,16 @@ final class PackageCommand implements Callable<Integer> {
     @Option(names = QualityThresholds.MAX_RMSE, description = "highest acceptable held-out rating RMSE")
     Double maxRmse;
 
+    @Option(names = QualityThresholds.MAX_REGRESSION, description = "how much worse than the stable version scored on "
+            + "the same split (train --stable-bundle) recall@10 and NDCG@10 may be, as a fraction, 0..1; a bundle "
+            + "without that comparison is refused")
+    Double maxRegression;
+
     @Override
     public Integer call() throws Exception {
         QualityThresholds quality;
         try {
-            quality = new QualityThresholds(minRecallAt10, minNdcgAt10, maxRmse);
+            quality = new QualityThresholds(minRecallAt10, minNdcgAt10, maxRmse, maxRegression);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             writeResult(resultFile, e.getMessage());
@@ -87,7 +92,7 @@ final class PackageCommand implements Callable<Integer> {
                 return 2;
             }
             QualityThresholds.Verdict v = m == null ? quality.check(null, null, null)
-                    : quality.check(m.rmse(), m.recallAt10(), m.ndcgAt10());
+                    : quality.check(m.rmse(), m.recallAt10(), m.ndcgAt10(), stable(m.stable()));
             if (!v.passed()) {
                 String why = "the model misses spec.quality: " + v.message() + "; nothing pushed";
                 System.err.println("error: " + why);
@@ -114,6 +119,11 @@ final class PackageCommand implements Callable<Integer> {
             writeResult(resultFile, "packaging failed: " + e);
             throw e;
         }
+    }
+
+    static QualityThresholds.Stable stable(Manifest.Stable s) {
+        return s == null ? null
+                : new QualityThresholds.Stable(Long.toString(s.modelVersion()), s.recallAt10(), s.ndcgAt10());
     }
 
     /** Writes the result or a failure's one-line reason; a failure to do so is reported but not fatal. */

@@ -8,6 +8,7 @@ import io.recommender.training.model.Device;
 import io.recommender.training.model.TrainedModel;
 import io.recommender.training.model.TrainingConfig;
 import io.recommender.training.pipeline.TrainingPipeline;
+import io.recommender.training.eval.StableModelEvaluation;
 import io.recommender.training.pipeline.TrainingResult;
 import io.recommender.training.eval.RankingMetrics;
 import io.recommender.bundle.ModelBundle;
@@ -129,6 +130,16 @@ final class TrainCommand implements Callable<Integer> {
             + "(${DEFAULT-VALUE})")
     int liveEventsMax;
 
+    @Option(names = "--stable-bundle", description = "the serving version's model bundle: it is scored on this run's"
+            + " held-out split too, as its service would answer, so the package step can compare the two"
+            + " (--max-regression)")
+    Path stableBundle;
+
+    @Option(names = "--stable-features", defaultValue = "bundle", description = "which answers of the stable version"
+            + " to score: bundle (its stored user rows) or live (its user tower on the feature store's state, here this"
+            + " split's training ratings) (${DEFAULT-VALUE})")
+    StableModelEvaluation.Features stableFeatures;
+
     @Option(names = "--sample-user", description = "user id whose recommendations are printed; default: the first user")
     Integer sampleUser;
 
@@ -143,14 +154,16 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result;
         try (ResolvedDataset dataset = DatasetSource.standard(o).resolve(data, downloadDir)) {
             result = new TrainingPipeline(o).run(new TrainingPipeline.Options(dataset.directory(), out, config,
-                    testFraction, validationFraction, exportSplit, modelName, version, live));
+                    testFraction, validationFraction, exportSplit, modelName, version, live, stableBundle,
+                    stableFeatures));
         }
         printReport(o, result, sampleUser);
         if (resultFile != null) {
             Manifest.Metrics x = result.manifest().metrics();
             // Images are added by the packaging step; the operator needs them before it can deploy.
             java.nio.file.Files.writeString(resultFile, new PackagedModel(result.manifest().modelName(),
-                    result.manifest().modelVersion(), null, null, x.rmse(), x.recallAt10(), x.ndcgAt10()).toJson());
+                    result.manifest().modelVersion(), null, null, x.rmse(), x.recallAt10(), x.ndcgAt10(), x.stable())
+                    .toJson());
         }
         return 0;
     }
@@ -185,6 +198,11 @@ final class TrainCommand implements Callable<Integer> {
                 b.mostPopularRecallAt10());
         o.printf(Locale.ROOT, "NDCG@10                      %7.4f   %11s   %14s   %12.4f%n", x.ndcgAt10(), "-", "-",
                 b.mostPopularNdcgAt10());
+        if (x.stable() != null) {
+            Manifest.Stable st = x.stable();
+            o.printf(Locale.ROOT, "stable version %d on the same split (%s features): recall@10 %.4f, NDCG@10 %.4f%n",
+                    st.modelVersion(), st.features(), st.recallAt10(), st.ndcgAt10());
+        }
         o.println();
         printSample(o, result, sampleUser);
         o.printf(Locale.ROOT, "%nbundle: %s (model %s version %d), %.1f s, peak heap %d MiB%n", result.bundle(),

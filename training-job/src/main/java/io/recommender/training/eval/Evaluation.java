@@ -49,6 +49,14 @@ public final class Evaluation {
 
     /** Mean recall@10 and NDCG@10 of a scorer that gives one score per item for a dense user index. */
     public Ranking ranking(IntFunction<float[]> scoresOfUser) {
+        return rankingOfTopLists(u -> RankingMetrics.topK(scoresOfUser.apply(u), trainItems[u], K));
+    }
+
+    /**
+     * Mean recall@10 and NDCG@10 of ready-made top lists (item indices, best first; -1 for an item outside this
+     * split's catalogue, which is never relevant), over the same users as {@link #ranking}.
+     */
+    public Ranking rankingOfTopLists(IntFunction<int[]> topOfUser) {
         double recall = 0;
         double ndcg = 0;
         int users = 0;
@@ -56,7 +64,7 @@ public final class Evaluation {
             if (relevantTest[u].length == 0) {
                 continue;
             }
-            int[] top = RankingMetrics.topK(scoresOfUser.apply(u), trainItems[u], K);
+            int[] top = topOfUser.apply(u);
             recall += RankingMetrics.recall(top, relevantTest[u]);
             ndcg += RankingMetrics.ndcg(top, relevantTest[u], K);
             users++;

@@ -120,7 +120,7 @@ public final class ImagePackager {
         Manifest.Metrics x = m.metrics();
         PackagedModel model = new PackagedModel(m.modelName(), m.modelVersion(), recommenderImage.reference(),
                 tfServingImage.reference(), x == null ? null : x.rmse(), x == null ? null : x.recallAt10(),
-                x == null ? null : x.ndcgAt10());
+                x == null ? null : x.ndcgAt10(), x == null ? null : x.stable());
         return new Result(model, recommenderImage, tfServingImage);
     }
 

@@ -14,6 +14,7 @@ import io.recommender.training.data.Split;
 import io.recommender.training.data.SplitExporter;
 import io.recommender.training.eval.Baselines;
 import io.recommender.training.eval.Evaluation;
+import io.recommender.training.eval.StableModelEvaluation;
 import io.recommender.training.features.FeatureBuilder;
 import io.recommender.training.features.Features;
 import io.recommender.training.model.TrainedModel;
@@ -41,10 +42,17 @@ public final class TrainingPipeline {
      */
     /** @param liveEvents ratings from the feature store's events stream to learn from too, or null */
     public record Options(Path data, Path out, TrainingConfig config, double testFraction,
-            double validationFraction, Path exportSplit, String modelName, long modelVersion, List<Event> liveEvents) {
+            double validationFraction, Path exportSplit, String modelName, long modelVersion, List<Event> liveEvents,
+            Path stableBundle, StableModelEvaluation.Features stableFeatures) {
         public Options(Path data, Path out, TrainingConfig config, double testFraction, double validationFraction,
                 Path exportSplit, String modelName, long modelVersion) {
             this(data, out, config, testFraction, validationFraction, exportSplit, modelName, modelVersion, null);
+        }
+
+        public Options(Path data, Path out, TrainingConfig config, double testFraction, double validationFraction,
+                Path exportSplit, String modelName, long modelVersion, List<Event> liveEvents) {
+            this(data, out, config, testFraction, validationFraction, exportSplit, modelName, modelVersion, liveEvents,
+                    null, null);
         }
     }
 
@@ -76,6 +84,17 @@ public final class TrainingPipeline {
         Features features = FeatureBuilder.build(ratings, split.train(), o.config().history());
         Baselines baselines = Baselines.fit(ratings, split.train(), split.validation());
         Evaluation eval = new Evaluation(ratings, split);
+        Manifest.Stable stable = null;
+        if (o.stableBundle() != null) {
+            // Before training: a stable version that cannot be scored fails the run at once, since it was asked to
+            // compare with one (spec.quality.maxRegression).
+            long scoring = System.nanoTime();
+            stable = StableModelEvaluation.evaluate(o.stableBundle(), o.stableFeatures(), ratings, split, eval);
+            log.printf(Locale.ROOT, "stable version %d on this split (%s features; %d of %d users answered with its"
+                    + " most rated movies): recall@10 %.4f, NDCG@10 %.4f; scored in %.1f s%n", stable.modelVersion(),
+                    stable.features(), stable.unknownUsers(), stable.users(), stable.recallAt10(), stable.ndcgAt10(),
+                    (System.nanoTime() - scoring) / 1e9);
+        }
 
         TwoTowerTrainer trainer = new TwoTowerTrainer(o.config());
         TrainedModel model = trainer.train(features, (float) baselines.globalMean(), examples(ratings, split.train()),
@@ -98,7 +117,7 @@ public final class TrainingPipeline {
                 + " movies%n", ranking.users(), io.recommender.training.eval.RankingMetrics.RELEVANT);
         Manifest.Metrics metrics = new Manifest.Metrics(eval.rmse(predicted), ranking.recallAt10(),
                 ranking.ndcgAt10(), new Manifest.Baselines(base.globalMeanRmse(), base.userItemBiasRmse(),
-                        base.mostPopularRecallAt10(), base.mostPopularNdcgAt10()));
+                        base.mostPopularRecallAt10(), base.mostPopularNdcgAt10()), stable);
 
         Manifest manifest;
         try (BundleWriter writer = BundleWriter.create(o.out(), o.modelName(), o.modelVersion())) {

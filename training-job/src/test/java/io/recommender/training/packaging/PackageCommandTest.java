@@ -200,6 +200,44 @@ class PackageCommandTest {
     }
 
     @Test
+    void maxRegressionRefusesACandidateWorseThanTheStableVersionOnItsSplitAndNeedsTheComparison() throws Exception {
+        Manifest.Metrics m = ModelBundle.readManifest(bundleV1).metrics();
+        Path comparedWithBetter = withStable(bundleV1, "better", new Manifest.Stable(20261201, "live",
+                m.recallAt10() * 1.1, m.ndcgAt10(), 596, 0));
+        Path comparedWithEqual = withStable(bundleV1, "equal", new Manifest.Stable(20261201, "bundle",
+                m.recallAt10(), m.ndcgAt10(), 596, 0));
+        int mark = registry.requests().size();
+
+        Run refused = pack(comparedWithBetter, registry.host() + "/regression", "--max-regression", "0.05");
+        Run uncompared = pack(bundleV1, registry.host() + "/regression", "--max-regression", "0.05");
+
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(4);
+        assertThat(refused.result()).startsWith("the model misses spec.quality: recall@10 ")
+                .contains("% below the stable version 20261201's ").contains("(maxRegression 0.0500 allows ")
+                .doesNotContain("NDCG").endsWith("nothing pushed");
+        assertThat(uncompared.exit()).as(uncompared.output()).isEqualTo(4);
+        assertThat(uncompared.result()).contains("no stable version was scored on this model's split");
+        assertThat(since(mark)).isEmpty();
+
+        Run met = pack(comparedWithEqual, registry.host() + "/regression", "--max-regression", "0.0");
+        assertThat(met.exit()).as(met.output()).isZero();
+        assertThat(PackagedModel.fromJson(met.result()).stable())
+                .isEqualTo(ModelBundle.readManifest(comparedWithEqual).metrics().stable());
+    }
+
+    /** A copy of the bundle whose manifest says the stable version scored {@code stable} on its split. */
+    private Path withStable(Path bundle, String name, Manifest.Stable stable) throws IOException {
+        Path copy = copy(bundle, work.resolve("stable-" + name));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(copy.resolve(BundleLayout.MANIFEST).toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("metrics")).set("stable",
+                json.valueToTree(stable));
+        json.writeValue(copy.resolve(BundleLayout.MANIFEST).toFile(), manifest);
+        return copy;
+    }
+
+    @Test
     void anUnreachableRegistryIsARegistryErrorWithReason() throws Exception {
         String closed = "127.0.0.1:" + LocalRegistry.freePort();
         Run run = pack(bundleV1, closed + "/recs", "--push-attempts", "2", "--retry-backoff-ms", "10");
