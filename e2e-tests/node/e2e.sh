@@ -82,6 +82,8 @@ done
 
 export E2E_KUBECONFIG="$kubeconfig"
 export E2E_REGISTRY="$registry"
+# Pods reach this machine at the bridge's address: the suite serves a dataset there for the schedule test.
+export E2E_HOST_ADDRESS="$bridge_ip"
 export E2E_OPERATOR_IMAGE="${pushed[recommender-operator]}"
 export E2E_TRAINING_IMAGE="${pushed[recommender-training-job]}"
 export E2E_LOAD_TEST_IMAGE="${pushed[recommender-load-test]}"

@@ -77,6 +77,25 @@ final class SteadyLoad {
         return s != null && s.getState().getRunning() != null;
     }
 
+    /**
+     * Lets the load run {@code settle} longer (old pods finish draining), then ends it early and reads its report:
+     * the pod's activeDeadlineSeconds is cut to now, the kubelet sends SIGTERM, and the load generator writes what
+     * it measured before it exits ("stopped early", never a pass; requests and failures are what count here).
+     */
+    Result stop(Duration settle, Duration timeout) throws InterruptedException {
+        Thread.sleep(settle.toMillis());
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        if (running() && pod.getStatus().getStartTime() != null) {
+            long elapsed = Duration.between(java.time.Instant.parse(pod.getStatus().getStartTime()),
+                    java.time.Instant.now()).toSeconds();
+            // May only shrink; the deadline counts from the pod's start.
+            long deadline = Math.max(1, elapsed + 1);
+            client.pods().inNamespace(namespace).withName(name).edit(p -> new PodBuilder(p).editSpec()
+                    .withActiveDeadlineSeconds(deadline).endSpec().build());
+        }
+        return finish(timeout);
+    }
+
     /** Waits for the load to end and reads its report. */
     Result finish(Duration timeout) {
         ContainerStatus s = Waits.until(timeout, "the steady load " + name + " to finish", this::state,

@@ -5,6 +5,7 @@ import io.recommender.loadtest.generator.Endpoint;
 import io.recommender.loadtest.generator.Engine;
 import io.recommender.loadtest.generator.LoadGenerator;
 import io.recommender.loadtest.generator.LoadReports;
+import io.recommender.loadtest.generator.RequestListener;
 import io.recommender.loadtest.generator.UserIdMix;
 import io.recommender.bundle.BundleException;
 import io.recommender.bundle.UserPopulation;
@@ -23,6 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +48,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     public static final int PASSED = 0;
     public static final int FAILED = 1;
     private static final int LOCUST_MASTER_PORT = 5557;
+    /** How long a SIGTERM waits for the report beyond one request timeout (users finish their request first). */
+    private static final long STOP_GRACE_MS = 5_000;
 
     @Spec
     private CommandSpec spec;
@@ -178,13 +184,34 @@ public final class LoadTestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         LoadTestReport report;
+        // SIGTERM (a deleted or deadline-exceeded pod, a drained node) ends the load early, as its end would,
+        // and the report of what was measured is still written before the JVM exits.
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onTerm = new Thread(() -> {
+            stopRequested.set(true);
+            try {
+                reported.await(config.requestTimeout().toMillis() + STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "load-test-stop");
+        Runtime.getRuntime().addShutdownHook(onTerm);
         try {
             if (master == null) {
                 err.printf(Locale.ROOT, "load-test: %s %s at %s rps with %d users for %.1f s after %.1f s of warm-up"
                         + " (at most %d s in all)%n", config.endpoint().statsName(), target,
                     rps > 0 ? rps : "unlimited", users, duration.toMillis() / 1000.0, warmup.toMillis() / 1000.0,
                     config.maxRunTime().toSeconds());
-                report = LoadReports.build(config, LoadGenerator.run(config), slo);
+                LoadGenerator.Result result = LoadGenerator.run(config, RequestListener.NONE, stopRequested::get);
+                if (stopRequested.get() && result.abortReason() == null) {
+                    // What was measured is reported, but a test cut short is never a pass.
+                    String why = String.format(Locale.ROOT, "stopped early (SIGTERM) after %.1f s of the %.1f s asked"
+                            + " for: not judged", result.elapsedSeconds(), duration.toMillis() / 1000.0);
+                    err.println("load-test: " + why);
+                    result = new LoadGenerator.Result(result.stats(), result.startedAt(), result.elapsedSeconds(), why);
+                }
+                report = LoadReports.build(config, result, slo);
             } else {
                 report = underLocustMaster(master, config, slo);
             }
@@ -193,18 +220,27 @@ public final class LoadTestCommand implements Callable<Integer> {
             report = LoadReports.build(config, LoadGenerator.Result.aborted("load test error: " + e), slo);
         }
 
-        String full = ReportJson.writePretty(report);
-        // The termination message first: it is what the operator reads.
-        if (terminationLog != null) {
-            String location = reportOut == null ? "the job's log" : reportOut.toString();
-            Files.writeString(terminationLog, TerminationMessage.fit(report, location), StandardCharsets.UTF_8);
+        try {
+            String full = ReportJson.writePretty(report);
+            // The termination message first: it is what the operator reads.
+            if (terminationLog != null) {
+                String location = reportOut == null ? "the job's log" : reportOut.toString();
+                Files.writeString(terminationLog, TerminationMessage.fit(report, location), StandardCharsets.UTF_8);
+            }
+            if (reportOut != null) {
+                Files.writeString(reportOut, full + System.lineSeparator(), StandardCharsets.UTF_8);
+            }
+            out.println(full);
+            out.flush();
+            err.println(ReportSummary.of(report));
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onTerm);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running and has just been released.
+            }
         }
-        if (reportOut != null) {
-            Files.writeString(reportOut, full + System.lineSeparator(), StandardCharsets.UTF_8);
-        }
-        out.println(full);
-        out.flush();
-        err.println(ReportSummary.of(report));
         return report.verdict().passed() ? PASSED : FAILED;
     }
 

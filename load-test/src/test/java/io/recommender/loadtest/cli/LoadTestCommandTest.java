@@ -186,6 +186,47 @@ class LoadTestCommandTest {
     }
 
     /**
+     * SIGTERM (a deleted or deadline-exceeded pod) ends the load at once, and the termination log still gets the
+     * report of what was measured, with a verdict that says it was cut short rather than a pass.
+     */
+    @Test
+    void sigtermEndsTheLoadEarlyAndTheReportOfWhatWasMeasuredIsWritten() throws Exception {
+        try (TestTarget target = new TestTarget(TestTarget.delayed(userId -> 1))) {
+            Path terminationLog = dir.resolve("termination-log");
+            Path stderr = dir.resolve("stderr");
+            List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LoadTestCommand.class.getName(),
+                "--target", target.uri().toString(), "--known-users", "1-610", "--users", "2", "--rps", "50",
+                "--duration", "10m", "--max-error-rate", "0", "--termination-log", terminationLog.toString()));
+            Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
+                .start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!Files.readString(stderr).contains("load-test: ") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2000);
+
+            process.destroy();
+            boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+
+            assertThat(ended).as("SIGTERM ends a 10-minute load within 30 s").isTrue();
+            LoadTestReport report = ReportJson.read(Files.readString(terminationLog));
+            assertThat(report.verdict().passed()).isFalse();
+            assertThat(report.verdict().reason()).startsWith("stopped early (SIGTERM) after ")
+                .endsWith(" s of the 600.0 s asked for: not judged");
+            assertThat(report.requests()).isPositive();
+            assertThat(report.failures()).isZero();
+            assertThat(Files.readString(stderr)).contains("load-test: stopped early (SIGTERM)");
+        }
+    }
+
+    /**
      * A target that caches like the recommender: a known user's first request is computed (5 ms, "miss"), later
      * ones are hits; unknown users are never cached. The report's split must match what the target answered.
      */
