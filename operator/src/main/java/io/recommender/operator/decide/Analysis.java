@@ -62,11 +62,14 @@ public record Analysis(AnalysisStatus status, Instant wakeUp, boolean rollBack) 
         int intervals = a.intervals();
         int failed = a.failedIntervals();
         String last;
+        Double p99 = a.p99Ms();
         if (window.requests() < minRequests) {
             last = window.requests() + " requests in the interval, fewer than " + minRequests + ": not judged"
                     + (window.problem() == null ? "" : " (" + window.problem() + ")");
         } else {
             intervals++;
+            double measured = window.percentileMs(99);
+            p99 = Double.isInfinite(measured) || Double.isNaN(measured) ? null : measured;
             List<String> misses = misses(slo, window);
             if (!misses.isEmpty()) {
                 failed++;
@@ -77,7 +80,8 @@ public record Analysis(AnalysisStatus status, Instant wakeUp, boolean rollBack) 
         }
         Instant next = now.plusSeconds(spec == null ? 30 : seconds(spec.interval(), 30));
         String verdict = failed > limit ? ROLLED_BACK : !now.isBefore(until) ? PASSED : RUNNING;
-        AnalysisStatus s = new AnalysisStatus(a.version(), a.until(), next.toString(), intervals, failed, verdict, last);
+        AnalysisStatus s = new AnalysisStatus(a.version(), a.until(), next.toString(), intervals, failed, verdict, last,
+                p99);
         return new Analysis(s, RUNNING.equals(verdict) ? (next.isBefore(until) ? next : until) : null,
                 ROLLED_BACK.equals(verdict));
     }
@@ -85,7 +89,7 @@ public record Analysis(AnalysisStatus status, Instant wakeUp, boolean rollBack) 
     /** The analysis of a version that failed with nothing to roll back to: it keeps serving, marked Failed. */
     static AnalysisStatus failedWithoutRollback(AnalysisStatus a) {
         return new AnalysisStatus(a.version(), a.until(), a.nextCheck(), a.intervals(), a.failedIntervals(), FAILED,
-                a.last());
+                a.last(), a.p99Ms());
     }
 
     private static List<String> misses(SloSpec slo, LiveWindow w) {

@@ -84,12 +84,15 @@ class LiveAnalysisTest {
         s = step(r, SERVING.withLive(window(5, 0, 0)), T0.plusSeconds(90));
         assertThat(s.analysis().intervals()).isZero();
         assertThat(s.analysis().last()).isEqualTo("5 requests in the interval, fewer than 20: not judged");
+        assertThat(s.analysis().p99Ms()).as("nothing judged yet: no live p99 column").isNull();
         s = step(r, SERVING.withLive(window(60, 40, 0)), T0.plusSeconds(120));
         assertThat(s.analysis().failedIntervals()).isEqualTo(1);
+        assertThat(s.analysis().p99Ms()).as("kubectl get's Live-P99-ms").isEqualTo(100.0);
         assertThat(s.analysis().last()).isEqualTo("missed: p99 100 ms > SLO 25 ms, p95 100 ms > SLO 13 ms over 100 requests");
         assertThat(s.stable().modelVersion()).isEqualTo(failing);
         s = step(r, SERVING.withLive(window(100, 0, 0)), T0.plusSeconds(150));
         assertThat(s.analysis().last()).isEqualTo("met: p99 <= 1.00 ms, p95 <= 1.00 ms, error rate 0.00% over 100 requests");
+        assertThat(s.analysis().p99Ms()).isEqualTo(1.0);
         s = step(r, SERVING.withLive(window(100, 0, 10)), T0.plusSeconds(180));
         assertThat(s.analysis().verdict()).isEqualTo("RolledBack");
         assertThat(s.stable().modelVersion()).isEqualTo(previous);

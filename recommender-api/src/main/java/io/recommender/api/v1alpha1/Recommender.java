@@ -22,6 +22,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Topology", jsonPath = ".spec.topology", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "P99-ms", jsonPath = ".status.lastLoadTest.p99Ms",
         type = AdditionalPrinterColumn.Type.NUMBER)
+// The stable version on live traffic, while its analysis after promotion (slo.analysis) runs and after it.
+@AdditionalPrinterColumn(name = "Live-P99-ms", jsonPath = ".status.analysis.p99Ms",
+        type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "SLO-P99-ms", jsonPath = ".status.lastLoadTest.sloP99Ms",
         type = AdditionalPrinterColumn.Type.NUMBER)
 // kubectl get -o wide: how much of the gate's p99 was the result cache.

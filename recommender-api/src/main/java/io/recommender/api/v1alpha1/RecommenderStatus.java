@@ -86,7 +86,15 @@ public record RecommenderStatus(
             @JsonPropertyDescription("Running, Passed or RolledBack.")
             String verdict,
             @JsonPropertyDescription("What the latest interval measured, or why it could not be judged.")
-            String last) {}
+            String last,
+            @JsonPropertyDescription("The latest judged interval's p99 on live traffic, ms: the upper bound of the "
+                    + "histogram bucket that holds it (absent beyond the largest bucket).")
+            Double p99Ms) {
+        public AnalysisStatus(String version, String until, String nextCheck, Integer intervals,
+                Integer failedIntervals, String verdict, String last) {
+            this(version, until, nextCheck, intervals, failedIntervals, verdict, last, null);
+        }
+    }
 
     /**
      * A training schedule's state. A run is a training of the spec's version on the data as it is at a tick:
