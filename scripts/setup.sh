@@ -45,14 +45,22 @@ bash "$(dirname "$0")/../e2e-tests/node/install-deps.sh"
 
 mkdir -p "$CACHE"
 stamp="$PYTHON_ENV/.installed-$(printf '%s\n' "${PYTHON_PACKAGES[@]}" | sha256sum | cut -c1-16)"
+python_pid=""
 if [[ ! -f "$stamp" ]]; then
+    # Mostly downloads: it runs beside the control plane's Go build, which is mostly compiling.
     log "python environment $PYTHON_ENV: ${PYTHON_PACKAGES[*]}"
-    python3 -m venv "$PYTHON_ENV"
-    "$PYTHON_ENV/bin/pip" install -q --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
-    touch "$stamp"
+    (
+        python3 -m venv "$PYTHON_ENV"
+        "$PYTHON_ENV/bin/pip" install -q --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
+        touch "$stamp"
+    ) &
+    python_pid=$!
 fi
 # The real control plane for the operator's tests: Kubernetes, etcd and kwok built from their Go modules,
 # cached by version (the first build takes a while; see e2e-tests/cluster/README.md).
 log "control plane binaries"
 bash "$(dirname "$0")/../e2e-tests/cluster/build-binaries.sh" >/dev/null
+if [[ -n "$python_pid" ]]; then
+    wait "$python_pid" || { echo "setup: the python environment could not be installed" >&2; exit 1; }
+fi
 log "ready"
