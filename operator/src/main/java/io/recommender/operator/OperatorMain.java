@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.recommender.operator.events.DomainMetrics;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import io.recommender.operator.observe.TerminationMessages;
@@ -52,7 +53,7 @@ public final class OperatorMain {
                 .withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, leaseNamespace)));
         Set<String> namespaces = namespaces(env.get("WATCH_NAMESPACES"));
         operator.register(new RecommenderReconciler(new TerminationMessages(client), new EventRecorder(client),
-                Clock.systemUTC()), c -> {
+                Clock.systemUTC(), new DomainMetrics(registry)), c -> {
                     if (!namespaces.isEmpty()) {
                         c.settingNamespaces(namespaces);
                     }

@@ -46,6 +46,7 @@ import io.recommender.operator.aws.EcrRegistry;
 import io.recommender.operator.aws.EksNodeGroups;
 import io.recommender.operator.decide.Flow;
 import io.recommender.operator.decide.Plan;
+import io.recommender.operator.events.DomainMetrics;
 import io.recommender.operator.events.EventRecorder;
 import io.recommender.operator.gpu.ConfigMapScaledGroups;
 import io.recommender.operator.gpu.GpuCapacity;
@@ -122,11 +123,17 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     private final Clock clock;
     private final RegistryAccess registry;
     private final GpuTraining gpu;
+    private final DomainMetrics metrics;
 
     /** With ECR and EKS reached through the operator's default AWS identity. */
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock) {
+        this(results, events, clock, DomainMetrics.none());
+    }
+
+    /** With ECR and EKS reached through the operator's default AWS identity, and the operator's own metrics. */
+    public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, DomainMetrics metrics) {
         this(results, events, clock, new RegistryAccess(EcrRegistry.withDefaultCredentials(
-                OperatorConfig.current().ecrEndpoint())), gpuCapacity(OperatorConfig.current().eks()));
+                OperatorConfig.current().ecrEndpoint())), gpuCapacity(OperatorConfig.current().eks()), metrics);
     }
 
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, RegistryAccess registry) {
@@ -135,11 +142,17 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
 
     public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, RegistryAccess registry,
             GpuCapacity gpuCapacity) {
+        this(results, events, clock, registry, gpuCapacity, DomainMetrics.none());
+    }
+
+    public RecommenderReconciler(JobResults results, EventRecorder events, Clock clock, RegistryAccess registry,
+            GpuCapacity gpuCapacity, DomainMetrics metrics) {
         this.observer = new Observer(results);
         this.events = events;
         this.clock = clock;
         this.registry = registry;
         this.gpu = new GpuTraining(gpuCapacity);
+        this.metrics = metrics;
     }
 
     /** GPU node groups scaled from zero on EKS (RECOMMENDER_EKS_CLUSTER); elsewhere only reported. */
@@ -171,6 +184,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     @Override
     public UpdateControl<Recommender> reconcile(Recommender r, Context<Recommender> context) {
         Instant now = clock.instant();
+        metrics.countFrom(context.getPrimaryCache());
         RecommenderStatus before = r.getStatus();
         if (before != null) {
             context.managedWorkflowAndDependentResourceContext().put(STATUS_READ, before);
@@ -204,6 +218,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         if (!Objects.equals(before, next)) {
             StatusWrites.write(r, next, context);
             events.recordTransitions(r, before == null ? null : before.conditions(), next.conditions());
+            metrics.record(before, next);
         }
         UpdateControl<Recommender> control = UpdateControl.noUpdate();
         Instant releaseRetry = gpu.release(context, gpuPods, now);
@@ -257,6 +272,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
             try {
                 StatusWrites.write(r, next, context);
                 events.recordTransitions(r, read == null ? null : read.conditions(), next.conditions());
+                metrics.record(read, next);
             } catch (KubernetesClientException | OperatorException writeFailed) {
                 // The next attempt (below) writes it again; the failure itself is already in the log line above.
                 log.info("Recommender {}/{}: could not record the failure in status: {}",

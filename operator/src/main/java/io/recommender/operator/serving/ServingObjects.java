@@ -64,7 +64,7 @@ public final class ServingObjects {
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
                 .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(podLabels).endMetadata()
+                .withNewMetadata().withLabels(podLabels).withAnnotations(scrapeAnnotations(r, component)).endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(Names.serviceAccount(r))
                 .withImagePullSecrets(pullSecret == null ? null : List.of(new LocalObjectReference(pullSecret)))
@@ -76,6 +76,22 @@ public final class ServingObjects {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The usual Prometheus scrape annotations on the recommender's pods (its request histograms, cache, fallback and
+     * feature store counters at {@code /metrics}); null for TensorFlow Serving's, whose metrics need a monitoring
+     * config of its own.
+     */
+    static Map<String, String> scrapeAnnotations(Recommender r, String component) {
+        if (!Labels.RECOMMENDER.equals(component)) {
+            return null;
+        }
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("prometheus.io/scrape", "true");
+        a.put("prometheus.io/port", Integer.toString(port(r)));
+        a.put("prometheus.io/path", "/metrics");
+        return a;
     }
 
     /** TensorFlow Serving serving the version's model: beside the recommender (one pod) or on its own (two pods). */

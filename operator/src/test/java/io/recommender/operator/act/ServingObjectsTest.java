@@ -67,6 +67,18 @@ class ServingObjectsTest {
     }
 
     @Test
+    void recommenderPodsCarryThePrometheusScrapeAnnotationsAndTensorFlowServingsDoNot() {
+        Recommender r = Fixtures.artifact("movies", Topology.TwoPod);
+        Deployment d = RecommenderDeployment.desired(r, Role.STABLE, version(Topology.TwoPod));
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", Integer.toString(ServingObjects.port(r)))
+                .containsEntry("prometheus.io/path", "/metrics");
+        assertThat(TfServingDeployment.desired(r, Role.STABLE, version(Topology.TwoPod)).getSpec().getTemplate()
+                .getMetadata().getAnnotations()).isNullOrEmpty();
+    }
+
+    @Test
     void everyContainerIsNonRootWithAReadOnlyRootFilesystem() {
         Recommender r = Fixtures.artifact("movies", Topology.OnePod);
         Deployment d = RecommenderDeployment.desired(r, Role.STABLE, version(Topology.OnePod));
