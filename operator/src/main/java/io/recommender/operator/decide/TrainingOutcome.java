@@ -77,6 +77,15 @@ record TrainingOutcome(ModelVersion version, Phase busy, boolean failed, Instant
     }
 
     private static TrainingOutcome failed(JobOutcome.Failed f, Conditions c, Instant now) {
+        if (QualityGate.STABLE_BUNDLE_CONTAINER.equals(f.container())) {
+            // The serving version's image could not hand its bundle over for maxRegression: nothing was trained.
+            c.setFalse(ConditionTypes.TRAINED, "StableBundleUnreadable", "the stable version's image could not hand "
+                    + "over its model bundle for spec.quality.maxRegression (init container "
+                    + QualityGate.STABLE_BUNDLE_CONTAINER + (f.exitCode() == null ? "" : ", exit " + f.exitCode())
+                    + (f.result() == null ? "" : ": " + f.result()) + "); an image packaged before this operator "
+                    + "version has no BundleCopy: remove maxRegression, or serve a version packaged by this one");
+            return new TrainingOutcome(null, null, true);
+        }
         if (PACKAGE_CONTAINER.equals(f.container()) && Integer.valueOf(REGISTRY_EXIT).equals(f.exitCode())) {
             c.setTrue(ConditionTypes.TRAINED, "Trained", "the model was trained; its images were not pushed");
             Instant failedAt = f.at() == null ? now : f.at();

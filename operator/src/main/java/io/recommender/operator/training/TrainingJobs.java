@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.bundle.BundleLayout;
@@ -53,7 +55,7 @@ public final class TrainingJobs {
     static final String BUNDLE = "/work/bundle";
     /** Where the stable version's bundle is copied for spec.quality.maxRegression. */
     static final String STABLE_BUNDLE = "/work/stable";
-    public static final String STABLE_BUNDLE_CONTAINER = "stable-bundle";
+    public static final String STABLE_BUNDLE_CONTAINER = QualityGate.STABLE_BUNDLE_CONTAINER;
     static final String BUNDLE_COPY_MAIN = "io.recommender.bundle.BundleCopy";
     static final String REGISTRY_DIR = "/var/run/recommender/registry";
     static final String DOCKER_CONFIG = REGISTRY_DIR + "/config.json";
@@ -88,6 +90,24 @@ public final class TrainingJobs {
                 .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
                 .addToVolumeMounts(PodSecurity.tmpMount())
                 .build();
+    }
+
+    private static List<PodFailurePolicyRule> failurePolicy(boolean copiesStableBundle) {
+        List<PodFailurePolicyRule> rules = new ArrayList<>();
+        // The operator retries a refused push itself, with backoff; a bad bundle is not retried at all.
+        rules.add(new PodFailurePolicyRuleBuilder().withAction("FailJob").withNewOnExitCodes()
+                .withContainerName(PACKAGE).withOperator("In").withValues(PACKAGE_FINAL_EXIT_CODES).endOnExitCodes()
+                .build());
+        if (copiesStableBundle) {
+            // Nor is a stable image without a readable bundle (or without BundleCopy): another pod would not fix it.
+            rules.add(new PodFailurePolicyRuleBuilder().withAction("FailJob").withNewOnExitCodes()
+                    .withContainerName(STABLE_BUNDLE_CONTAINER).withOperator("NotIn").withValues(0).endOnExitCodes()
+                    .build());
+        }
+        // An evicted or preempted pod is not the model's fault: run it again without counting it.
+        rules.add(new PodFailurePolicyRuleBuilder().withAction("Ignore").addNewOnPodCondition()
+                .withType("DisruptionTarget").withStatus("True").endOnPodCondition().build());
+        return rules;
     }
 
     private static List<LocalObjectReference> pullSecrets(Recommender r) {
@@ -166,14 +186,7 @@ public final class TrainingJobs {
                 .withBackoffLimit(BACKOFF_LIMIT)
                 .withActiveDeadlineSeconds(DEADLINE_SECONDS)
                 .withTtlSecondsAfterFinished(TTL_SECONDS)
-                .withNewPodFailurePolicy()
-                // The operator retries a refused push itself, with backoff; a bad bundle is not retried at all.
-                .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(PACKAGE).withOperator("In")
-                .withValues(PACKAGE_FINAL_EXIT_CODES).endOnExitCodes().endRule()
-                // An evicted or preempted pod is not the model's fault: run it again without counting it.
-                .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
-                .endOnPodCondition().endRule()
-                .endPodFailurePolicy()
+                .withNewPodFailurePolicy().withRules(failurePolicy(stable != null)).endPodFailurePolicy()
                 .withNewTemplate()
                 .withNewMetadata().withLabels(Labels.of(r, Labels.TRAINING)).endMetadata()
                 .withNewSpec()

@@ -526,6 +526,19 @@ class FlowTest {
                 + " >= 0.1764 (0.9800 x the stable version 5's 0.1800 on the same split)");
     }
 
+    @Test
+    void aStableImageThatCannotHandOverItsBundleFailsTrainingWithAReasonThatSaysWhatToDo() {
+        Recommender r = Fixtures.training("movies", Topology.OnePod, 0);
+        quality(r, new io.recommender.api.v1alpha1.QualitySpec(null, null, null, 0.02));
+        RecommenderStatus s = step(r, training(new JobOutcome.Failed("Job movies-train-x failed: PodFailurePolicy",
+                "Error: Could not find or load main class io.recommender.bundle.BundleCopy",
+                QualityGate.STABLE_BUNDLE_CONTAINER, 1, T0), REGISTRY));
+        assertThat(condition(s, ConditionTypes.TRAINED)).isEqualTo("False/StableBundleUnreadable");
+        assertThat(message(s, ConditionTypes.TRAINED)).contains("init container stable-bundle, exit 1",
+                "Could not find or load main class", "remove maxRegression");
+        assertThat(Plan.of(r).trainingNeeded()).as("no retry loop").isFalse();
+    }
+
     static final RegistryState REGISTRY = new RegistryState.Ready(new PushTarget(Fixtures.REPOSITORY, "push-secret", false));
 
     static Observation training(JobOutcome job, RegistryState registry) {

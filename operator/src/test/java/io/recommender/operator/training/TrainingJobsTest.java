@@ -177,6 +177,16 @@ class TrainingJobsTest {
         assertThat(train.getName()).isEqualTo(TrainingJobs.TRAIN);
         assertThat(train.getArgs()).containsSequence("--stable-bundle", "/work/stable", "--stable-features", "bundle");
         assertThat(pack(job).getArgs()).containsSequence("--max-regression", "0.02", "--result-file");
+        // An image that cannot hand its bundle over fails the Job at once: another pod would not fix it.
+        assertThat(job.getSpec().getPodFailurePolicy().getRules()).anySatisfy(rule -> {
+            assertThat(rule.getAction()).isEqualTo("FailJob");
+            assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(TrainingJobs.STABLE_BUNDLE_CONTAINER);
+            assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("NotIn");
+            assertThat(rule.getOnExitCodes().getValues()).containsExactly(0);
+        });
+        assertThat(first.getSpec().getPodFailurePolicy().getRules())
+                .noneMatch(rule -> rule.getOnExitCodes() != null
+                        && TrainingJobs.STABLE_BUNDLE_CONTAINER.equals(rule.getOnExitCodes().getContainerName()));
     }
 
     @Test
