@@ -17,7 +17,8 @@ class CommittedCrdTest {
         Path committed = Path.of("..", "crds", NAME);
         assertThat(Files.exists(committed)).as("crds/" + NAME + " is missing").isTrue();
         assertThat(Files.readString(committed))
-                .as("crds/%s is stale: cp recommender-api/target/classes/META-INF/fabric8/%s crds/", NAME, NAME)
+                .as("crds/%s is stale: mvn -pl recommender-api process-test-classes, then cp "
+                        + "recommender-api/target/classes/META-INF/fabric8/%s crds/", NAME, NAME)
                 .isEqualTo(generated);
     }
 }
