@@ -402,7 +402,8 @@ class RecommenderE2eIT {
                         && "Ready".equals(n.at("/status/phase").asText()));
         System.out.printf(java.util.Locale.ROOT, "schedule: new data published, version %s promoted %.1f s later%n",
                 retrained.at("/status/stable/modelVersion").asText(), (System.nanoTime() - start) / 1e9);
-        assertThat(data.downloads()).as("the scheduled run downloaded the data once").isEqualTo(downloads + 1);
+        // At least once: the downloader retries a transient failure, and a training pod may be run again.
+        assertThat(data.downloads()).as("the scheduled run downloaded the data").isGreaterThan(downloads);
         assertThat(retrained.at("/status/schedule/run").asText()).isNotEmpty();
         // Compared with the version it replaced, on its own split.
         assertThat(condition(retrained, "QualityVerified")).startsWith("True/QualityMet")
