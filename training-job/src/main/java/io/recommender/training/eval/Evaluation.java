@@ -25,6 +25,11 @@ public final class Evaluation {
         this.relevantTest = itemsPerUser(ratings, split.test(), RankingMetrics.RELEVANT);
     }
 
+    /** Whether the user is in the ranking metrics: they have a relevant held-out rating. */
+    public boolean hasRelevantTest(int user) {
+        return relevantTest[user].length > 0;
+    }
+
     /** Items each user rated in training, sorted: what recommendations exclude. */
     public int[][] trainItems() {
         return trainItems;

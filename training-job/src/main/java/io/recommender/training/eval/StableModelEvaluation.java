@@ -35,6 +35,9 @@ import java.util.stream.IntStream;
  * users; movies the new split does not have can be recommended but are never relevant.
  */
 public final class StableModelEvaluation {
+    /** Users per run of the stable user tower. */
+    static final int TOWER_BATCH = 1024;
+
     /** Which of the stable service's answers to score: the one for {@code features.source} Bundle or Redis. */
     public enum Features {
         BUNDLE, LIVE;
@@ -84,37 +87,51 @@ public final class StableModelEvaluation {
         List<UserState> states = mode == Features.LIVE
                 ? FeatureBuilder.trainingStates(ratings, split.train(), transform.parameters().maxHistory()) : null;
 
-        Manifest.Embedding e = m.embedding();
-        int[] unknown = new int[1];
-        Evaluation.Ranking ranking;
-        try (SavedModelRunner tower = load(stable, e)) {
-            float[] embedding = new float[e.dimension()];
-            float[] scores = new float[items.rows()];
-            ranking = eval.rankingOfTopLists(u -> {
-                int userId = ratings.userId(u);
-                Integer stored = storedRowOfUser.get(userId);
-                float[] row;
-                int[] seen;
-                if (mode == Features.LIVE && !states.get(u).isEmpty()) {
-                    UserState state = states.get(u);
-                    row = transform.row(state, stored == null ? -1 : (int) inputs.get(stored, 0),
-                            id -> rowOfMovie.getOrDefault(id, -1));
-                    seen = rows(state.items().stream().mapToInt(RatedItem::movieId).toArray(), rowOfMovie);
-                } else if (stored != null) {
-                    row = inputs.row(stored);
-                    seen = rows(stable.seen().seenBy(userId), rowOfMovie);
-                } else {
-                    unknown[0]++;
-                    return Arrays.stream(popular).map(r -> candidateIndexOfRow[r]).toArray();
-                }
-                tower.runOne(row, embedding);
-                dot(items.values(), e.dimension(), embedding, scores);
-                return Arrays.stream(RankingMetrics.topK(scores, seen, Evaluation.K))
-                        .map(r -> candidateIndexOfRow[r]).toArray();
-            });
+        // Each scored user's tower row and seen filter, or the popularity fallback (null row).
+        int users = ratings.userCount();
+        float[][] rows = new float[users][];
+        int[][] seen = new int[users][];
+        int unknown = 0;
+        for (int u = 0; u < users; u++) {
+            if (!eval.hasRelevantTest(u)) {
+                continue;
+            }
+            int userId = ratings.userId(u);
+            Integer stored = storedRowOfUser.get(userId);
+            if (mode == Features.LIVE && !states.get(u).isEmpty()) {
+                UserState state = states.get(u);
+                rows[u] = transform.row(state, stored == null ? -1 : (int) inputs.get(stored, 0),
+                        id -> rowOfMovie.getOrDefault(id, -1));
+                seen[u] = rows(state.items().stream().mapToInt(RatedItem::movieId).toArray(), rowOfMovie);
+            } else if (stored != null) {
+                rows[u] = inputs.row(stored);
+                seen[u] = rows(stable.seen().seenBy(userId), rowOfMovie);
+            } else {
+                unknown++;
+            }
         }
+        Manifest.Embedding e = m.embedding();
+        float[][] embeddings = embed(stable, e, rows);
+        int[] fallback = Arrays.stream(popular).map(r -> candidateIndexOfRow[r]).toArray();
+        // The exact scan over every movie, users in parallel (each thread its own score buffer).
+        int[][] tops = new int[users][];
+        ThreadLocal<float[]> buffers = ThreadLocal.withInitial(() -> new float[items.rows()]);
+        IntStream.range(0, users).parallel().forEach(u -> {
+            if (!eval.hasRelevantTest(u)) {
+                return;
+            }
+            if (embeddings[u] == null) {
+                tops[u] = fallback;
+                return;
+            }
+            float[] scores = buffers.get();
+            dot(items.values(), e.dimension(), embeddings[u], scores);
+            tops[u] = Arrays.stream(RankingMetrics.topK(scores, seen[u], Evaluation.K))
+                    .map(r -> candidateIndexOfRow[r]).toArray();
+        });
+        Evaluation.Ranking ranking = eval.rankingOfTopLists(u -> tops[u]);
         return new Manifest.Stable(m.modelVersion(), mode.label(), ranking.recallAt10(), ranking.ndcgAt10(),
-                ranking.users(), unknown[0]);
+                ranking.users(), unknown);
     }
 
     /** The transformation for live mode, or null when bundle mode is asked for or the bundle has none. */
@@ -133,6 +150,26 @@ public final class StableModelEvaluation {
         } catch (IllegalArgumentException | NullPointerException ex) {
             throw new BundleException("the stable version's user feature parameters are unusable: " + ex.getMessage());
         }
+    }
+
+    /** The tower's output for each non-null row, in batches; null where the row is null. */
+    private static float[][] embed(ModelBundle stable, Manifest.Embedding e, float[][] rows) {
+        float[][] out = new float[rows.length][];
+        int[] index = IntStream.range(0, rows.length).filter(u -> rows[u] != null).toArray();
+        try (SavedModelRunner tower = load(stable, e)) {
+            for (int from = 0; from < index.length; from += TOWER_BATCH) {
+                int to = Math.min(index.length, from + TOWER_BATCH);
+                float[][] batch = new float[to - from][];
+                for (int i = from; i < to; i++) {
+                    batch[i - from] = rows[index[i]];
+                }
+                float[][] vectors = tower.run(Map.of(e.inputName(), batch)).get(e.outputName());
+                for (int i = from; i < to; i++) {
+                    out[index[i]] = vectors[i - from];
+                }
+            }
+        }
+        return out;
     }
 
     private static SavedModelRunner load(ModelBundle bundle, Manifest.Embedding e) {
