@@ -36,7 +36,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,34 +168,41 @@ class OperatorDeploymentIT {
     @Test
     void operatorUnderItsServiceAccountElectsALeaderThatReconcilesAndHandsOver() throws Exception {
         Path token = serviceAccountKubeconfig();
-        String namespace = "deploy-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String namespace = "deploy-it-" + run;
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
                 .create();
         try {
-            Replica a = Replica.start("deploy-it-a", token, namespace);
-            Replica b = Replica.start("deploy-it-b", token, namespace);
-            await().atMost(WAIT).until(() -> a.ok("/readyz") && b.ok("/readyz"));
-            await().atMost(WAIT).until(() -> Stream.of(a.name, b.name).anyMatch(n -> n.equals(holder())));
+            // Identities of this run only, as pod names are: the control plane keeps its etcd between runs, and a
+            // replica that finds its own name on an expired Lease takes it for its own while the other acquires it.
+            Replica a = Replica.start("deploy-it-a-" + run, token, namespace);
+            Replica b = Replica.start("deploy-it-b-" + run, token, namespace);
+            List<Replica> replicas = List.of(a, b);
+            awaitReplicas(replicas, "both replicas ready", () -> a.ok("/readyz") && b.ok("/readyz"));
+            awaitReplicas(replicas, "one replica holds the Lease",
+                    () -> Stream.of(a.name, b.name).anyMatch(n -> n.equals(holder())));
             // The standby's caches are started too: it is healthy, ready to take over.
             assertThat(a.ok("/healthz") && b.ok("/healthz")).isTrue();
 
             try (InputStream example = Files.newInputStream(Repo.ROOT.resolve("examples/twopod-artifact.yaml"))) {
                 admin.resources(Recommender.class).inNamespace(namespace).load(example).create();
             }
-            await().atMost(WAIT).untilAsserted(() -> {
+            awaitReplicas(replicas, "the leader takes the Recommender to Failed", () -> {
                 RecommenderStatus s = recommender(namespace).getStatus();
-                assertThat(s).isNotNull();
-                assertThat(s.phase()).isEqualTo(RecommenderStatus.Phase.Failed);
-                assertThat(condition(s, ConditionTypes.DEPLOYED)).isEqualTo("True/CandidateAvailable");
-                assertThat(condition(s, ConditionTypes.LATENCY_VERIFIED)).isEqualTo("False/LoadTestFailed");
+                return s != null && s.phase() == RecommenderStatus.Phase.Failed
+                        && "True/CandidateAvailable".equals(condition(s, ConditionTypes.DEPLOYED))
+                        && "False/LoadTestFailed".equals(condition(s, ConditionTypes.LATENCY_VERIFIED));
             });
             assertThat(admin.v1().events().inNamespace(namespace).list().getItems())
                     .anyMatch(e -> "recommender-operator".equals(e.getReportingComponent()));
 
             Replica leader = holder().equals(a.name) ? a : b;
             Replica standby = leader == a ? b : a;
+            assertThat(standby.process.isAlive()).as("the standby %s is still running before the leader dies\n%s",
+                    standby.name, describe(replicas)).isTrue();
             leader.process.destroyForcibly().waitFor();
-            await().atMost(WAIT).until(() -> standby.name.equals(holder()));
+            awaitReplicas(replicas, "the standby " + standby.name + " takes the Lease",
+                    () -> standby.name.equals(holder()));
 
             admin.resources(Recommender.class).inNamespace(namespace).withName(recommender(namespace).getMetadata()
                     .getName()).edit(r -> {
@@ -202,8 +211,9 @@ class OperatorDeploymentIT {
                         r.getMetadata().setAnnotations(annotations);
                         return r;
                     });
-            await().atMost(WAIT).until(() -> "after-handover".equals(recommender(namespace).getStatus().retryToken())
-                    && recommender(namespace).getStatus().phase() == RecommenderStatus.Phase.Failed);
+            awaitReplicas(replicas, "the new leader retries the Recommender",
+                    () -> "after-handover".equals(recommender(namespace).getStatus().retryToken())
+                            && recommender(namespace).getStatus().phase() == RecommenderStatus.Phase.Failed);
 
             for (Replica r : List.of(a, b)) {
                 assertThat(Files.readString(r.log)).as("log of %s", r.name).doesNotContainIgnoringCase("forbidden");
@@ -211,6 +221,32 @@ class OperatorDeploymentIT {
         } finally {
             admin.namespaces().withName(namespace).delete();
         }
+    }
+
+    /** Waits like {@code await().until}, and on timeout says what each replica did (CI keeps only the output). */
+    private static void awaitReplicas(List<Replica> replicas, String what, Callable<Boolean> condition) {
+        try {
+            await().atMost(WAIT).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not within " + WAIT + ": " + what + "; Lease holder " + holder() + "\n"
+                    + describe(replicas), e);
+        }
+    }
+
+    private static String describe(List<Replica> replicas) {
+        StringBuilder b = new StringBuilder();
+        for (Replica r : replicas) {
+            b.append("--- ").append(r.name).append(r.process.isAlive() ? " (running)" : " (exited "
+                    + r.process.exitValue() + ")").append(", last lines of its log:\n");
+            try {
+                List<String> lines = Files.readAllLines(r.log);
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(l -> b.append(l, 0, Math.min(l.length(), 300)).append('\n'));
+            } catch (IOException e) {
+                b.append("(unreadable: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return b.toString();
     }
 
     private static Recommender recommender(String namespace) {
@@ -265,7 +301,11 @@ class OperatorDeploymentIT {
             }
             Path log = LOGS.resolve(name + ".log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:MaxRAMPercentage=10", "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName())
+                    "-XX:MaxRAMPercentage=10",
+                    // Times, and the Lease's renewals, in the log a failed run prints.
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                    "-Dorg.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.extended.leaderelection=debug", "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
             env.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
