@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The real-cluster tier: the e2e suite (e2e-tests, RecommenderE2eIT) on this machine's one-node cluster.
 # Starts the node, a plain-http docker-registry on the node's bridge address (so that pods push to it and the
-# node pulls from it), pushes the project's images there (the Jib tarballs that `mvn package -Pimage` writes:
-# operator, recommender runtime, training job, load test, and the TF Serving stand-in in place of
-# tensorflow/serving, which cannot be pulled here) and a Redis image made from this machine's redis-server
-# (redis-image.sh), runs the suite with those images, and stops what it started.
+# node pulls from it), publishes the project's images there as a user would (scripts/publish.sh: operator,
+# recommender runtime, training job, load test, and the TF Serving stand-in in place of tensorflow/serving, which
+# cannot be pulled here; the suite installs its overlay) and pushes a Redis image made from this machine's
+# redis-server (redis-image.sh), runs the suite, and stops what it started.
 #
-#   e2e.sh            build missing image tarballs, then run the suite
+#   e2e.sh            run the suite
 #   E2E_KEEP=1 e2e.sh leave the node and the registry running afterwards (for a look with kubectl)
 #
 # Exit status: the suite's.
@@ -20,22 +20,6 @@ bridge_ip=198.19.200.1
 version="$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)"
 
 log() { echo "e2e: $*" >&2; }
-
-declare -A tarballs=(
-  [recommender-operator]=operator/target/operator-image.tar
-  [recommender-runtime]=runtime-image/target/runtime-image.tar
-  [recommender-training-job]=training-job/target/training-job-image.tar
-  [recommender-load-test]=load-test/target/load-test-image.tar
-  [recommender-tfserving-standin]=tfserving-standin/target/tfserving-standin-image.tar
-)
-missing=()
-for name in "${!tarballs[@]}"; do
-  [[ -f "${tarballs[$name]}" ]] || missing+=("${tarballs[$name]%%/*}")
-done
-if ((${#missing[@]})); then
-  log "building images: ${missing[*]}"
-  mvn -B -q -ntp -pl "$(IFS=,; echo "${missing[*]}")" -am package -Pimage -DskipTests
-fi
 
 registry_pid=""
 cleanup() {
@@ -71,25 +55,22 @@ bash "$node" registry "$bridge_ip:$port" 2>/dev/null
 registry="$bridge_ip:$port"
 log "registry $registry"
 
+# The operator's images, as a user publishes them: Jib pushes them and the install overlay pins them by digest.
+# The stand-in takes tensorflow/serving's place, which cannot be pulled here.
+install="$state/install"
+bash scripts/publish.sh "$registry" --insecure --tfserving-standin --out "$install"
 # Redis for the live-features test, from this machine's redis-server package (the node pulls nothing from outside).
-tarballs[recommender-e2e-redis]=e2e-tests/target/redis-image.tar
-bash e2e-tests/node/redis-image.sh "${tarballs[recommender-e2e-redis]}"
-declare -A pushed=()
-for name in "${!tarballs[@]}"; do
-  pushed[$name]="$(bash e2e-tests/node/push-image.sh "${tarballs[$name]}" "$registry/$name:$version")"
-  log "pushed ${pushed[$name]}"
-done
+redis_tar=e2e-tests/target/redis-image.tar
+bash e2e-tests/node/redis-image.sh "$redis_tar"
+redis_image="$(bash e2e-tests/node/push-image.sh "$redis_tar" "$registry/recommender-e2e-redis:$version")"
+log "pushed $redis_image"
 
 export E2E_KUBECONFIG="$kubeconfig"
 export E2E_REGISTRY="$registry"
 # Pods reach this machine at the bridge's address: the suite serves a dataset there for the schedule test.
 export E2E_HOST_ADDRESS="$bridge_ip"
-export E2E_OPERATOR_IMAGE="${pushed[recommender-operator]}"
-export E2E_TRAINING_IMAGE="${pushed[recommender-training-job]}"
-export E2E_LOAD_TEST_IMAGE="${pushed[recommender-load-test]}"
-export E2E_RUNTIME_IMAGE="${pushed[recommender-runtime]}"
-export E2E_TFSERVING_BASE_IMAGE="${pushed[recommender-tfserving-standin]}"
-export E2E_REDIS_IMAGE="${pushed[recommender-e2e-redis]}"
+export E2E_INSTALL="$install"
+export E2E_REDIS_IMAGE="$redis_image"
 export E2E_UNINSTALL=true
 export E2E_SMALL_NODE=true
 # Long enough to outlast a rollout and its gate on this node (about 75 s), short enough for CI.

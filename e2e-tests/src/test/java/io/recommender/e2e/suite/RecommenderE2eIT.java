@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The end-to-end suite, on whatever cluster E2E_KUBECONFIG points at (kind, EKS, the project's single-node
- * cluster): installs the CRD and the operator (kubectl apply -k operator/deploy, image E2E_OPERATOR_IMAGE).
+ * cluster): installs the CRD and the operator from E2E_INSTALL, the overlay scripts/publish.sh wrote.
  * With E2E_REGISTRY (a registry the cluster's pods can push to and its nodes pull from), the CPU training
  * example trains for real, is packaged into images pushed there and rolled out by digest, passes the latency
  * gate and serves, with the operator's pods killed mid-training and mid-gate and no Job run twice; its images then stand for E2E_RECOMMENDER_IMAGE / E2E_TFSERVING_IMAGE. Then the one-pod
@@ -85,9 +85,6 @@ class RecommenderE2eIT {
         return value;
     }
 
-    /** operator/deploy's default; the steady load runs the gate's own load generator. */
-    static final String DEFAULT_LOAD_TEST_IMAGE = "ghcr.io/recommender-operator/load-test:0.1.0";
-
     static final String SKIPPED = "E2E_KUBECONFIG is not set: the e2e suite needs a cluster (kind, EKS or the "
             + "project's single-node cluster); set E2E_KUBECONFIG to its kubeconfig to run it (e2e-tests/README.md)";
 
@@ -103,7 +100,9 @@ class RecommenderE2eIT {
         if (kubeconfig == null) {
             return;
         }
-        String operatorImage = required("E2E_OPERATOR_IMAGE", "the operator image the cluster can pull");
+        Path install = PublishedImages.directory(required("E2E_INSTALL",
+                "the install overlay scripts/publish.sh wrote (out/install)"));
+        Map<String, String> images = PublishedImages.read(install);
         registry = env("E2E_REGISTRY");
         String what = " (or E2E_REGISTRY, to train and package one in the cluster)";
         recommenderImage = registry != null ? env("E2E_RECOMMENDER_IMAGE")
@@ -111,7 +110,7 @@ class RecommenderE2eIT {
         tfServingImage = registry != null ? env("E2E_TFSERVING_IMAGE")
                 : required("E2E_TFSERVING_IMAGE", "the same model's TensorFlow Serving image" + what);
         modelName = env("E2E_MODEL_NAME") != null ? env("E2E_MODEL_NAME") : "movies";
-        loadTestImage = env("E2E_LOAD_TEST_IMAGE") != null ? env("E2E_LOAD_TEST_IMAGE") : DEFAULT_LOAD_TEST_IMAGE;
+        loadTestImage = images.get("LOAD_TEST_IMAGE");
         timeout = Duration.ofMinutes(Long.parseLong(env("E2E_TIMEOUT_MINUTES") == null ? "15" : env("E2E_TIMEOUT_MINUTES")));
         namespace = env("E2E_NAMESPACE") == null ? "e2e-" + UUID.randomUUID().toString().substring(0, 8) : env("E2E_NAMESPACE");
         client = ControlPlane.client(Path.of(kubeconfig));
@@ -119,46 +118,11 @@ class RecommenderE2eIT {
         work = Path.of("target", "e2e", namespace).toAbsolutePath();
         Files.createDirectories(work);
 
-        Path overlay = work.resolve("operator-overlay");
-        Files.createDirectories(overlay);
-        Files.writeString(overlay.resolve("kustomization.yaml"), overlay(overlay, operatorImage, RecommenderE2eIT::env));
-        kubectl.ok("apply", "-k", overlay.toString());
+        // Installed as a user installs it: the overlay scripts/publish.sh wrote, every image by digest.
+        kubectl.ok("apply", "-k", install.toString());
         kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/recommenders.recommender.io");
         kubectl.ok("rollout", "status", "deployment/recommender-operator", "-n", "recommender-system", "--timeout=5m");
         kubectl.ok("create", "namespace", namespace);
-    }
-
-    /** kustomize overlay on operator/deploy: the operator image, and the default images when given. */
-    static String overlay(Path overlay, String operatorImage, java.util.function.UnaryOperator<String> env) {
-        StringBuilder k = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ")
-                .append(overlay.relativize(Repo.ROOT.resolve("operator/deploy"))).append("\nimages:\n")
-                .append("- name: ghcr.io/recommender-operator/operator\n");
-        int at = operatorImage.indexOf('@');
-        int colon = operatorImage.lastIndexOf(':');
-        if (at >= 0) {
-            k.append("  newName: ").append(operatorImage, 0, at).append("\n  digest: ").append(operatorImage.substring(at + 1));
-        } else if (colon > operatorImage.lastIndexOf('/')) {
-            k.append("  newName: ").append(operatorImage, 0, colon).append("\n  newTag: \"").append(operatorImage.substring(colon + 1)).append('"');
-        } else {
-            k.append("  newName: ").append(operatorImage);
-        }
-        k.append('\n');
-        StringBuilder envs = new StringBuilder();
-        for (String[] e : new String[][] {{"E2E_LOAD_TEST_IMAGE", "RECOMMENDER_LOAD_TEST_IMAGE"},
-                {"E2E_TRAINING_IMAGE", "RECOMMENDER_TRAINING_IMAGE"}, {"E2E_RUNTIME_IMAGE", "RECOMMENDER_RUNTIME_IMAGE"},
-                {"E2E_TFSERVING_BASE_IMAGE", "RECOMMENDER_TFSERVING_IMAGE"}}) {
-            if (env.apply(e[0]) != null) {
-                envs.append("            - name: ").append(e[1]).append("\n              value: \"").append(env.apply(e[0])).append("\"\n");
-            }
-        }
-        if (!envs.isEmpty()) {
-            k.append("patches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n")
-                    .append("      name: recommender-operator\n      namespace: recommender-system\n    spec:\n")
-                    .append("      template:\n        spec:\n          containers:\n          - name: operator\n            env:\n")
-                    .append(envs.toString().replace("            -", "          -").replace("              value", "            value")
-                            .indent(2).stripTrailing()).append('\n');
-        }
-        return k.toString();
     }
 
     @AfterAll
@@ -168,7 +132,7 @@ class RecommenderE2eIT {
         }
         kubectl.run("delete", "namespace", namespace, "--ignore-not-found", "--wait=false");
         if ("true".equals(env("E2E_UNINSTALL"))) {
-            kubectl.run("delete", "-k", work.resolve("operator-overlay").toString(), "--ignore-not-found");
+            kubectl.run("delete", "-k", PublishedImages.directory(env("E2E_INSTALL")).toString(), "--ignore-not-found");
         }
         client.close();
     }
