@@ -9,7 +9,8 @@
 # --tfserving-standin
 #                also publish the project's TensorFlow Serving stand-in and make it the default TF Serving base
 #                (for clusters that cannot pull docker.io/tensorflow/serving; it follows TF Serving's REST API)
-# --out DIR      where the overlay goes (default out/install); written only once every push succeeded
+# --out DIR      where the overlay goes (default out/install; also values.yaml for charts/recommender-operator
+#                and images.env); written only once every push succeeded
 #
 # The images are built by Jib in the same Maven run that pushes them (the image modules' `image` profile, and the
 # parent pom's `image-publish` execution): operator, recommender runtime, training job, load test. They are the
@@ -18,11 +19,13 @@
 # docker-credential-ecr-login for ECR).
 #
 # Then:  kubectl apply -k out/install      (the CRD, RBAC, the operator; see README.md, "Install")
+#   or:  helm install recommender-operator charts/recommender-operator -n recommender-system --create-namespace \
+#          -f out/install/values.yaml
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 fail() { echo "publish: $*" >&2; exit 2; }
@@ -164,7 +167,21 @@ env_entry() { printf '            - name: %s\n              value: "%s"\n' "$1" 
   echo "RUNTIME_IMAGE=${ref[runtime-image]}"
   $standin && echo "TFSERVING_IMAGE=${ref[tfserving-standin]}"
 } > "$tmp/images.env"
+# The same for the Helm chart: helm install ... -f values.yaml.
+{
+  echo "# Written by scripts/publish.sh $registry: the chart's images, by digest."
+  echo "#   helm install recommender-operator charts/recommender-operator -n recommender-system --create-namespace -f $out/values.yaml"
+  echo "image:"
+  echo "  repository: ${ref[operator]%@*}"
+  echo "  digest: ${ref[operator]#*@}"
+  echo "defaultImages:"
+  echo "  training: ${ref[training-job]}"
+  echo "  loadTest: ${ref[load-test]}"
+  echo "  runtime: ${ref[runtime-image]}"
+  $standin && echo "  tfServing: ${ref[tfserving-standin]}"
+} > "$tmp/values.yaml"
 rm -rf "$out"
 mv "$tmp" "$out"
 trap - EXIT
 echo "publish: done in $((SECONDS - began)) s; install with:  kubectl apply -k $out" >&2
+echo "  or:  helm install recommender-operator charts/recommender-operator -n recommender-system --create-namespace -f $out/values.yaml" >&2

@@ -2,7 +2,7 @@
 # Builds the binaries of a local Kubernetes control plane from Go modules (no binary
 # downloads work here) into a cache, skipping what is already built for the same inputs.
 #
-#   build-binaries.sh            kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok
+#   build-binaries.sh            kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok helm
 #   build-binaries.sh NAME...    only these; kubelet, kube-proxy and coredns (the real node's,
 #                                see ../node/) may be named too
 #
@@ -25,7 +25,7 @@ bin="$cache/k8s/$k8s_version/bin"
 mkdir -p "$bin"
 
 k8s_commands=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
-default_targets=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
+default_targets=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok helm)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${default_targets[@]}")
 
@@ -38,6 +38,7 @@ module_of() {
     etcd) echo "$here/etcd-build" ;;
     kwok) echo "$here/kwok-build" ;;
     coredns) echo "$here/coredns-build" ;;
+    helm) echo "$here/helm-build" ;;
     *)
       local c
       for c in "${k8s_commands[@]}"; do
@@ -54,6 +55,7 @@ package_of() {
     etcd) echo "go.etcd.io/etcd/server/v3" ;;
     kwok) echo "sigs.k8s.io/kwok/cmd/kwok" ;;
     coredns) echo "github.com/coredns/coredns" ;;
+    helm) echo "helm.sh/helm/v4/cmd/helm" ;;
     *) echo "k8s.io/kubernetes/cmd/$1" ;;
   esac
 }
@@ -80,6 +82,8 @@ cgo_of() {
 ldflags_of() {
   case "$1" in
     etcd | kwok | coredns) echo "-s -w" ;;
+    # `helm version` reports the module's version, as a release build does.
+    helm) echo "-s -w -X helm.sh/helm/v4/internal/version.version=$(awk '$1 == "require" && $2 == "helm.sh/helm/v4" {print $3}' "$here/helm-build/go.mod")" ;;
     *) k8s_ldflags ;;
   esac
 }

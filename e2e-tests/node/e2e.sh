@@ -3,7 +3,7 @@
 # Starts the node, a plain-http docker-registry on the node's bridge address (so that pods push to it and the
 # node pulls from it), publishes the project's images there as a user would (scripts/publish.sh: operator,
 # recommender runtime, training job, load test, and the TF Serving stand-in in place of tensorflow/serving, which
-# cannot be pulled here; the suite installs its overlay) and pushes a Redis image made from this machine's
+# cannot be pulled here; the suite installs them with the Helm chart and publish.sh's values) and pushes a Redis image made from this machine's
 # redis-server (redis-image.sh), runs the suite, and stops what it started.
 #
 #   e2e.sh            run the suite
@@ -70,6 +70,8 @@ export E2E_REGISTRY="$registry"
 # Pods reach this machine at the bridge's address: the suite serves a dataset there for the schedule test.
 export E2E_HOST_ADDRESS="$bridge_ip"
 export E2E_INSTALL="$install"
+# With the chart and publish.sh's values (the kustomize overlay is rendered and checked in PublishScriptIT).
+export E2E_INSTALL_WITH=helm
 export E2E_REDIS_IMAGE="$redis_image"
 export E2E_UNINSTALL=true
 export E2E_SMALL_NODE=true

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.recommender.testsupport.Helm;
 import io.recommender.testsupport.Kubectl;
 import io.recommender.testsupport.Repo;
 import java.io.IOException;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * scripts/publish.sh against real registries (the docker-registry package on loopback): every image pushed is the
  * image its module's tarball holds, the overlay pins each by digest, and a registry that refuses uploads fails the
- * run with the reason and leaves the earlier overlay as it was. Runs in the real-cluster tier (e2e.sh), after
- * `mvn install -Pimage` built the images; Jib builds them again and must push the same digests.
+ * run with the reason and leaves the earlier overlay as it was. The chart with the values it wrote renders the same
+ * images. Runs in e2e-tests' `mvn verify`, after the build made the images' tarballs (scripts/test.sh builds with
+ * -Pimage); Jib builds them again and must push the same digests.
  */
 class PublishScriptIT {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -123,6 +125,16 @@ class PublishScriptIT {
                 .containsEntry("RECOMMENDER_TFSERVING_IMAGE", "docker.io/tensorflow/serving:2.18.0");
         assertThat(objects).extracting(HasMetadata::getKind).contains("CustomResourceDefinition", "ClusterRole",
                 "Namespace", "ServiceAccount");
+
+        // The chart with the values publish.sh wrote installs the same images.
+        Deployment charted = Kubectl.parse(new Helm(null).ok("template", "recommender-operator",
+                "charts/recommender-operator", "-f", out.resolve("values.yaml").toString())).stream()
+                .filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
+        assertThat(charted.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(images.get("OPERATOR_IMAGE"));
+        assertThat(charted.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(v -> v.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue)))
+                .isEqualTo(env);
 
         String overlay = Files.readString(out.resolve("kustomization.yaml"));
         String readOnly = registry("read-only", true);

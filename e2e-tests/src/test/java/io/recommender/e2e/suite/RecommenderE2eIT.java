@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.recommender.e2e.Waits;
 import io.recommender.testsupport.ControlPlane;
+import io.recommender.testsupport.Helm;
 import io.recommender.testsupport.Kubectl;
 import io.recommender.testsupport.Repo;
 import java.io.IOException;
@@ -72,6 +73,14 @@ class RecommenderE2eIT {
     String registry;
     String loadTestImage;
 
+    static final String RELEASE = "recommender-operator";
+    static final String OPERATOR_NAMESPACE = "recommender-system";
+    Helm helm;
+
+    static boolean helmInstall() {
+        return "helm".equals(env("E2E_INSTALL_WITH"));
+    }
+
     static String env(String name) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? null : value.strip();
@@ -118,10 +127,22 @@ class RecommenderE2eIT {
         work = Path.of("target", "e2e", namespace).toAbsolutePath();
         Files.createDirectories(work);
 
-        // Installed as a user installs it: the overlay scripts/publish.sh wrote, every image by digest.
-        kubectl.ok("apply", "-k", install.toString());
+        // Installed as a user installs it, every image by digest: the chart with the values scripts/publish.sh
+        // wrote (E2E_INSTALL_WITH=helm, and the namespace labelled as the README says), or its overlay.
+        long began = System.nanoTime();
+        if (helmInstall()) {
+            helm = new Helm(Path.of(kubeconfig));
+            helm.ok("upgrade", "--install", RELEASE, "charts/recommender-operator", "-n", OPERATOR_NAMESPACE,
+                    "--create-namespace", "-f", install.resolve("values.yaml").toString(), "--wait", "--timeout", "5m");
+            kubectl.ok("label", "--overwrite", "namespace", OPERATOR_NAMESPACE,
+                    "pod-security.kubernetes.io/enforce=restricted", "pod-security.kubernetes.io/warn=restricted");
+        } else {
+            kubectl.ok("apply", "-k", install.toString());
+        }
         kubectl.ok("wait", "--for=condition=Established", "--timeout=60s", "crd/recommenders.recommender.io");
         kubectl.ok("rollout", "status", "deployment/recommender-operator", "-n", "recommender-system", "--timeout=5m");
+        System.out.printf(java.util.Locale.ROOT, "install: %s, operator rolled out %.1f s after the command%n",
+                helmInstall() ? "helm upgrade --install" : "kubectl apply -k", (System.nanoTime() - began) / 1e9);
         kubectl.ok("create", "namespace", namespace);
     }
 
@@ -132,7 +153,15 @@ class RecommenderE2eIT {
         }
         kubectl.run("delete", "namespace", namespace, "--ignore-not-found", "--wait=false");
         if ("true".equals(env("E2E_UNINSTALL"))) {
-            kubectl.run("delete", "-k", PublishedImages.directory(env("E2E_INSTALL")).toString(), "--ignore-not-found");
+            if (helmInstall()) {
+                helm.run("uninstall", RELEASE, "-n", OPERATOR_NAMESPACE, "--ignore-not-found", "--wait");
+                // The chart keeps the CRD (and every Recommender) on uninstall; uninstalling here means all of it.
+                kubectl.run("delete", "crd", "recommenders.recommender.io", "--ignore-not-found");
+                kubectl.run("delete", "namespace", OPERATOR_NAMESPACE, "--ignore-not-found");
+            } else {
+                kubectl.run("delete", "-k", PublishedImages.directory(env("E2E_INSTALL")).toString(),
+                        "--ignore-not-found");
+            }
         }
         client.close();
     }
@@ -287,11 +316,14 @@ class RecommenderE2eIT {
                         // The test closes the watch itself; a watch lost early shows as a missing Job below.
                     }
                 })) {
+            long applied = System.nanoTime();
             kubectl.ok("apply", "-n", namespace, "-f", file.toString());
             // The operator killed mid-training and mid-gate: its successor picks the pipeline up where it was.
             killOperatorWhileRunning("training");
             killOperatorWhileRunning("latency-gate");
             trainedModelServes(registry);
+            System.out.printf(java.util.Locale.ROOT, "training example: trained, packaged, gated and serving %.1f s "
+                    + "after kubectl apply (the operator killed twice on the way)%n", (System.nanoTime() - applied) / 1e9);
         }
         try (data) {
             if (data != null) {
@@ -456,6 +488,44 @@ class RecommenderE2eIT {
 
     @Test
     @Order(2)
+    void helmUpgradeRollsTheOperatorAndKeepsTheCrdAndTheServingRecommender() throws Exception {
+        assumeTrue(helmInstall(), "the operator was installed with kubectl apply -k (E2E_INSTALL_WITH=helm: with Helm)");
+        String crd = client.apiextensions().v1().customResourceDefinitions().withName("recommenders.recommender.io")
+                .get().getMetadata().getUid();
+        Deployment serving = client.apps().deployments().inNamespace(namespace).withName("movies").get();
+        List<String> servingPods = client.pods().inNamespace(namespace)
+                .withLabels(serving.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
+                .map(p -> p.getMetadata().getUid()).sorted().toList();
+        String operatorBefore = client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName(RELEASE).get()
+                .getMetadata().getUid();
+        long generationBefore = client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName(RELEASE).get()
+                .getMetadata().getGeneration();
+
+        // A value in the pod template: every operator pod is replaced.
+        helm.ok("upgrade", RELEASE, "charts/recommender-operator", "-n", OPERATOR_NAMESPACE, "--reuse-values",
+                "--set", "javaToolOptions=-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError", "--wait",
+                "--timeout", "5m");
+        Deployment operator = client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName(RELEASE).get();
+        assertThat(operator.getMetadata().getUid()).isEqualTo(operatorBefore);
+        assertThat(operator.getMetadata().getGeneration()).isGreaterThan(generationBefore);
+        assertThat(client.apiextensions().v1().customResourceDefinitions().withName("recommenders.recommender.io")
+                .get().getMetadata().getUid()).as("the CRD, kept through the upgrade").isEqualTo(crd);
+
+        // The new operator pods find the Recommender as it was: Ready, the same Deployment and pods, answering.
+        JsonNode r = await("movies", "to be reconciled by the upgraded operator", n -> "Ready".equals(
+                n.at("/status/phase").asText()) && n.at("/status/observedGeneration").asLong()
+                == n.at("/metadata/generation").asLong());
+        assertThat(r.at("/status/stable/image").asText()).isEqualTo(stableImage("movies"));
+        assertThat(client.apps().deployments().inNamespace(namespace).withName("movies").get().getMetadata().getUid())
+                .isEqualTo(serving.getMetadata().getUid());
+        assertThat(client.pods().inNamespace(namespace).withLabels(serving.getSpec().getSelector().getMatchLabels())
+                .list().getItems().stream().map(p -> p.getMetadata().getUid()).sorted().toList())
+                .as("the serving pods, untouched").isEqualTo(servingPods);
+        assertThat(JSON.readTree(recommendations("movies", 1)).isEmpty()).isFalse();
+    }
+
+    @Test
+    @Order(3)
     void aNewVersionIsPromotedUnderSteadyLoadWithoutAFailedRequest() throws Exception {
         String before = stableImage("movies");
         SteadyLoad load = SteadyLoad.start(client, namespace, "load-promote", loadTestImage, "movies", 8080);
@@ -472,7 +542,7 @@ class RecommenderE2eIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aVersionMissingTheTightSloIsRolledBackWhileTheStableOneServes() throws Exception {
         String before = stableImage("movies");
         SteadyLoad load = SteadyLoad.start(client, namespace, "load-reject", loadTestImage, "movies", 8080);
@@ -498,7 +568,7 @@ class RecommenderE2eIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void undoingTheRefusedEditServesThePreviousVersionAtOnceUnderSteadyLoad() throws Exception {
         SteadyLoad load = SteadyLoad.start(client, namespace, "load-undo", loadTestImage, "movies", 8080);
         long start = System.nanoTime();
@@ -527,7 +597,7 @@ class RecommenderE2eIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void tightSloExampleFailsAndPromotesNothing() throws Exception {
         kubectl.ok("apply", "-n", namespace, "-f", example("tight-slo.yaml", r -> { }).toString());
         JsonNode r = await("movies-tight-slo", "to fail the gate", n -> "Failed".equals(n.at("/status/phase").asText()));
@@ -537,7 +607,7 @@ class RecommenderE2eIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void deletingRecommendersRemovesWhatTheOperatorMade() {
         kubectl.ok("delete", "recommenders", "--all", "-n", namespace, "--timeout=5m");
         Waits.until(timeout, "the operator's objects in " + namespace + " to be gone",
@@ -552,7 +622,7 @@ class RecommenderE2eIT {
      * stable Service is accepted and the next answer reflects it (the rated movie leaves the list).
      */
     @Test
-    @Order(6)
+    @Order(7)
     void aRedisFeatureStoreIsLoadedAndAnEventChangesTheNextAnswer() throws Exception {
         assumeTrue(registry != null, "E2E_REGISTRY is not set: no registry for the packaging step to push to");
         String redisImage = env("E2E_REDIS_IMAGE");

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 /**
  * Users' traffic during a rollout: the project's load generator in a pod of its own, requesting a steady rate
@@ -108,8 +109,12 @@ final class SteadyLoad {
         try {
             JsonNode report = JSON.readTree(message);
             long failures = report.path("failures").asLong();
+            // The failures themselves (the report's distinct errors) and the seconds they fell in.
+            String which = failures == 0 ? "" : "\nerrors " + report.path("errors") + "\nseconds with failures "
+                    + StreamSupport.stream(report.path("timeline").spliterator(), false)
+                            .filter(t -> t.path("failures").asLong() > 0).map(JsonNode::toString).toList();
             return new Result(report.path("requests").asLong(), failures, report.at("/verdict/reason").asText(),
-                    failures == 0 ? "" : context());
+                    failures == 0 ? "" : which + context());
         } catch (IOException e) {
             throw new UncheckedIOException("the steady load's report is not JSON: " + message, e);
         }
