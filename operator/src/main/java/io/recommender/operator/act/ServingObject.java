@@ -28,8 +28,13 @@ public abstract class ServingObject<R extends HasMetadata> extends OwnedObject<R
         return needed(r, plan);
     }
 
+    /** The desired state when it depends on what is observed too; by default, on the plan alone. */
+    R desired(Recommender r, Plan plan, Context<Recommender> context) {
+        return desired(r, plan);
+    }
+
     @Override
     protected final R desired(Recommender r, Context<Recommender> context) {
-        return desired(r, WorkflowContext.plan(context));
+        return desired(r, WorkflowContext.plan(context), context);
     }
 }

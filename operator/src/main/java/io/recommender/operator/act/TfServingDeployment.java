@@ -23,7 +23,7 @@ public abstract class TfServingDeployment extends TwoPodObject<Deployment> {
 
     @Override
     Deployment desired(Recommender r, Plan plan) {
-        return desired(r, role, served(plan));
+        return desired(r, role, plan.version(role));
     }
 
     public static Deployment desired(Recommender r, Role role, ModelVersion v) {

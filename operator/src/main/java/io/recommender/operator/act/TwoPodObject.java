@@ -1,22 +1,25 @@
 package io.recommender.operator.act;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.recommender.api.v1alpha1.ModelVersion;
 import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.operator.decide.Plan;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.naming.Role;
 import io.recommender.operator.serving.ServingObjects;
-import java.util.List;
 
 /**
  * A role's object that only the two-pod topology has (TensorFlow Serving's Deployment and Service, its address).
- * When the stable version switches to one pod, the stable recommender Deployment replaces its two-pod pods one by
- * one, and those still serving call this TensorFlow Serving: the stable role's objects stay, as they were, until
- * none of those pods is left.
+ * When the stable version switches to one pod (a promotion, a pin, a rollback after a failed live analysis), the
+ * stable recommender Deployment replaces its two-pod pods one by one, and those still serving call this TensorFlow
+ * Serving: the stable role's objects stay exactly as they were found until none of those pods is left. As found,
+ * not rebuilt from a version: the version those pods run is whatever they were made for, which after a rollback is
+ * in no list of the status (the failed version is neither stable nor in history).
  */
 public abstract class TwoPodObject<R extends HasMetadata> extends RoleObject<R> {
     protected TwoPodObject(Class<R> type, Role role) {
@@ -30,22 +33,36 @@ public abstract class TwoPodObject<R extends HasMetadata> extends RoleObject<R> 
 
     @Override
     boolean needed(Recommender r, Plan plan, Context<Recommender> context) {
-        return needed(r, plan) || role == Role.STABLE && draining(plan) != null
-                && getSecondaryResource(r, context).isPresent() && oldPodsMayServe(r, context);
+        return needed(r, plan) || draining(r, context);
     }
 
-    /** The two-pod version this role's objects serve: the role's own, or the one the stable pods still drain from. */
-    ModelVersion served(Plan plan) {
-        ModelVersion v = plan.version(role);
-        return ServingObjects.twoPod(v) ? v : draining(plan);
+    @Override
+    R desired(Recommender r, Plan plan, Context<Recommender> context) {
+        if (needed(r, plan)) {
+            return desired(r, plan);
+        }
+        return getSecondaryResource(r, context).map(found -> asFound(found, context))
+                .orElseThrow(() -> new IllegalStateException("no " + resourceType().getSimpleName() + " to keep"));
     }
 
-    /** The version the stable one replaced, when it ran two pods and the stable one runs one; else null. */
-    static ModelVersion draining(Plan plan) {
-        List<ModelVersion> history = plan.status().history();
-        ModelVersion previous = history == null || history.isEmpty() ? null : history.get(0);
-        return plan.stable() != null && !ServingObjects.twoPod(plan.stable()) && ServingObjects.twoPod(previous)
-                ? previous : null;
+    /** Stable two-pod objects while the stable Deployment may still run two-pod pods that call them. */
+    private boolean draining(Recommender r, Context<Recommender> context) {
+        return role == Role.STABLE && getSecondaryResource(r, context).isPresent() && oldPodsMayServe(r, context);
+    }
+
+    /** The object as found, without what the API server keeps of it (what an apply of it would leave unchanged). */
+    static <R extends HasMetadata> R asFound(R found, Context<Recommender> context) {
+        R copy = context.getClient().getKubernetesSerialization().clone(found);
+        ObjectMeta m = copy.getMetadata();
+        copy.setMetadata(new ObjectMetaBuilder().withName(m.getName()).withNamespace(m.getNamespace())
+                .withLabels(m.getLabels()).withAnnotations(m.getAnnotations())
+                .withOwnerReferences(m.getOwnerReferences()).build());
+        if (copy instanceof Deployment d) {
+            d.setStatus(null);
+        } else if (copy instanceof Service s) {
+            s.setStatus(null);
+        }
+        return copy;
     }
 
     /**

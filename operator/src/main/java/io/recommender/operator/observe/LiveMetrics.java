@@ -27,16 +27,37 @@ public final class LiveMetrics {
     static final String BUCKET = "http_server_requests_seconds_bucket";
     static final String COUNT = "http_server_requests_seconds_count";
 
+    /** Where a pod's metrics are read. */
+    @FunctionalInterface
+    public interface PodEndpoint {
+        URI metrics(Pod pod, int port);
+    }
+
+    /** The pod's own address, as a Prometheus server would scrape it. */
+    public static final PodEndpoint POD_IP = (pod, port) ->
+            URI.create("http://" + pod.getStatus().getPodIP() + ":" + port + "/metrics");
+
     private final HttpClient http;
+    private final PodEndpoint endpoint;
     /** Each pod's last reading, by pod uid, per Recommender (by uid): only the pods of its latest read are kept. */
     private final Map<String, Map<String, Reading>> last = new ConcurrentHashMap<>();
 
     public LiveMetrics() {
-        this(HttpClient.newBuilder().connectTimeout(TIMEOUT).build());
+        this(POD_IP);
+    }
+
+    /** Reading each pod at {@code endpoint}: tests whose pods have no network (kwok) serve the metrics elsewhere. */
+    public LiveMetrics(PodEndpoint endpoint) {
+        this(HttpClient.newBuilder().connectTimeout(TIMEOUT).build(), endpoint);
     }
 
     LiveMetrics(HttpClient http) {
+        this(http, POD_IP);
+    }
+
+    LiveMetrics(HttpClient http, PodEndpoint endpoint) {
         this.http = http;
+        this.endpoint = endpoint;
     }
 
     /** One pod's cumulative counts for the judged routes. */
@@ -69,7 +90,7 @@ public final class LiveMetrics {
             }
             Reading now;
             try {
-                now = parse(fetch("http://" + ip + ":" + port + "/metrics"));
+                now = parse(fetch(endpoint.metrics(pod, port)));
             } catch (IOException | IllegalArgumentException e) {
                 problems.add(pod.getMetadata().getName() + ": " + e.getMessage());
                 continue;
@@ -100,8 +121,8 @@ public final class LiveMetrics {
         last.remove(owner);
     }
 
-    private String fetch(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+    private String fetch(URI url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException(url + " answered HTTP " + r.statusCode());

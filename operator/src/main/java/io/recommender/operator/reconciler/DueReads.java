@@ -21,7 +21,11 @@ import java.util.List;
  */
 final class DueReads {
     private final DatasetFingerprints fingerprints = new DatasetFingerprints();
-    private final LiveMetrics liveMetrics = new LiveMetrics();
+    private final LiveMetrics liveMetrics;
+
+    DueReads(LiveMetrics liveMetrics) {
+        this.liveMetrics = liveMetrics;
+    }
 
     Observation add(Recommender r, Plan plan, Context<Recommender> context, Observation seen, Instant now) {
         if (Schedule.fingerprintWanted(r.getSpec(), plan.status().schedule(), now)) {

@@ -54,6 +54,7 @@ import io.recommender.operator.gpu.GpuPod;
 import io.recommender.operator.naming.Labels;
 import io.recommender.operator.naming.Names;
 import io.recommender.operator.observe.JobResults;
+import io.recommender.operator.observe.LiveMetrics;
 import io.recommender.operator.observe.Observation;
 import io.recommender.operator.observe.Observer;
 import io.recommender.operator.registry.RegistryAccess;
@@ -116,7 +117,7 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
     private static final String STATUS_READ = "status-read";
     private static final Logger log = LoggerFactory.getLogger(RecommenderReconciler.class);
     private final Failures failures = new Failures();
-    private final DueReads dueReads = new DueReads();
+    private DueReads dueReads = new DueReads(new LiveMetrics());
 
     private final Observer observer;
     private final EventRecorder events;
@@ -153,6 +154,12 @@ public class RecommenderReconciler implements Reconciler<Recommender> {
         this.registry = registry;
         this.gpu = new GpuTraining(gpuCapacity);
         this.metrics = metrics;
+    }
+
+    /** Reads the stable pods' metrics for live analysis with {@code live} (by default at each pod's address). */
+    public RecommenderReconciler readingPodMetricsWith(LiveMetrics live) {
+        this.dueReads = new DueReads(live);
+        return this;
     }
 
     /** GPU node groups scaled from zero on EKS (RECOMMENDER_EKS_CLUSTER); elsewhere only reported. */

@@ -9,6 +9,7 @@ import io.recommender.api.v1alpha1.Recommender;
 import io.recommender.api.v1alpha1.RecommenderStatus;
 import io.recommender.operator.OperatorConfig;
 import io.recommender.operator.events.EventRecorder;
+import io.recommender.operator.observe.LiveMetrics;
 import io.recommender.operator.reconciler.RecommenderReconciler;
 import io.recommender.operator.status.Conditions;
 import io.recommender.testsupport.ControlPlane;
@@ -47,7 +48,15 @@ final class OperatorHarness implements AutoCloseable {
     final String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8);
     private Operator operator;
 
+    private final LiveMetrics liveMetrics;
+
     OperatorHarness() {
+        this(new LiveMetrics());
+    }
+
+    /** With the stable pods' metrics read through {@code liveMetrics} (kwok's pods serve none). */
+    OperatorHarness(LiveMetrics liveMetrics) {
+        this.liveMetrics = liveMetrics;
         OperatorConfig.use(IMAGES);
         ControlPlane.installCrd(client);
         ControlPlane.createNamespace(client, namespace);
@@ -56,7 +65,8 @@ final class OperatorHarness implements AutoCloseable {
 
     void start() {
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new RecommenderReconciler(results, new EventRecorder(client), clock),
+        operator.register(new RecommenderReconciler(results, new EventRecorder(client), clock)
+                .readingPodMetricsWith(liveMetrics),
                 c -> c.settingNamespaces(namespace));
         operator.start();
     }
