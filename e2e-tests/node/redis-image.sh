@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a Redis image for the node from this machine's Debian redis-server package (the node has no internet, so
 # nothing is pulled): redis-server and redis-cli with the shared libraries ldd names, as one layer, in the OCI
-# layout Jib's tarballs use, so push-image.sh pushes it like the project's images. Reproducible (fixed times and
+# layout Jib's tarballs use, which push-image.sh pushes. Reproducible (fixed times and
 # owners). Runs as user 65532 with its data under /tmp (the pod mounts an emptyDir there).
 #
 #   redis-image.sh OUT.tar
