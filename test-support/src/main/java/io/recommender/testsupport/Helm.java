@@ -23,14 +23,7 @@ public final class Helm {
             if (configured != null && !configured.isBlank()) {
                 binary = Path.of(configured);
             } else {
-                Kubectl.Result built = Kubectl.exec(List.of("bash",
-                        Repo.ROOT.resolve("e2e-tests/cluster/build-binaries.sh").toString(), "helm"), null, 20);
-                List<String> lines = built.out().strip().lines().toList();
-                if (built.exit() != 0 || lines.isEmpty()) {
-                    throw new IllegalStateException("no helm: set HELM, or build-binaries.sh helm failed: "
-                            + built.describe());
-                }
-                binary = Path.of(lines.get(lines.size() - 1), "helm");
+                binary = Kubectl.projectBuild("helm", "set HELM");
             }
             if (!Files.isExecutable(binary)) {
                 throw new IllegalStateException("no helm at " + binary);

@@ -86,14 +86,22 @@ public final class Kubectl {
     }
 
     private static Path built() {
-        Result built = exec(List.of("bash", Repo.ROOT.resolve("e2e-tests/cluster/build-binaries.sh").toString(), "kubectl"),
+        return projectBuild("kubectl", "set E2E_KUBECTL or put kubectl on the PATH");
+    }
+
+    /**
+     * {@code name} from the project's build (e2e-tests/cluster/build-binaries.sh NAME, cached after the first
+     * build); {@code otherwise} says what a user can do instead when the build fails.
+     */
+    static Path projectBuild(String name, String otherwise) {
+        Result built = exec(List.of("bash", Repo.ROOT.resolve("e2e-tests/cluster/build-binaries.sh").toString(), name),
                 null, 20);
         List<String> lines = built.out().strip().lines().toList();
         if (built.exit() != 0 || lines.isEmpty()) {
-            throw new IllegalStateException("no kubectl: set E2E_KUBECTL or put kubectl on the PATH; "
-                    + "build-binaries.sh kubectl failed: " + built.describe());
+            throw new IllegalStateException("no " + name + ": " + otherwise + "; build-binaries.sh " + name
+                    + " failed: " + built.describe());
         }
-        return Path.of(lines.get(lines.size() - 1), "kubectl");
+        return Path.of(lines.get(lines.size() - 1), name);
     }
 
     public Result run(String... args) {

@@ -2,6 +2,7 @@ package io.recommender.e2e.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -83,6 +83,17 @@ class PublishScriptIT {
         }
     }
 
+    static Container operatorContainer(List<HasMetadata> objects) {
+        return objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
+                .orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    /** The container's environment variables that have a value (not a reference). */
+    static Map<String, String> values(Container c) {
+        return c.getEnv().stream().filter(v -> v.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
     @Test
     void publishesEveryImageByDigestAndKeepsTheOverlayWhenARegistryRefuses() throws Exception {
         String registry = registry("writable", false);
@@ -90,10 +101,7 @@ class PublishScriptIT {
         PublishScript r = PublishScript.run(Map.of(), registry, "--insecure", "--out", out.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
 
-        Map<String, String> images = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(out.resolve("images.env"))) {
-            images.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-        }
+        Map<String, String> images = PublishedImages.read(out);
         assertThat(images).containsOnlyKeys(MODULES.keySet());
         for (var e : images.entrySet()) {
             String ref = e.getValue();
@@ -112,12 +120,9 @@ class PublishScriptIT {
         }
 
         List<HasMetadata> objects = new Kubectl(Kubectl.find(), dir.resolve("unused-kubeconfig")).kustomize(out);
-        Deployment operator = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .findFirst().orElseThrow();
-        var container = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container container = operatorContainer(objects);
         assertThat(container.getImage()).isEqualTo(images.get("OPERATOR_IMAGE"));
-        Map<String, String> env = container.getEnv().stream().filter(v -> v.getValue() != null)
-                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        Map<String, String> env = values(container);
         assertThat(env).containsEntry("RECOMMENDER_TRAINING_IMAGE", images.get("TRAINING_IMAGE"))
                 .containsEntry("RECOMMENDER_LOAD_TEST_IMAGE", images.get("LOAD_TEST_IMAGE"))
                 .containsEntry("RECOMMENDER_RUNTIME_IMAGE", images.get("RUNTIME_IMAGE"))
@@ -127,14 +132,10 @@ class PublishScriptIT {
                 "Namespace", "ServiceAccount");
 
         // The chart with the values publish.sh wrote installs the same images.
-        Deployment charted = Kubectl.parse(new Helm(null).ok("template", "recommender-operator",
-                "charts/recommender-operator", "-f", out.resolve("values.yaml").toString())).stream()
-                .filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
-        assertThat(charted.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .isEqualTo(images.get("OPERATOR_IMAGE"));
-        assertThat(charted.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(v -> v.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue)))
-                .isEqualTo(env);
+        Container charted = operatorContainer(Kubectl.parse(new Helm(null).ok("template", "recommender-operator",
+                "charts/recommender-operator", "-f", out.resolve("values.yaml").toString())));
+        assertThat(charted.getImage()).isEqualTo(images.get("OPERATOR_IMAGE"));
+        assertThat(values(charted)).isEqualTo(env);
 
         String overlay = Files.readString(out.resolve("kustomization.yaml"));
         String readOnly = registry("read-only", true);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.recommender.e2e.Waits;
 import io.recommender.testsupport.ControlPlane;
+import io.recommender.e2e.publish.PublishedImages;
 import io.recommender.testsupport.Helm;
 import io.recommender.testsupport.Kubectl;
 import io.recommender.testsupport.Repo;

@@ -1,4 +1,4 @@
-package io.recommender.e2e.suite;
+package io.recommender.e2e.publish;
 
 import io.recommender.testsupport.Repo;
 import java.io.IOException;
@@ -8,17 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What scripts/publish.sh wrote beside its overlay: images.env, NAME=REGISTRY/REPO@sha256:... a line. */
-final class PublishedImages {
-    static final String FILE = "images.env";
+public final class PublishedImages {
+    public static final String FILE = "images.env";
 
     private PublishedImages() {}
 
     /** The overlay directory as given, relative to the repository root (Maven runs the suite in e2e-tests/). */
-    static Path directory(String given) {
+    public static Path directory(String given) {
         return Repo.ROOT.resolve(given).normalize();
     }
 
-    static Map<String, String> read(Path install) throws IOException {
+    public static Map<String, String> read(Path install) throws IOException {
         Map<String, String> images = new LinkedHashMap<>();
         for (String line : Files.readAllLines(install.resolve(FILE))) {
             int eq = line.indexOf('=');
