@@ -61,8 +61,9 @@ final class TrainingStep {
         }
         List<String> command = new ArrayList<>(List.of(ProjectLayout.java(), "-jar", layout.trainingJar().toString(),
                 "train", "--data", data.toString(), "--out", bundleDir.toString(),
-                "--epochs", Integer.toString(orDefault(training.epochs(), 20)),
-                "--embedding-size", Integer.toString(orDefault(training.embeddingSize(), 32)),
+                "--epochs", Integer.toString(orDefault(training.epochs(), TrainingSpec.DEFAULT_EPOCHS)),
+                "--embedding-size",
+                Integer.toString(orDefault(training.embeddingSize(), TrainingSpec.DEFAULT_EMBEDDING_SIZE)),
                 "--seed", Long.toString(training.seed() == null ? 42 : training.seed())));
         if (orDefault(training.gpus(), 0) > 0) {
             console.println("model: the spec asks for GPUs; training uses one here if TensorFlow sees it, else the CPU");
@@ -91,8 +92,9 @@ final class TrainingStep {
         if (!"trained".equals(m.source()) || !fingerprint.equals(m.dataFingerprint())) {
             return "the earlier bundle was made from other data";
         }
-        if (!sameNumber(h.get("epochs"), orDefault(training.epochs(), 20))
-                || !sameNumber(h.get("embeddingSize"), orDefault(training.embeddingSize(), 32))
+        if (!sameNumber(h.get("epochs"), orDefault(training.epochs(), TrainingSpec.DEFAULT_EPOCHS))
+                || !sameNumber(h.get("embeddingSize"),
+                        orDefault(training.embeddingSize(), TrainingSpec.DEFAULT_EMBEDDING_SIZE))
                 || !sameNumber(h.get("seed"), training.seed() == null ? 42 : training.seed())) {
             return "the earlier bundle was trained with other settings";
         }

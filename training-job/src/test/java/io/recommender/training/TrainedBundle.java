@@ -14,9 +14,13 @@ import java.nio.file.Path;
 public final class TrainedBundle {
     /** The project's own copy of ml-latest-small. */
     public static final Path DATA = Path.of("..", "data", "ml-latest-small");
-    /** The train command's defaults (history bag included), cut to 3 epochs. */
-    public static final TrainingConfig CONFIG = new TrainingConfig(3, 1024, 0.002f, 32, new int[] {256, 128},
-            1e-4f, 1f, 1024, 1f, 3, 42, Device.CPU);
+    /**
+     * The train command's defaults (history included) with 32-wide retrieval vectors, cut to 20 epochs, at a
+     * retrieval learning rate five times the default's: enough for the retrieval head to rank clearly above the most
+     * popular movies, in a fraction of a full run.
+     */
+    public static final TrainingConfig CONFIG = TrainingConfig.defaults(20, 32, 42, Device.CPU)
+            .withRetrievalLearningRate(0.005f);
 
     private static TrainingResult result;
 

@@ -130,8 +130,9 @@ public final class TrainingJobs {
         }
         String image = t.image() != null ? t.image() : config.trainingImage();
         List<String> trainArgs = new ArrayList<>(List.of("train", "--data", t.dataset(), "--out", BUNDLE,
-                "--epochs", Integer.toString(t.epochs() == null ? 20 : t.epochs()),
-                "--embedding-size", Integer.toString(t.embeddingSize() == null ? 32 : t.embeddingSize()),
+                "--epochs", Integer.toString(t.epochs() == null ? TrainingSpec.DEFAULT_EPOCHS : t.epochs()),
+                "--embedding-size", Integer.toString(t.embeddingSize() == null ? TrainingSpec.DEFAULT_EMBEDDING_SIZE
+                        : t.embeddingSize()),
                 "--seed", Long.toString(t.seed() == null ? 42 : t.seed()),
                 "--device", gpus > 0 ? "gpu" : "cpu"));
         // The feature store's events stream; its password reaches the pod only as a Secret reference.

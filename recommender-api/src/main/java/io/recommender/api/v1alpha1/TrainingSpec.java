@@ -55,9 +55,11 @@ public record TrainingSpec(
         @JsonPropertyDescription("MovieLens-layout data (movies.csv, ratings.csv): bundled:ml-latest-small (inside "
                 + "the training image), an s3:// or http(s):// URL, or an absolute path on a mounted volume.")
         String dataset,
-        @Default("20") @Min(1) @Max(1000) @JsonPropertyDescription("Most epochs; early stopping usually ends sooner.")
+        @Default("" + DEFAULT_EPOCHS) @Min(1) @Max(1000) @JsonPropertyDescription("Most epochs; each head of the"
+                + " model stops sooner once its validation figure has not improved for its patience.")
         Integer epochs,
-        @Default("32") @Min(1) @Max(1024) @JsonPropertyDescription("Size of the towers' embeddings.")
+        @Default("" + DEFAULT_EMBEDDING_SIZE) @Min(1) @Max(1024) @JsonPropertyDescription("Size of the retrieval"
+                + " towers' vectors: the served user embedding is one wider.")
         Integer embeddingSize,
         @Default("42") @Min(0) @JsonPropertyDescription("Seed of the split, initial weights and batch order.")
         Long seed,
@@ -92,6 +94,9 @@ public record TrainingSpec(
         Boolean includeLiveEvents) {
 
     public static final String RETRAIN_ALWAYS = "Always";
+    /** The training job's own defaults (training-job's TrainingConfig; TrainingDefaultsTest checks they agree). */
+    public static final int DEFAULT_EPOCHS = 150;
+    public static final int DEFAULT_EMBEDDING_SIZE = 200;
 
     public TrainingSpec(String dataset, Integer epochs, Integer embeddingSize, Long seed, Integer gpus,
             ComputeResources resources, Map<String, String> nodeSelector, List<Toleration> tolerations, String image) {

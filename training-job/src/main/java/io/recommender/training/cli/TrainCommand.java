@@ -50,46 +50,66 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "bundle directory to write (replaced atomically)")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "20", description = "most epochs; early stopping may end sooner (${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "" + TrainingConfig.DEFAULT_EPOCHS, description = "most epochs; each"
+            + " head stops sooner once its validation figure has not improved for its patience (${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "1024", description = "mini-batch size (${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(names = "--learning-rate", defaultValue = "0.002", description = "Adam learning rate (${DEFAULT-VALUE})")
-    float learningRate;
-
-    @Option(names = "--embedding-size", defaultValue = "32", description = "tower output and ID embedding size (${DEFAULT-VALUE})")
+    @Option(names = "--embedding-size", defaultValue = "" + TrainingConfig.DEFAULT_EMBEDDING_SIZE, description = "size"
+            + " of the retrieval towers' vectors (the served user embedding is one wider) (${DEFAULT-VALUE})")
     int embeddingSize;
 
-    @Option(names = "--hidden", defaultValue = "256,128", split = ",", description = "ReLU layer widths of each tower (${DEFAULT-VALUE})")
-    int[] hidden;
-
-    @Option(names = "--l2", defaultValue = "0.0001", description = "L2 weight on the batch's ID embeddings (${DEFAULT-VALUE})")
-    float l2;
-
-    @Option(names = "--retrieval-weight", defaultValue = "1.0", description = "weight of the retrieval (sampled softmax) loss; 0 trains on ratings only (${DEFAULT-VALUE})")
-    float retrievalWeight;
-
-    @Option(names = "--negatives", defaultValue = "1024", description = "items sampled uniformly per batch as retrieval negatives, next to the batch's own items; 0: full softmax over all items (${DEFAULT-VALUE})")
-    int negatives;
-
-    @Option(names = "--retrieval-scale", defaultValue = "1.0", description = "inverse temperature of the retrieval softmax (${DEFAULT-VALUE})")
-    float retrievalScale;
-
-    @Option(names = "--history", defaultValue = "" + TrainingConfig.DEFAULT_HISTORY, description = "training items per"
-            + " user row that the user tower averages (the history bag; 0: none) (${DEFAULT-VALUE})")
+    @Option(names = "--history", defaultValue = "" + TrainingConfig.DEFAULT_HISTORY, description = "the user's"
+            + " highest-rated training movies in each user row, the retrieval user tower's input (0: none; the tower"
+            + " then has a per-user embedding) (${DEFAULT-VALUE})")
     int history;
 
-    @Option(names = "--retrieval-l2", defaultValue = "0", description = "L2 weight on the batch's history bags and"
-            + " retrieval item embeddings (${DEFAULT-VALUE})")
+    @Option(names = "--retrieval-batch-size", defaultValue = "" + TrainingConfig.DEFAULT_RETRIEVAL_BATCH_SIZE,
+            description = "users per step of the retrieval head (${DEFAULT-VALUE})")
+    int retrievalBatchSize;
+
+    @Option(names = "--retrieval-learning-rate", defaultValue = "" + TrainingConfig.DEFAULT_RETRIEVAL_LEARNING_RATE,
+            description = "Adam learning rate of the retrieval head (${DEFAULT-VALUE})")
+    float retrievalLearningRate;
+
+    @Option(names = "--retrieval-l2", defaultValue = "" + TrainingConfig.DEFAULT_RETRIEVAL_L2, description = "L2"
+            + " weight on the retrieval head's embedding tables (${DEFAULT-VALUE})")
     float retrievalL2;
 
-    @Option(names = "--history-dropout", defaultValue = "0.5", description = "share of history items dropped at random"
-            + " from each training example's bag (${DEFAULT-VALUE})")
+    @Option(names = "--history-dropout", defaultValue = "" + TrainingConfig.DEFAULT_HISTORY_DROPOUT, description =
+            "share of history movies dropped at random from each training user's input (${DEFAULT-VALUE})")
     float historyDropout;
 
-    @Option(names = "--patience", defaultValue = "3", description = "epochs without validation improvement before stopping (${DEFAULT-VALUE})")
+    @Option(names = "--target-power", defaultValue = "" + TrainingConfig.DEFAULT_TARGET_POWER, description = "a"
+            + " rated movie weighs (rating / 5)^p in the retrieval loss (${DEFAULT-VALUE})")
+    float targetPower;
+
+    @Option(names = "--retrieval-patience", defaultValue = "" + TrainingConfig.DEFAULT_RETRIEVAL_PATIENCE,
+            description = "epochs without a better validation recall@10 before the retrieval head stops"
+            + " (${DEFAULT-VALUE})")
+    int retrievalPatience;
+
+    @Option(names = "--batch-size", defaultValue = "" + TrainingConfig.DEFAULT_BATCH_SIZE, description = "ratings per"
+            + " step of the rating head (${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "" + TrainingConfig.DEFAULT_LEARNING_RATE, description = "Adam"
+            + " learning rate of the rating head (${DEFAULT-VALUE})")
+    float learningRate;
+
+    @Option(names = "--rating-embedding-size", defaultValue = "" + TrainingConfig.DEFAULT_RATING_EMBEDDING_SIZE,
+            description = "ID embedding and output size of the rating head's towers (${DEFAULT-VALUE})")
+    int ratingEmbeddingSize;
+
+    @Option(names = "--hidden", defaultValue = "256,128", split = ",", description = "ReLU layer widths of each rating"
+            + " tower (${DEFAULT-VALUE})")
+    int[] hidden;
+
+    @Option(names = "--l2", defaultValue = "" + TrainingConfig.DEFAULT_L2, description = "L2 weight on the rating"
+            + " head's batch ID embeddings (${DEFAULT-VALUE})")
+    float l2;
+
+    @Option(names = "--patience", defaultValue = "" + TrainingConfig.DEFAULT_PATIENCE, description = "epochs without a"
+            + " better validation RMSE before the rating head stops (${DEFAULT-VALUE})")
     int patience;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of the split, initial weights and batch order (${DEFAULT-VALUE})")
@@ -146,8 +166,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
-        TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, embeddingSize, hidden, l2,
-                retrievalWeight, negatives, retrievalScale, patience, seed, device, history, retrievalL2, historyDropout);
+        TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, ratingEmbeddingSize, hidden, l2,
+                patience, seed, device, history, embeddingSize, retrievalBatchSize, retrievalLearningRate, retrievalL2,
+                historyDropout, targetPower, retrievalPatience);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
         List<Event> live = liveEventsRedis == null ? null : readLiveEvents(o);

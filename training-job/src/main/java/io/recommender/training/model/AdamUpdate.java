@@ -1,12 +1,11 @@
 package io.recommender.training.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.framework.optimizers.GradientDescent;
-import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -21,7 +20,7 @@ import org.tensorflow.types.TFloat32;
  * Here every variable update waits for the loss and all gradients (the variables are updated in place, so
  * an early update could also race with an op still reading the old value), and the beta powers advance
  * only after every update. The update itself is TensorFlow's own {@code ApplyAdam} kernel; the gradients
- * come from the framework's {@link Optimizer#computeGradients}.
+ * come from {@link Graph#addGradients}, for the given variables only.
  */
 final class AdamUpdate {
     static final float BETA_ONE = 0.9f;
@@ -30,34 +29,39 @@ final class AdamUpdate {
 
     private AdamUpdate() {}
 
-    /** Builds the training step for all model variables of {@code graph} (call before other variables exist). */
+    /**
+     * Builds the training step of {@code variables} (the parameters one head trains), its Adam state named after
+     * {@code name}, so that each head of the model has a step, learning rate and state of its own.
+     */
     @SuppressWarnings("unchecked")
-    static Op minimize(Graph graph, Ops tf, Operand<TFloat32> loss, float learningRate) {
-        // computeGradients only reads the graph; any Optimizer gives the same gradients.
-        List<Optimizer.GradAndVar<?>> grads = new GradientDescent(graph, learningRate).computeGradients(loss);
+    static Op minimize(Graph graph, Ops tf, Operand<TFloat32> loss, float learningRate,
+            Collection<Variable<TFloat32>> variables, String name) {
+        Output<?>[] xs = variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
+        Output<?>[] dxs = graph.addGradients(loss.asOutput(), xs);
         List<Op> computed = new ArrayList<>();
         computed.add(tf.identity(loss));
-        for (Optimizer.GradAndVar<?> g : grads) {
-            computed.add(tf.identity((Output<TFloat32>) g.getGradient()));
+        for (Output<?> g : dxs) {
+            computed.add(tf.identity((Output<TFloat32>) g));
         }
         Ops afterGradients = tf.withControlDependencies(computed);
-        Variable<TFloat32> betaOnePower = tf.withName("adam_beta1_power").variable(tf.constant(BETA_ONE));
-        Variable<TFloat32> betaTwoPower = tf.withName("adam_beta2_power").variable(tf.constant(BETA_TWO));
+        Variable<TFloat32> betaOnePower = tf.withName(name + "_adam_beta1_power").variable(tf.constant(BETA_ONE));
+        Variable<TFloat32> betaTwoPower = tf.withName(name + "_adam_beta2_power").variable(tf.constant(BETA_TWO));
         List<Op> updates = new ArrayList<>();
-        for (Optimizer.GradAndVar<?> g : grads) {
-            Output<TFloat32> variable = (Output<TFloat32>) g.getVariable();
-            String name = variable.op().name();
+        int k = 0;
+        for (Variable<TFloat32> variable : variables) {
+            Output<TFloat32> gradient = (Output<TFloat32>) dxs[k++];
+            String variableName = variable.op().name();
             Operand<TFloat32> zeros = tf.fill(tf.shape(variable), tf.constant(0f));
-            Variable<TFloat32> m = tf.withName(name + "_adam_m").variable(zeros);
-            Variable<TFloat32> v = tf.withName(name + "_adam_v").variable(zeros);
+            Variable<TFloat32> m = tf.withName(variableName + "_adam_m").variable(zeros);
+            Variable<TFloat32> v = tf.withName(variableName + "_adam_v").variable(zeros);
             updates.add(afterGradients.train.applyAdam(variable, m, v, betaOnePower, betaTwoPower,
                     tf.constant(learningRate), tf.constant(BETA_ONE), tf.constant(BETA_TWO), tf.constant(EPSILON),
-                    afterGradients.identity((Output<TFloat32>) g.getGradient())));
+                    afterGradients.identity(gradient)));
         }
         Ops afterUpdates = tf.withControlDependencies(updates);
         List<Op> powers = List.of(
                 afterUpdates.assign(betaOnePower, tf.math.mul(betaOnePower, tf.constant(BETA_ONE))),
                 afterUpdates.assign(betaTwoPower, tf.math.mul(betaTwoPower, tf.constant(BETA_TWO))));
-        return tf.withControlDependencies(powers).withName("adam_step").noOp();
+        return tf.withControlDependencies(powers).withName(name + "_adam_step").noOp();
     }
 }

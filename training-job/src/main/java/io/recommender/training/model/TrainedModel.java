@@ -11,7 +11,7 @@ import java.util.Map;
  * <p>Vectors are augmented so that one dot product gives the quantity each head predicts. Rating head
  * ({@link #ratingDimension} = embedding size + 2): user {@code [r_u, 1, user bias + global mean]}, item
  * {@code [r_i, item bias, 1]}, dot = predicted rating. Retrieval head ({@link #dimension} = embedding size
- * + 1): user {@code [q_u, 1]}, item {@code [q_i, item prior]}, dot = ranking score. The exported user tower
+ * + 1): user {@code [u, 1]}, item {@code [q_i, item prior]}, dot = ranking score. The exported user tower
  * produces the retrieval user vectors; the bundle's item matrix holds the retrieval item vectors.
  */
 public record TrainedModel(
@@ -29,11 +29,9 @@ public record TrainedModel(
         String device) {
 
     /** What is needed to rebuild the user tower graph around {@link #userTowerParameters}. */
-    public record TowerShape(int ids, int inputWidth, int embeddingSize, int[] hidden, int historyLength,
-            int historyIds) {
-        Tower tower() {
-            return new Tower("user", ids, inputWidth, embeddingSize, hidden, false, historyLength, historyIds,
-                    historyLength > 0);
+    public record TowerShape(int ids, int inputWidth, int embeddingSize, int historyLength, int items) {
+        RetrievalTowers towers() {
+            return new RetrievalTowers(ids, inputWidth, embeddingSize, historyLength, items);
         }
     }
 
@@ -59,7 +57,12 @@ public record TrainedModel(
         return s;
     }
 
-    /** @param validationRecall validation recall@10 of the retrieval head (training items excluded) */
+    /**
+     * @param trainLoss the rating head's mean training MSE, NaN once it has stopped
+     * @param validationRmse the rating head's validation RMSE, NaN once it has stopped
+     * @param validationRecall validation recall@10 of the retrieval head (training items excluded), NaN once it has
+     *     stopped
+     */
     public record EpochReport(int epoch, double trainLoss, double validationRmse, double validationRecall,
             double seconds) {}
 }

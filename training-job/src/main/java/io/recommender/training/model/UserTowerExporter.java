@@ -25,16 +25,17 @@ public final class UserTowerExporter {
 
     public static void export(TrainedModel model, Path savedModelDir) {
         TrainedModel.TowerShape shape = model.userTowerShape();
-        Tower tower = shape.tower();
+        RetrievalTowers towers = shape.towers();
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            Parameters params = new Parameters(tf, tower.shapes());
+            Parameters params = new Parameters(tf, towers.userShapes());
             Placeholder<TFloat32> features = tf.withName(BundleLayout.SIGNATURE_INPUT).placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, shape.inputWidth())));
-            Tower.Output out = tower.apply(tf, features, params.variables());
-            Operand<TFloat32> one = tf.onesLike(tf.reshape(out.bias(), tf.constant(new int[] {-1, 1})));
+            Operand<TFloat32> user = towers.user(tf, features, params.variables(), null);
+            Operand<TFloat32> one = tf.onesLike(tf.slice(user, tf.constant(new int[] {0, 0}),
+                    tf.constant(new int[] {-1, 1})));
             Operand<TFloat32> embedding = tf.withName(BundleLayout.SIGNATURE_OUTPUT)
-                    .concat(List.of(out.retrieval(), one), tf.constant(1));
+                    .concat(List.of(user, one), tf.constant(1));
             try (Session session = new Session(graph)) {
                 params.load(session, model.userTowerParameters());
                 SavedModelBundle.exporter(savedModelDir.toString())

@@ -4,6 +4,7 @@ import io.recommender.training.eval.RankingMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Validation recall@10 of the retrieval head, defined as the test metric is (see {@link RankingMetrics}): each
@@ -66,17 +67,20 @@ final class ValidationRanking {
         return users.length;
     }
 
-    /** Mean validation recall@10 of ranking scores {@code userVectors[u] . itemVectors[i]}. */
-    double recall(float[] userVectors, float[] itemVectors, int dimension) {
-        int items = itemVectors.length / dimension;
-        float[] scores = new float[items];
+    /**
+     * Mean validation recall@10 of the scores {@code scorer} computes for a chunk of user indices (at most
+     * {@code chunk}): {@code [chunk users, items]}, row-major.
+     */
+    double recall(Function<int[], float[]> scorer, int items, int chunk) {
         double sum = 0;
-        for (int k = 0; k < users.length; k++) {
-            int uo = users[k] * dimension;
-            for (int i = 0; i < items; i++) {
-                scores[i] = Vectors.dot(userVectors, uo, itemVectors, i * dimension, dimension);
+        float[] row = new float[items];
+        for (int from = 0; from < users.length; from += chunk) {
+            int to = Math.min(users.length, from + chunk);
+            float[] scores = scorer.apply(Arrays.copyOfRange(users, from, to));
+            for (int k = from; k < to; k++) {
+                System.arraycopy(scores, (k - from) * items, row, 0, items);
+                sum += RankingMetrics.recall(RankingMetrics.topK(row, excluded[k], K), relevant[k]);
             }
-            sum += RankingMetrics.recall(RankingMetrics.topK(scores, excluded[k], K), relevant[k]);
         }
         return users.length == 0 ? 0 : sum / users.length;
     }

@@ -79,8 +79,7 @@ class StableModelEvaluationTest {
         Files.write(older.resolve("ratings.csv"), lines.stream()
                 .filter(l -> l.startsWith("userId") || Integer.parseInt(l.substring(0, l.indexOf(','))) <= 600)
                 .collect(Collectors.toList()));
-        TrainingConfig oneEpoch = new TrainingConfig(1, 1024, 0.002f, 32, new int[] {64}, 1e-4f, 1f, 256, 1f, 1, 42,
-                Device.CPU);
+        TrainingConfig oneEpoch = TrainingConfig.defaults(1, 32, 42, Device.CPU);
         TrainingResult old = new TrainingPipeline(new PrintStream(System.out, true)).run(new TrainingPipeline.Options(
                 older, dir.resolve("old-bundle"), oneEpoch, 0.2, 0.1, null, "recommender", 7));
         long newcomers = java.util.stream.IntStream.range(0, ratings.userCount())
@@ -104,8 +103,7 @@ class StableModelEvaluationTest {
 
     @Test
     void theCandidatesManifestAndResultCarryTheStableFigures(@TempDir Path dir) throws IOException {
-        TrainingConfig oneEpoch = new TrainingConfig(1, 1024, 0.002f, 32, new int[] {64}, 1e-4f, 1f, 256, 1f, 1, 42,
-                Device.CPU);
+        TrainingConfig oneEpoch = TrainingConfig.defaults(1, 32, 42, Device.CPU);
 
         TrainingResult candidate = new TrainingPipeline(new PrintStream(System.out, true)).run(
                 new TrainingPipeline.Options(TrainedBundle.DATA, dir.resolve("candidate"), oneEpoch, 0.2, 0.1, null,

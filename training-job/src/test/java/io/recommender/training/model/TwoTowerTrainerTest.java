@@ -26,8 +26,7 @@ class TwoTowerTrainerTest {
         // User 2's 2.0 for movie 10 is below the relevance threshold of 4.
         TwoTowerTrainer.Examples validation = new TwoTowerTrainer.Examples(new int[] {1}, new int[] {0},
                 new float[] {2f});
-        TrainingConfig config = new TrainingConfig(1, 2, 0.01f, 4, new int[] {4}, 0f, 1f, 2, 1f, 1, 1, Device.CPU, 4,
-                0f, 0.5f);
+        TrainingConfig config = TrainingConfig.defaults(1, 4, 1, Device.CPU).withHistory(4);
         assertThatThrownBy(() -> new TwoTowerTrainer(config).train(f, 3.5f, train, validation, x -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("validation split has no rating >= 4.0")

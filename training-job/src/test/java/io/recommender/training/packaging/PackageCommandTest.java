@@ -136,8 +136,8 @@ class PackageCommandTest {
         assertThat(retry.output()).contains("already in the registry");
 
         Path bundleV2 = new TrainingPipeline(new PrintStream(new ByteArrayOutputStream())).run(
-                new TrainingPipeline.Options(TrainedBundle.DATA, work.resolve("bundle-v2"), new TrainingConfig(1, 256,
-                        0.001f, 32, new int[] {256, 128}, 1e-4f, 1f, 256, 1f, 2, 7, Device.CPU), 0.2, 0.1, null,
+                new TrainingPipeline.Options(TrainedBundle.DATA, work.resolve("bundle-v2"), TrainingConfig.defaults(1, 32, 7,
+                        Device.CPU), 0.2, 0.1, null,
                         "recommender", 2)).bundle();
         mark = registry.requests().size();
         Run second = pack(bundleV2, repo);
