@@ -25,7 +25,7 @@ class RecommenderFileTest {
     void readsTheProjectsExamples() {
         Recommender r = RecommenderFile.read(Path.of("../examples/training-cpu-oci.yaml"));
         assertThat(r.getMetadata().getName()).isEqualTo("movies-cpu");
-        assertThat(r.getSpec().model().training().epochs()).isEqualTo(10);
+        assertThat(r.getSpec().model().training().epochs()).isEqualTo(150);
         assertThat(r.getSpec().slo().latency()).hasSize(1);
     }
 

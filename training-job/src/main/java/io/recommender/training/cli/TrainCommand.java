@@ -88,6 +88,11 @@ final class TrainCommand implements Callable<Integer> {
             + " (${DEFAULT-VALUE})")
     int retrievalPatience;
 
+    @Option(names = "--retrieval-average", defaultValue = "" + TrainingConfig.DEFAULT_RETRIEVAL_AVERAGE, description =
+            "decay of the moving average of the retrieval head's parameters, which is what is evaluated and kept (0:"
+            + " the parameters themselves) (${DEFAULT-VALUE})")
+    float retrievalAverage;
+
     @Option(names = "--batch-size", defaultValue = "" + TrainingConfig.DEFAULT_BATCH_SIZE, description = "ratings per"
             + " step of the rating head (${DEFAULT-VALUE})")
     int batchSize;
@@ -168,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream o = System.out;
         TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, ratingEmbeddingSize, hidden, l2,
                 patience, seed, device, history, embeddingSize, retrievalBatchSize, retrievalLearningRate, retrievalL2,
-                historyDropout, targetPower, retrievalPatience);
+                historyDropout, targetPower, retrievalPatience, retrievalAverage);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
         List<Event> live = liveEventsRedis == null ? null : readLiveEvents(o);

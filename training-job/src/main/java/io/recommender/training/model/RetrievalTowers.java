@@ -6,7 +6,6 @@ import java.util.SplittableRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -100,7 +99,7 @@ final class RetrievalTowers {
      * 0 and 1, or null) multiplies the history weights: training drops history items at random, so the tower learns
      * to predict a user's other ratings from part of them.
      */
-    Operand<TFloat32> user(Ops tf, Operand<TFloat32> rows, Map<String, Variable<TFloat32>> params,
+    Operand<TFloat32> user(Ops tf, Operand<TFloat32> rows, Map<String, ? extends Operand<TFloat32>> params,
             Operand<TFloat32> keep) {
         Operand<TFloat32> x;
         if (historyLength > 0) {
@@ -126,7 +125,7 @@ final class RetrievalTowers {
     }
 
     /** Ranking scores {@code [batch, items]} of user vectors against every item. */
-    Operand<TFloat32> scores(Ops tf, Operand<TFloat32> users, Map<String, Variable<TFloat32>> params) {
+    Operand<TFloat32> scores(Ops tf, Operand<TFloat32> users, Map<String, ? extends Operand<TFloat32>> params) {
         return tf.math.add(tf.linalg.matMul(users, params.get(ITEM_EMBEDDING),
                 org.tensorflow.op.linalg.MatMul.transposeB(true)), params.get(ITEM_PRIOR));
     }
