@@ -118,8 +118,14 @@ public final class TestBundles {
     }
 
     /**
-     * The real ml-latest-small bundle: {@code -Drecommender.real-bundle=DIR} if given, else trained here with
-     * the training job's jar (present after training-job is packaged, e.g. in {@code mvn verify}) on the project's
+     * Epochs of the real bundle trained here: its shape (vectors, history, features) is the default model's, and the
+     * tests need a real model, not the best one, so a third of a full run's epochs.
+     */
+    static final int REAL_EPOCHS = 40;
+
+    /**
+     * The real ml-latest-small bundle: {@code -Drecommender.real-bundle=DIR} if given, else trained here (default
+     * settings, {@link #REAL_EPOCHS} epochs) with the training job's jar (present after training-job is packaged, e.g. in {@code mvn verify}) on the project's
      * MovieLens data; without either the calling test is skipped.
      */
     public static Path real() throws IOException, InterruptedException {
@@ -136,7 +142,8 @@ public final class TestBundles {
         Files.createDirectories(TRAINED.getParent());
         Path log = TRAINED.getParent().resolve("train.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                TRAINING_JAR.toString(), "train", "--data", DATA.toString(), "--out", TRAINED.toString())
+                TRAINING_JAR.toString(), "train", "--data", DATA.toString(), "--out", TRAINED.toString(),
+                "--epochs", Integer.toString(REAL_EPOCHS))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("training finished, see " + log).isTrue();
         assertThat(p.exitValue()).as("training exit code, see " + log).isZero();

@@ -93,6 +93,10 @@ final class TrainCommand implements Callable<Integer> {
             + " the parameters themselves) (${DEFAULT-VALUE})")
     float retrievalAverage;
 
+    @Option(names = "--rating-average", defaultValue = "" + TrainingConfig.DEFAULT_RATING_AVERAGE, description = "the"
+            + " same for the rating head (${DEFAULT-VALUE})")
+    float ratingAverage;
+
     @Option(names = "--batch-size", defaultValue = "" + TrainingConfig.DEFAULT_BATCH_SIZE, description = "ratings per"
             + " step of the rating head (${DEFAULT-VALUE})")
     int batchSize;
@@ -173,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream o = System.out;
         TrainingConfig config = new TrainingConfig(epochs, batchSize, learningRate, ratingEmbeddingSize, hidden, l2,
                 patience, seed, device, history, embeddingSize, retrievalBatchSize, retrievalLearningRate, retrievalL2,
-                historyDropout, targetPower, retrievalPatience, retrievalAverage);
+                historyDropout, targetPower, retrievalPatience, retrievalAverage, ratingAverage);
         long version = modelVersion != null ? modelVersion
                 : Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
         List<Event> live = liveEventsRedis == null ? null : readLiveEvents(o);

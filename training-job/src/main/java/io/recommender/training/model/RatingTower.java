@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -95,7 +94,7 @@ final class RatingTower {
      * indices, or null) leaves that item out of each row's history, so that a training rating's own movie is not
      * part of the feedback that predicts it.
      */
-    Output apply(Ops tf, Operand<TFloat32> rows, Map<String, Variable<TFloat32>> params, Operand<TInt32> leaveOut) {
+    Output apply(Ops tf, Operand<TFloat32> rows, Map<String, ? extends Operand<TFloat32>> params, Operand<TInt32> leaveOut) {
         Operand<TInt32> index = tf.dtypes.cast(
                 tf.reshape(tf.slice(rows, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1})),
                         tf.constant(new int[] {-1})),
@@ -112,7 +111,7 @@ final class RatingTower {
         return new Output(dense(tf, x, params, "_rating"), bias, idEmbedding);
     }
 
-    private Operand<TFloat32> implicitFeedback(Ops tf, Operand<TFloat32> rows, Map<String, Variable<TFloat32>> params,
+    private Operand<TFloat32> implicitFeedback(Ops tf, Operand<TFloat32> rows, Map<String, ? extends Operand<TFloat32>> params,
             Operand<TInt32> leaveOut) {
         Operand<TInt32> slots = tf.dtypes.cast(tf.slice(rows, tf.constant(new int[] {0, sideWidth}),
                 tf.constant(new int[] {-1, historyLength})), TInt32.class);
@@ -130,7 +129,7 @@ final class RatingTower {
         return tf.math.div(sum, count);
     }
 
-    private Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Map<String, Variable<TFloat32>> params, String layer) {
+    private Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Map<String, ? extends Operand<TFloat32>> params, String layer) {
         return tf.math.add(tf.linalg.matMul(x, params.get(name + layer + "_kernel")),
                 params.get(name + layer + "_bias"));
     }

@@ -28,11 +28,12 @@ import java.util.Map;
  * @param retrievalPatience epochs without a better validation recall@10 before the retrieval head stops
  * @param retrievalAverage decay of the moving average of the retrieval head's parameters after each step, which is
  *     what is evaluated and kept (Polyak averaging; 0: the parameters themselves)
+ * @param ratingAverage the same for the rating head
  */
 public record TrainingConfig(int epochs, int batchSize, float learningRate, int ratingEmbeddingSize, int[] hidden,
         float l2, int patience, long seed, Device device, int history, int embeddingSize, int retrievalBatchSize,
         float retrievalLearningRate, float retrievalL2, float historyDropout, float targetPower,
-        int retrievalPatience, float retrievalAverage) {
+        int retrievalPatience, float retrievalAverage, float ratingAverage) {
     public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH_SIZE = 1024;
     public static final float DEFAULT_LEARNING_RATE = 0.002f;
@@ -47,8 +48,9 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
     public static final float DEFAULT_RETRIEVAL_L2 = 1e-4f;
     public static final float DEFAULT_HISTORY_DROPOUT = 0.3f;
     public static final float DEFAULT_TARGET_POWER = 3f;
-    public static final int DEFAULT_RETRIEVAL_PATIENCE = 20;
+    public static final int DEFAULT_RETRIEVAL_PATIENCE = 12;
     public static final float DEFAULT_RETRIEVAL_AVERAGE = 0.995f;
+    public static final float DEFAULT_RATING_AVERAGE = 0.995f;
     /**
      * Share of the rating head's training examples whose user ID is replaced by the out-of-vocabulary ID, so that
      * the ID embedding and bias a never-seen user gets are trained ones.
@@ -77,6 +79,7 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
         require(retrievalPatience >= 1, "retrieval patience must be at least 1, got " + retrievalPatience);
         require(retrievalAverage >= 0 && retrievalAverage < 1,
                 "retrieval average decay must be in [0, 1), got " + retrievalAverage);
+        require(ratingAverage >= 0 && ratingAverage < 1, "rating average decay must be in [0, 1), got " + ratingAverage);
         hidden = hidden.clone();
     }
 
@@ -85,21 +88,22 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
         return new TrainingConfig(epochs, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEFAULT_RATING_EMBEDDING_SIZE,
                 DEFAULT_HIDDEN, DEFAULT_L2, DEFAULT_PATIENCE, seed, device, DEFAULT_HISTORY, embeddingSize,
                 DEFAULT_RETRIEVAL_BATCH_SIZE, DEFAULT_RETRIEVAL_LEARNING_RATE, DEFAULT_RETRIEVAL_L2,
-                DEFAULT_HISTORY_DROPOUT, DEFAULT_TARGET_POWER, DEFAULT_RETRIEVAL_PATIENCE, DEFAULT_RETRIEVAL_AVERAGE);
+                DEFAULT_HISTORY_DROPOUT, DEFAULT_TARGET_POWER, DEFAULT_RETRIEVAL_PATIENCE, DEFAULT_RETRIEVAL_AVERAGE,
+                DEFAULT_RATING_AVERAGE);
     }
 
     /** These settings with another history length. */
     public TrainingConfig withHistory(int h) {
         return new TrainingConfig(epochs, batchSize, learningRate, ratingEmbeddingSize, hidden, l2, patience, seed,
                 device, h, embeddingSize, retrievalBatchSize, retrievalLearningRate, retrievalL2, historyDropout,
-                targetPower, retrievalPatience, retrievalAverage);
+                targetPower, retrievalPatience, retrievalAverage, ratingAverage);
     }
 
     /** These settings with another retrieval learning rate. */
     public TrainingConfig withRetrievalLearningRate(float rate) {
         return new TrainingConfig(epochs, batchSize, learningRate, ratingEmbeddingSize, hidden, l2, patience, seed,
                 device, history, embeddingSize, retrievalBatchSize, rate, retrievalL2, historyDropout, targetPower,
-                retrievalPatience, retrievalAverage);
+                retrievalPatience, retrievalAverage, ratingAverage);
     }
 
     private static void require(boolean ok, String message) {
@@ -127,6 +131,7 @@ public record TrainingConfig(int epochs, int batchSize, float learningRate, int 
         m.put("targetPower", targetPower);
         m.put("retrievalPatience", retrievalPatience);
         m.put("retrievalAverage", retrievalAverage);
+        m.put("ratingAverage", ratingAverage);
         m.put("oovShare", OOV_SHARE);
         m.put("seed", seed);
         m.put("device", device.name().toLowerCase());

@@ -34,8 +34,8 @@ import org.tensorflow.types.TInt32;
  * training items under a softmax over every item, each item weighted by (rating / 5)^{@code targetPower} (Mult-DAE,
  * Liang et al. 2018, with rating-weighted targets), plus L2 on the embedding tables.
  *
- * <p>The retrieval head is evaluated and kept as the moving average of its parameters (decay
- * {@code retrievalAverage} per step). Each head is early-stopped on the validation split by its own figure: the rating head keeps the epoch with
+ * <p>Each head is evaluated and kept as the moving average of its parameters ({@link MovingAverage}; decay
+ * {@code ratingAverage} and {@code retrievalAverage} per step). Each head is early-stopped on the validation split by its own figure: the rating head keeps the epoch with
  * the lowest validation RMSE, the retrieval head (and the exported user tower) the epoch with the highest
  * validation recall@10; a head stops training once it has not improved for its patience, and the run ends when
  * both have stopped. Initial weights, batch order and dropout come from the seed, so a seed reproduces a run.
@@ -138,27 +138,17 @@ public final class TwoTowerTrainer {
             Op retrievalStep = AdamUpdate.minimize(graph, tf, retrievalObjective, config.retrievalLearningRate(),
                     variables(vars, retrieval.shapes()), "retrieval");
 
-            // The retrieval head is evaluated and kept as the moving average of its parameters over the steps
-            // (Polyak averaging): the validation curve of the raw parameters jumps from epoch to epoch, and the best
-            // epoch of a jumpy curve is partly luck. The average starts at zero and is divided by 1 - decay^steps
-            // (as Adam debiases its moments), so that a short run is not dominated by the initial values.
-            float decay = config.retrievalAverage();
-            Placeholder<TFloat32> averageCorrection = tf.withName("average_correction").placeholder(TFloat32.class);
-            Map<String, Operand<TFloat32>> kept = new LinkedHashMap<>(vars);
-            List<Op> averageUpdates = new ArrayList<>();
-            for (String name : retrieval.shapes().keySet()) {
-                Variable<TFloat32> variable = vars.get(name);
-                Variable<TFloat32> average = tf.withName(name + "_average")
-                        .variable(tf.fill(tf.shape(variable), tf.constant(0f)));
-                averageUpdates.add(tf.assign(average, tf.math.add(tf.math.mul(average, tf.constant(decay)),
-                        tf.math.mul(variable, tf.constant(1 - decay)))));
-                kept.put(name, tf.math.mul(average, averageCorrection));
-            }
-            Op averageUpdate = tf.withControlDependencies(averageUpdates).noOp();
+            // Each head is evaluated and kept as the moving average of its parameters.
+            MovingAverage ratingAverage = new MovingAverage(tf, vars, ratingNames(userTower, itemTower),
+                    config.ratingAverage(), "rating");
+            MovingAverage retrievalAverage = new MovingAverage(tf, vars, retrieval.shapes().keySet(),
+                    config.retrievalAverage(), "retrieval");
+            Map<String, Operand<TFloat32>> kept = new LinkedHashMap<>(ratingAverage.values());
+            kept.putAll(retrievalAverage.values());
 
             // Snapshots: every user's and item's vectors of both heads, and validation scores a chunk at a time.
-            RatingTower.Output allUsers = userTower.apply(tf, userTable, vars, null);
-            RatingTower.Output allItems = itemTower.apply(tf, itemTable, vars, null);
+            RatingTower.Output allUsers = userTower.apply(tf, userTable, kept, null);
+            RatingTower.Output allItems = itemTower.apply(tf, itemTable, kept, null);
             Operand<TFloat32> allUserVectors = retrieval.user(tf, userTable, kept, null);
             Placeholder<TInt32> scoredUsers = tf.withName("scored_users").placeholder(TInt32.class);
             Operand<TFloat32> userScores = retrieval.scores(tf,
@@ -167,7 +157,6 @@ public final class TwoTowerTrainer {
             ConfigProto sessionConfig = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
             try (Session session = new Session(graph, sessionConfig)) {
                 params.load(session, initial);
-                long averagedSteps = 0;
                 SplittableRandom shuffle = rnd.split();
                 SplittableRandom dropper = rnd.split();
                 SplittableRandom oov = rnd.split();
@@ -214,9 +203,11 @@ public final class TwoTowerTrainer {
                                             .feed(userIndexColumn, tc).addTarget(ratingStep).fetch(mse).run()) {
                                 lossSum += ((TFloat32) r.get(0)).getFloat() * b;
                             }
+                            ratingAverage.step(session);
                         }
                         ratingLoss = lossSum / order.length;
-                        float[][] ratingVectors = ratingVectors(session, allUsers, allItems, globalMean);
+                        float[][] ratingVectors = ratingVectors(session, ratingAverage, allUsers, allItems,
+                                globalMean);
                         lastRmse = rmse(ratingVectors, config.ratingEmbeddingSize() + 2, validation);
                         if (lastRmse < bestRmse) {
                             bestRmse = lastRmse;
@@ -240,21 +231,18 @@ public final class TwoTowerTrainer {
                                 session.runner().feed(retrievalUsers, tu).feed(historyKeep, tk).feed(targets, tt)
                                         .addTarget(retrievalStep).run().close();
                             }
-                            session.runner().addTarget(averageUpdate).run().close();
-                            averagedSteps++;
+                            retrievalAverage.step(session);
                         }
-                        // With decay 0 the correction is 1 and the "average" is the last step's parameters.
-                        float correction = (float) (1 / (1 - Math.pow(decay, averagedSteps)));
                         lastRecall = validationRanking.recall(chunk -> {
-                            try (TInt32 tu = Tensors.vector(chunk); TFloat32 tc = TFloat32.scalarOf(correction);
-                                    Result r = session.runner().feed(scoredUsers, tu).feed(averageCorrection, tc)
-                                            .fetch(userScores).run()) {
+                            Session.Runner runner = session.runner();
+                            try (TInt32 tu = Tensors.vector(chunk); TFloat32 tc = retrievalAverage.feed(runner);
+                                    Result r = runner.feed(scoredUsers, tu).fetch(userScores).run()) {
                                 return Tensors.toArray((TFloat32) r.get(0));
                             }
                         }, items, SCORE_CHUNK);
                         if (best == null || lastRecall > best.validationRecall) {
-                            best = retrievalSnapshot(session, kept, averageCorrection, correction, retrieval,
-                                    allUserVectors, lastRecall);
+                            best = retrievalSnapshot(session, retrievalAverage, retrieval, allUserVectors,
+                                    lastRecall);
                             bestEpoch = epoch;
                         }
                     }
@@ -308,6 +296,12 @@ public final class TwoTowerTrainer {
         }
     }
 
+    private static List<String> ratingNames(RatingTower userTower, RatingTower itemTower) {
+        List<String> names = new ArrayList<>(userTower.shapes().keySet());
+        names.addAll(itemTower.shapes().keySet());
+        return names;
+    }
+
     private static List<Variable<TFloat32>> variables(Map<String, Variable<TFloat32>> vars,
             Map<String, long[]>... shapes) {
         List<Variable<TFloat32>> chosen = new ArrayList<>();
@@ -318,10 +312,11 @@ public final class TwoTowerTrainer {
     }
 
     /** The rating head's augmented vectors: users {@code [r_u, 1, b_u + mean]}, items {@code [r_i, b_i, 1]}. */
-    private static float[][] ratingVectors(Session session, RatingTower.Output users, RatingTower.Output items,
-            float globalMean) {
-        try (Result r = session.runner().fetch(users.rating()).fetch(users.bias()).fetch(items.rating())
-                .fetch(items.bias()).run()) {
+    private static float[][] ratingVectors(Session session, MovingAverage average, RatingTower.Output users,
+            RatingTower.Output items, float globalMean) {
+        Session.Runner runner = session.runner();
+        try (TFloat32 tc = average.feed(runner); Result r = runner.fetch(users.rating()).fetch(users.bias())
+                .fetch(items.rating()).fetch(items.bias()).run()) {
             float[] ur = Tensors.toArray((TFloat32) r.get(0));
             float[] ub = Tensors.toArray((TFloat32) r.get(1));
             float[] ir = Tensors.toArray((TFloat32) r.get(2));
@@ -352,14 +347,13 @@ public final class TwoTowerTrainer {
             Map<String, float[]> userTowerParameters, double validationRecall) {}
 
     /** The retrieval head's augmented vectors (users {@code [u, 1]}, items {@code [q_i, p_i]}) and user tower. */
-    private static RetrievalSnapshot retrievalSnapshot(Session session, Map<String, Operand<TFloat32>> kept,
-            Placeholder<TFloat32> correctionFeed, float correction, RetrievalTowers retrieval,
-            Operand<TFloat32> allUserVectors, double recall) {
+    private static RetrievalSnapshot retrievalSnapshot(Session session, MovingAverage average,
+            RetrievalTowers retrieval, Operand<TFloat32> allUserVectors, double recall) {
         Map<String, float[]> values = new LinkedHashMap<>();
-        try (TFloat32 tc = TFloat32.scalarOf(correction)) {
-            Session.Runner runner = session.runner().feed(correctionFeed, tc);
+        Session.Runner runner = session.runner();
+        try (TFloat32 tc = average.feed(runner)) {
             List<String> names = List.copyOf(retrieval.shapes().keySet());
-            names.forEach(name -> runner.fetch(kept.get(name)));
+            names.forEach(name -> runner.fetch(average.values().get(name)));
             runner.fetch(allUserVectors);
             try (Result r = runner.run()) {
                 for (int i = 0; i < names.size(); i++) {

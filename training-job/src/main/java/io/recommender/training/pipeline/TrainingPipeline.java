@@ -99,9 +99,11 @@ public final class TrainingPipeline {
         TwoTowerTrainer trainer = new TwoTowerTrainer(o.config());
         TrainedModel model = trainer.train(features, (float) baselines.globalMean(), examples(ratings, split.train()),
                 examples(ratings, split.validation()), r -> log.printf(Locale.ROOT,
-                        "epoch %3d  rating head: train loss %s, validation RMSE %s;  retrieval head: validation"
-                        + " recall@10 %s;  %.1f s%n", r.epoch(), figure(r.trainLoss()), figure(r.validationRmse()),
-                        figure(r.validationRecall()), r.seconds()));
+                        "epoch %3d  rating head: %s;  retrieval head: %s;  %.1f s%n", r.epoch(),
+                        Double.isNaN(r.validationRmse()) ? "stopped" : String.format(Locale.ROOT,
+                                "train loss %.4f, validation RMSE %.4f", r.trainLoss(), r.validationRmse()),
+                        Double.isNaN(r.validationRecall()) ? "stopped" : String.format(Locale.ROOT,
+                                "validation recall@10 %.4f", r.validationRecall()), r.seconds()));
         log.printf(Locale.ROOT, "device: %s; best epoch %d by validation recall@10 (retrieval head), %d by validation"
                 + " RMSE (rating head), of %d%n", model.device(), model.bestEpoch(), model.bestRatingEpoch(),
                 model.history().size());
@@ -195,10 +197,5 @@ public final class TrainingPipeline {
     /** SHA-256 over the two input files, so a bundle says exactly which data it was trained on. */
     static String fingerprint(Path data) throws IOException {
         return Checksums.fingerprint(List.of(data.resolve(MovieLensReader.MOVIES), data.resolve(MovieLensReader.RATINGS)));
-    }
-
-    /** A head's figure of an epoch, or "stopped" once that head has stopped training. */
-    private static String figure(double value) {
-        return Double.isNaN(value) ? "stopped" : String.format(Locale.ROOT, "%.4f", value);
     }
 }
