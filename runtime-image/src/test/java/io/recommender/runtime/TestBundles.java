@@ -119,9 +119,9 @@ public final class TestBundles {
 
     /**
      * Epochs of the real bundle trained here: its shape (vectors, history, features) is the default model's, and the
-     * tests need a real model, not the best one, so a third of a full run's epochs.
+     * tests need a real model, not the best one, so a tenth of a full run's epochs.
      */
-    static final int REAL_EPOCHS = 40;
+    static final int REAL_EPOCHS = 15;
 
     /**
      * The real ml-latest-small bundle: {@code -Drecommender.real-bundle=DIR} if given, else trained here (default

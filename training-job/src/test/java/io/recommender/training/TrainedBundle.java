@@ -15,12 +15,12 @@ public final class TrainedBundle {
     /** The project's own copy of ml-latest-small. */
     public static final Path DATA = Path.of("..", "data", "ml-latest-small");
     /**
-     * The train command's defaults (history included) with 32-wide retrieval vectors, cut to 20 epochs, at a
-     * retrieval learning rate five times the default's: enough for the retrieval head to rank clearly above the most
-     * popular movies, in a fraction of a full run.
+     * The train command's defaults (history included) with 32-wide retrieval vectors, cut to 5 epochs, at a
+     * retrieval learning rate 20 times the default's: enough for the retrieval head to rank clearly above the most
+     * popular movies (recall@10 0.130 against 0.096), in a third of a full run.
      */
-    public static final TrainingConfig CONFIG = TrainingConfig.defaults(20, 32, 42, Device.CPU)
-            .withRetrievalLearningRate(0.005f);
+    public static final TrainingConfig CONFIG = TrainingConfig.defaults(5, 32, 42, Device.CPU)
+            .withRetrievalLearningRate(0.02f);
 
     private static TrainingResult result;
 

@@ -277,18 +277,18 @@ class RecommenderE2eIT {
     void aTrainedModelIsPackagedPushedPromotedAndServes() throws Exception {
         assumeTrue(registry != null, "E2E_REGISTRY is not set: no registry for the packaging step to push to");
         ObjectNode r = (ObjectNode) YAML.readTree(Repo.EXAMPLES.resolve("training-cpu-oci.yaml").toFile());
-        // A short run that fits a small node; the registry is the one the cluster can reach. Ten epochs: the
-        // retrieval head is still far from its best, but clearly past the first epochs, where every model ranks by
-        // its popularity prior alone, so that the one-epoch model of aWorseModelIsRefusedByMaxRegression is worse.
+        // A short run that fits a small node; the registry is the one the cluster can reach. Three epochs: far
+        // from the model's best, but enough that the one-epoch, one-wide model of
+        // aWorseModelIsRefusedByMaxRegression is clearly worse.
         ObjectNode training = (ObjectNode) r.at("/spec/model/training");
-        training.put("epochs", 10);
+        training.put("epochs", 3);
         training.remove("resources");
         ObjectNode oci = (ObjectNode) r.at("/spec/registry/oci");
         oci.put("repository", registry + "/recs/movies-" + namespace).put("insecure", true);
         oci.remove("secretName");
         relaxSlo(r);
         fitNode(r);
-        // The package step checks it for real before pushing (a 10-epoch model's RMSE is under 1.0, see below); the
+        // The package step checks it for real before pushing (a 3-epoch model's RMSE is under 1.0, see below); the
         // first model has no serving version to compare with (maxRegression).
         ((ObjectNode) r.path("spec")).putObject("quality").put("maxRmse", 1.0).put("maxRegression", 0.05);
         // Where the cluster's pods reach this machine, the data comes from the test over HTTP on a schedule, so

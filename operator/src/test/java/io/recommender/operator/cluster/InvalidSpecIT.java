@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class InvalidSpecIT {
     static final Duration WAIT = Duration.ofSeconds(90);
-    static final Duration WINDOW = Duration.ofSeconds(40);
+    static final Duration WINDOW = Duration.ofSeconds(20);
     static final int REFUSED = 19;
     static final Duration IDLE_WINDOW = Duration.ofSeconds(15);
     static final boolean CPU_FIGURES = Boolean.getBoolean("invalidspec.cpuFigures");
@@ -208,7 +208,8 @@ class InvalidSpecIT {
         long framesBefore = stackFrames();
         double busy = cpuShare(WINDOW);
 
-        // Backoff 5 s doubling: at most 4 steps fit in 40 s even from the first step, so at most 4 attempts.
+        // Backoff 5 s doubling: at most 3 steps fit in 20 s even from the first step, so at most 3 attempts; a
+        // tight loop would make hundreds.
         StringBuilder report = new StringBuilder("per Recommender over " + WINDOW.toSeconds() + " s (writes total/window,"
                 + " log lines total/window):");
         for (String n : bad) {

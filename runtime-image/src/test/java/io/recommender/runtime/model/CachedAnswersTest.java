@@ -87,7 +87,8 @@ class CachedAnswersTest {
         try (EmbeddedServer off = service(bundle, Map.of("recommender.result-cache", false));
                 EmbeddedServer on = service(bundle, Map.of())) {
             for (int user : users) {
-                for (int k : List.of(1, 10, 100)) {
+                // k = 1 is the first answer of k = 10; the tied-scores test above covers every k.
+                for (int k : List.of(10, 100)) {
                     String path = "/v1/recommendations/" + user + "?k=" + k;
                     Http.Answer expected = http(off).get(path);
                     assertThat(expected.status()).isEqualTo(200);
