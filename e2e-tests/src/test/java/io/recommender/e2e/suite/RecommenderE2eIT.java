@@ -277,11 +277,12 @@ class RecommenderE2eIT {
     void aTrainedModelIsPackagedPushedPromotedAndServes() throws Exception {
         assumeTrue(registry != null, "E2E_REGISTRY is not set: no registry for the packaging step to push to");
         ObjectNode r = (ObjectNode) YAML.readTree(Repo.EXAMPLES.resolve("training-cpu-oci.yaml").toFile());
-        // A short run that fits a small node; the registry is the one the cluster can reach. Three epochs: far
-        // from the model's best, but enough that the one-epoch, one-wide model of
-        // aWorseModelIsRefusedByMaxRegression is clearly worse.
+        // A short run that fits a small node; the registry is the one the cluster can reach. Three epochs and
+        // 32-wide vectors: far from the model's best (and a sixth of the default's item matrix to package and push
+        // at every version), but enough that the one-epoch, one-wide model of aWorseModelIsRefusedByMaxRegression is
+        // clearly worse.
         ObjectNode training = (ObjectNode) r.at("/spec/model/training");
-        training.put("epochs", 3);
+        training.put("epochs", 3).put("embeddingSize", 32);
         training.remove("resources");
         ObjectNode oci = (ObjectNode) r.at("/spec/registry/oci");
         oci.put("repository", registry + "/recs/movies-" + namespace).put("insecure", true);
@@ -639,7 +640,7 @@ class RecommenderE2eIT {
         kubectl.ok("rollout", "status", "deployment/redis", "-n", namespace, "--timeout=3m");
 
         ObjectNode r = (ObjectNode) YAML.readTree(Repo.EXAMPLES.resolve("training-redis.yaml").toFile());
-        ((ObjectNode) r.at("/spec/model/training")).put("epochs", 2);
+        ((ObjectNode) r.at("/spec/model/training")).put("epochs", 2).put("embeddingSize", 32);
         ObjectNode oci = (ObjectNode) r.at("/spec/registry/oci");
         oci.put("repository", registry + "/recs/movies-live-" + namespace).put("insecure", true);
         oci.remove("secretName");
