@@ -2,7 +2,6 @@ package io.recommender.training.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -56,18 +55,5 @@ final class Parameters {
         } finally {
             tensors.values().forEach(TFloat32::close);
         }
-    }
-
-    Map<String, float[]> read(Session session) {
-        Session.Runner runner = session.runner();
-        variables.values().forEach(runner::fetch);
-        Map<String, float[]> values = new LinkedHashMap<>();
-        try (Result result = runner.run()) {
-            int i = 0;
-            for (String name : variables.keySet()) {
-                values.put(name, Tensors.toArray((TFloat32) result.get(i++)));
-            }
-        }
-        return values;
     }
 }

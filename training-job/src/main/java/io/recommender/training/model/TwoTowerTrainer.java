@@ -3,6 +3,7 @@ package io.recommender.training.model;
 import io.recommender.training.features.Features;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class TwoTowerTrainer {
                     tf.math.mean(tf.sum(tf.math.square(u.idEmbedding()), tf.constant(1)), tf.constant(0)),
                     tf.math.mean(tf.sum(tf.math.square(v.idEmbedding()), tf.constant(1)), tf.constant(0))));
             Op ratingStep = AdamUpdate.minimize(graph, tf, tf.math.add(mse, penalty), config.learningRate(),
-                    variables(vars, userTower.shapes(), itemTower.shapes()), "rating");
+                    variables(vars, ratingNames(userTower, itemTower)), "rating");
 
             // Retrieval head.
             Placeholder<TInt32> retrievalUsers = tf.withName("retrieval_users").placeholder(TInt32.class);
@@ -136,7 +137,7 @@ public final class TwoTowerTrainer {
             Operand<TFloat32> retrievalObjective = tf.math.add(retrievalLoss,
                     tf.math.mul(tf.constant(config.retrievalL2()), tables));
             Op retrievalStep = AdamUpdate.minimize(graph, tf, retrievalObjective, config.retrievalLearningRate(),
-                    variables(vars, retrieval.shapes()), "retrieval");
+                    variables(vars, retrieval.shapes().keySet()), "retrieval");
 
             // Each head is evaluated and kept as the moving average of its parameters.
             MovingAverage ratingAverage = new MovingAverage(tf, vars, ratingNames(userTower, itemTower),
@@ -303,12 +304,8 @@ public final class TwoTowerTrainer {
     }
 
     private static List<Variable<TFloat32>> variables(Map<String, Variable<TFloat32>> vars,
-            Map<String, long[]>... shapes) {
-        List<Variable<TFloat32>> chosen = new ArrayList<>();
-        for (Map<String, long[]> s : shapes) {
-            s.keySet().forEach(name -> chosen.add(vars.get(name)));
-        }
-        return chosen;
+            Collection<String> names) {
+        return names.stream().map(vars::get).toList();
     }
 
     /** The rating head's augmented vectors: users {@code [r_u, 1, b_u + mean]}, items {@code [r_i, b_i, 1]}. */
