@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Ready only when a verified bundle is loaded and its embedding source answers; in {@code tfserving} mode that
- * means the model server reports the bundle's model version AVAILABLE.
+ * means the model server reports the bundle's model version AVAILABLE; and the start-up warm-up has ended.
  */
 @Readiness
 @Singleton
@@ -38,8 +38,16 @@ public class ModelReadinessIndicator implements HealthIndicator {
         details.put("embeddingSource", models.source().name());
         details.put("kernel", model.get().kernel().name());
         return models.source().unreadyReason().map(reason -> {
-            reason.ifPresent(r -> details.put("reason", r));
-            return result(reason.isPresent() ? HealthStatus.DOWN : HealthStatus.UP, details);
+            if (reason.isPresent()) {
+                details.put("reason", reason.get());
+                return result(HealthStatus.DOWN, details);
+            }
+            Optional<String> warming = models.warmingUp();
+            if (warming.isPresent()) {
+                details.put("reason", warming.get());
+                return result(HealthStatus.DOWN, details);
+            }
+            return result(HealthStatus.UP, details);
         });
     }
 

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the model bundle once at startup: verifies it (manifest, checksums, shapes), builds the retrieval
  * structures and binds the embedding source to it. A corrupt or incompatible bundle is refused: the reason is
- * logged, the service stays alive but never becomes ready, and requests get a 503 naming the reason.
+ * logged, the service stays alive but never becomes ready, and requests get a 503 naming the reason. A loaded model
+ * is then warmed up ({@link Warmup}) before readiness says UP.
  */
 @Context
 public class ModelService {
@@ -26,6 +27,7 @@ public class ModelService {
     private final RecommenderConfig config;
     private final EmbeddingSource source;
     private final FeatureSourceConfig features;
+    private final Warmup warmup;
     private volatile LoadedModel model;
     private volatile String notReadyReason = "the model bundle is not loaded yet";
 
@@ -34,6 +36,10 @@ public class ModelService {
         this.config = config;
         this.features = features;
         this.source = source;
+        this.warmup = new Warmup(source, config.warmupRuns(), config.warmupMaxDuration());
+        Gauge.builder("recommender.warmup.runs", this, s -> s.warmup.completed())
+                .description("Uncached recommendations computed at start-up, before the service became ready")
+                .register(registry);
         Gauge.builder("recommender.model.version", this, s -> s.model == null ? Double.NaN : s.model.version())
                 .description("Version of the served model; NaN while none is loaded")
                 .register(registry);
@@ -54,6 +60,8 @@ public class ModelService {
             }
             source.prepare(bundle, loaded);
             model = loaded;
+            // After the model is published: a warm-up waiting for TensorFlow Serving must not hold start-up.
+            warmup.start(loaded);
             LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}, "
                             + "result cache {}), loaded in {} ms", loaded.manifest().modelName(), loaded.version(),
                     config.bundlePath(), loaded.itemCount(), loaded.kernel().dimension(), loaded.userCount(),
@@ -95,6 +103,11 @@ public class ModelService {
 
     public Optional<LoadedModel> current() {
         return Optional.ofNullable(model);
+    }
+
+    /** Why the service is not ready yet although its model is loaded and its source answers; empty when it is. */
+    public Optional<String> warmingUp() {
+        return warmup.done() ? Optional.empty() : Optional.of(warmup.progress());
     }
 
     public String notReadyReason() {

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The service's settings ({@code recommender.*} in application.yml; environment variables override them).
@@ -22,6 +23,9 @@ import java.nio.file.Path;
  *     requests from it ({@code RECOMMENDER_RESULT_CACHE})
  * @param resultCacheSize most users the result cache holds, about 0.9 KB each
  *     ({@code RECOMMENDER_RESULT_CACHE_SIZE})
+ * @param warmupRuns uncached recommendations computed before the service is ready, 0 for none
+ *     ({@code RECOMMENDER_WARMUP_RUNS}; see {@link Warmup})
+ * @param warmupMaxDuration the longest the warm-up runs ({@code RECOMMENDER_WARMUP_MAX_DURATION})
  */
 @ConfigurationProperties("recommender")
 public record RecommenderConfig(
@@ -32,7 +36,9 @@ public record RecommenderConfig(
         @Bindable(defaultValue = "1") @Min(1) @Max(64) int tfThreads,
         @Bindable(defaultValue = "true") boolean precomputeEmbeddings,
         @Bindable(defaultValue = "true") boolean resultCache,
-        @Bindable(defaultValue = "10000") @Min(1) int resultCacheSize) {
+        @Bindable(defaultValue = "10000") @Min(1) int resultCacheSize,
+        @Bindable(defaultValue = "3000") @Min(0) int warmupRuns,
+        @Bindable(defaultValue = "10s") @NotNull Duration warmupMaxDuration) {
 
     public enum EmbeddingSourceKind { EMBEDDED, TFSERVING }
 

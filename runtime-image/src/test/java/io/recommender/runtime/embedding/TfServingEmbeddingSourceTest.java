@@ -212,6 +212,44 @@ class TfServingEmbeddingSourceTest {
         }
     }
 
+    /**
+     * TensorFlow Serving up only after the recommender: readiness names the missing server, then the warm-up (200
+     * runs here, each at least 20 ms at the server) while it runs, and is UP only once every run has been made;
+     * the warm-up's answers are not kept.
+     */
+    @Test
+    void aServerThatComesUpLaterIsWarmedUpBeforeTheServiceIsReady() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (EmbeddedServer service = service("http://127.0.0.1:" + port, Map.of("recommender.warmup-runs", 200))) {
+            Http.Answer down = http(service).get("/health/readiness");
+            assertThat(down.status()).isEqualTo(503);
+            assertThat(down.json().at("/details/model/details/reason").asText()).contains("cannot reach TensorFlow Serving");
+            try (StandInServer later = StandInServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    model, 8, new Faults(20, 0, 503))) {
+                java.util.List<String> reasons = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                Http.Answer ready;
+                while ((ready = http(service).get("/health/readiness")).status() != 200) {
+                    assertThat(System.nanoTime()).as("ready within 30 s; readiness said " + reasons).isLessThan(deadline);
+                    reasons.add(ready.json().at("/details/model/details/reason").asText());
+                    Thread.sleep(20);
+                }
+                assertThat(reasons).anyMatch(r -> r.startsWith("warming up: ") && r.endsWith(" of 200 uncached "
+                        + "recommendations computed"));
+                assertThat(http(service).get("/v1/recommendations/1?k=100").body())
+                        .isEqualTo(http(embedded).get("/v1/recommendations/1?k=100").body());
+                // The warm-up ranked user 1 too, but the first request still computed: nothing was cached.
+                String metrics = http(service).get("/metrics").body();
+                assertThat(metrics).contains("recommender_warmup_runs 200.0");
+                assertThat(metrics).containsPattern("(?m)^recommender_result_cache_gets_total\\{result=\"miss\",?\\} 1\\.0$")
+                        .containsPattern("(?m)^recommender_result_cache_gets_total\\{result=\"hit\",?\\} 0\\.0$");
+            }
+        }
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : files.toList()) {
