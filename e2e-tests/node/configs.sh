@@ -71,7 +71,9 @@ EOF
 }
 EOF
   # Image garbage collection off: imported images cannot be pulled again. Eviction thresholds
-  # low: the disk is shared with other work and must not evict test pods.
+  # low and absolute: the disk is shared with other work and must not evict test pods. As a share
+  # (1 %) of a large shared disk they did: 2.7 GB of a 252 GB disk that other work had filled to
+  # 2.2 GB free evicted the smoke test's pods.
   cat > "$conf/kubelet.yaml" << EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -108,9 +110,9 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard:
   memory.available: 100Mi
-  nodefs.available: 1%
+  nodefs.available: 256Mi
   nodefs.inodesFree: 1%
-  imagefs.available: 1%
+  imagefs.available: 256Mi
 maxPods: 110
 EOF
   # conntrack settings 0: leave the machine's sysctls as they are. NodePorts only on the bridge.
