@@ -233,7 +233,7 @@ class RecommenderE2eIT {
     }
 
     /** How long a steady load goes on after what it watches is done: old pods drain (10 s) and stop. */
-    static final Duration SETTLE = Duration.ofSeconds(20);
+    static final Duration SETTLE = Duration.ofSeconds(15);
 
     static String condition(JsonNode r, String type) {
         for (JsonNode c : r.at("/status/conditions")) {

@@ -37,7 +37,7 @@ public record RecommenderConfig(
         @Bindable(defaultValue = "true") boolean precomputeEmbeddings,
         @Bindable(defaultValue = "true") boolean resultCache,
         @Bindable(defaultValue = "10000") @Min(1) int resultCacheSize,
-        @Bindable(defaultValue = "3000") @Min(0) int warmupRuns,
+        @Bindable(defaultValue = "1000") @Min(0) int warmupRuns,
         @Bindable(defaultValue = "10s") @NotNull Duration warmupMaxDuration) {
 
     public enum EmbeddingSourceKind { EMBEDDED, TFSERVING }
