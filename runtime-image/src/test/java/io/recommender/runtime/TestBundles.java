@@ -133,8 +133,10 @@ public final class TestBundles {
         if (given != null && !given.isBlank()) {
             return Path.of(given);
         }
-        // A bundle left by a build from before the feature store has no userFeatures: trained again.
-        if (isBundle(TRAINED) && ModelBundle.readManifest(TRAINED).userFeatures() != null) {
+        // A bundle left by a build from before the feature store has no userFeatures, and one older than the
+        // training job's jar may be another model's: both are trained again.
+        if (isBundle(TRAINED) && ModelBundle.readManifest(TRAINED).userFeatures() != null
+                && !olderThan(TRAINED.resolve("manifest.json"), TRAINING_JAR)) {
             return TRAINED;
         }
         assumeTrue(Files.isRegularFile(TRAINING_JAR) && Files.isDirectory(DATA),
@@ -148,6 +150,11 @@ public final class TestBundles {
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("training finished, see " + log).isTrue();
         assertThat(p.exitValue()).as("training exit code, see " + log).isZero();
         return TRAINED;
+    }
+
+    private static boolean olderThan(Path file, Path other) throws IOException {
+        return Files.isRegularFile(other)
+                && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(other)) < 0;
     }
 
     private static boolean isBundle(Path dir) {
