@@ -60,14 +60,15 @@ public class ModelService {
             }
             source.prepare(bundle, loaded);
             model = loaded;
-            // After the model is published: a warm-up waiting for TensorFlow Serving must not hold start-up.
-            warmup.start(loaded);
             LOG.info("serving model {} version {} from {} ({} items x {}, {} users, kernel {}, embeddings {}, "
                             + "result cache {}), loaded in {} ms", loaded.manifest().modelName(), loaded.version(),
                     config.bundlePath(), loaded.itemCount(), loaded.kernel().dimension(), loaded.userCount(),
                     loaded.kernel().name(), source.name(),
                     loaded.results() == null ? "off" : loaded.results().slots() + " users",
                     (System.nanoTime() - start) / 1_000_000);
+            // After the model is published and its load logged (the warm-up logs its own time); a warm-up that
+            // waits for TensorFlow Serving runs on a thread of its own, not holding start-up.
+            warmup.start(loaded);
         } catch (BundleException | IncompatibleBundleException e) {
             notReadyReason = "model bundle " + config.bundlePath() + " refused: " + e.getMessage();
             LOG.error("{}; the service will not become ready", notReadyReason);
