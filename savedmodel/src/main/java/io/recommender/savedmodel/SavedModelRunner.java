@@ -23,7 +23,8 @@ import org.tensorflow.types.TFloat32;
  * TensorFlow session accepts concurrent runs.
  *
  * <p>This is the only place that executes a SavedModel; the TensorFlow Serving stand-in and the runtime's
- * embedded embedding source both use it, so the two give bit-identical outputs for the same model.
+ * embedded embedding source both use it, so the two give bit-identical outputs for the same rows in the same batch
+ * (a batch may be summed in another order than one row, a few units in the last place apart).
  */
 public final class SavedModelRunner implements AutoCloseable {
     /** Tag TensorFlow Serving loads, and the one the bundle's exporter writes. */
