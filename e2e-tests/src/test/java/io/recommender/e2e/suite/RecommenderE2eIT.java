@@ -225,8 +225,12 @@ class RecommenderE2eIT {
     }
 
     JsonNode get(String name) {
+        return readJson(kubectl.ok("get", "recommender", name, "-n", namespace, "-o", "json"));
+    }
+
+    static JsonNode readJson(String body) {
         try {
-            return JSON.readTree(kubectl.ok("get", "recommender", name, "-n", namespace, "-o", "json"));
+            return JSON.readTree(body);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -686,6 +690,23 @@ class RecommenderE2eIT {
         assertThat(after.path("items").findValuesAsText("movieId")).as("a rated movie is not recommended again")
                 .doesNotContain(Integer.toString(rated));
         assertThat(after.path("stale").asBoolean(false)).isFalse();
+
+        // Redis killed under steady load: answers marked stale meanwhile, never a failed request, and fresh answers
+        // again by themselves once a Redis is back (an empty one: it keeps nothing on disk, so users get the bundle's
+        // features, not marked stale).
+        SteadyLoad load = SteadyLoad.start(client, namespace, "load-redis-down", loadTestImage, "movies-live", 8080);
+        kubectl.ok("scale", "deployment/redis", "-n", namespace, "--replicas=0");
+        Waits.until(timeout, "an answer marked stale while Redis is down", () -> readJson(recommendations(
+                "movies-live", 2)), n -> n.path("stale").asBoolean(false));
+        kubectl.ok("scale", "deployment/redis", "-n", namespace, "--replicas=1");
+        kubectl.ok("rollout", "status", "deployment/redis", "-n", namespace, "--timeout=3m");
+        Waits.until(timeout, "answers no longer stale once Redis is back", () -> readJson(recommendations(
+                "movies-live", 2)), n -> !n.path("stale").asBoolean(true));
+        assertThat(load.running()).as("the steady load must outlast Redis's restart: raise E2E_STEADY_LOAD_SECONDS")
+                .isTrue();
+        SteadyLoad.Result seen = load.stop(Duration.ofSeconds(3), timeout);
+        assertThat(seen.requests()).as(seen.toString()).isPositive();
+        assertThat(seen.failures()).as("requests while Redis was down and back: " + seen).isZero();
 
         kubectl.ok("delete", "recommender", "movies-live", "-n", namespace, "--timeout=2m");
         kubectl.ok("delete", "-n", namespace, "-f", redis.toString());
