@@ -4,8 +4,10 @@
 #      current stand-in (Netty) and the first one (the JDK's HttpServer, compiled from git at OLD_REF);
 #   2. the recommender's maximum rate with the result cache off (GET /v1/recommendations/{random known user}):
 #      embedded (the user tower in-process) and TwoPod (tfserving mode, the user tower on each stand-in);
-#   3. ratios: each stand-in's rate / the embedded recommender's uncached rate (the target: >= 5); the current
-#      stand-in and the embedded recommender alternately, ROUNDS times (default 3), medians.
+#   3. ratios: each stand-in's rate / the embedded recommender's uncached rate (the issue's target: >= 5), and
+#      / the uncached rate of a recommender in tfserving mode (what a TwoPod recommender is: the only kind that
+#      calls the stand-in), that recommender on CPU 0 and its own stand-in on CPU 1 so that only the
+#      recommender's cost counts; measured alternately, ROUNDS times (default 3), medians.
 # Every server runs alone on CPU 0 (taskset), the client (wrk -t1 -c16) on CPU 1. In the TwoPod runs the
 # recommender and its stand-in share CPU 0, the figure the issue's 370/s came from.
 # Usage: tfserving-standin/bench/standin-bench.sh <bundle-dir>     (a trained bundle; runtime-image and the stand-in
@@ -45,8 +47,8 @@ await() { # URL PID LOG
     sleep 0.1
   done
 }
-start_standin() { # CLASSPATH PORT LOG [FLAG...]
-  TF_CPP_MIN_LOG_LEVEL=1 taskset -c 0 java -Xmx512m -cp "$1" io.recommender.tfserving.server.StandInMain \
+start_standin() { # CLASSPATH PORT LOG [FLAG...]   (on CPU 0, or STANDIN_CPU)
+  TF_CPP_MIN_LOG_LEVEL=1 taskset -c "${STANDIN_CPU:-0}" java -Xmx512m -cp "$1" io.recommender.tfserving.server.StandInMain \
     --rest_api_host=127.0.0.1 --rest_api_port="$2" --model_name="$name" \
     --model_base_path="$bundle/saved_model/$name" "${@:4}" > "$3" 2>&1 &
   started=$!
@@ -96,20 +98,34 @@ batching=$started
 eport="$(free_port)"
 start_recommender "$eport" "$out/embedded.log"
 embedded=$started
-standin_rates=() batching_rates=() embedded_rates=()
+# The tfserving-mode recommender's own stand-in, on CPU 1 beside wrk: it must not be what limits that recommender.
+sport="$(free_port)"
+STANDIN_CPU=1 start_standin "$module/target/tfserving-standin.jar:$module/target/lib/*" "$sport" \
+  "$out/standin-cpu1.log"
+side=$started
+tport="$(free_port)"
+start_recommender "$tport" "$out/tfserving-mode.log" RECOMMENDER_EMBEDDING_SOURCE=tfserving \
+  TF_SERVING_URL="http://127.0.0.1:$sport" TF_SERVING_MODEL_NAME="$name"
+tfmode=$started
+standin_rates=() batching_rates=() embedded_rates=() tfmode_rates=()
 for round in $(seq "${ROUNDS:-3}"); do
   standin_rates+=("$(measure "http://127.0.0.1:$port$predict_path" -s "$out/predict.lua")")
   batching_rates+=("$(measure "http://127.0.0.1:$bport$predict_path" -s "$out/predict.lua")")
   embedded_rates+=("$(measure "http://127.0.0.1:$eport" -s "$out/recommend.lua")")
+  tfmode_rates+=("$(measure "http://127.0.0.1:$tport" -s "$out/recommend.lua")")
   echo "round $round: stand-in (netty) ${standin_rates[-1]}/s, with batching ${batching_rates[-1]}/s," \
-    "embedded recommender uncached ${embedded_rates[-1]}/s"
+    "embedded recommender uncached ${embedded_rates[-1]}/s, tfserving-mode recommender uncached" \
+    "${tfmode_rates[-1]}/s (its stand-in on CPU 1)"
 done
+stop "$tfmode"
+stop "$side"
 stop "$embedded"
 stop "$batching"
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 rate[standin-netty]="$(median "${standin_rates[@]}")"
 rate[standin-batching]="$(median "${batching_rates[@]}")"
 rate[embedded]="$(median "${embedded_rates[@]}")"
+rate[tfmode]="$(median "${tfmode_rates[@]}")"
 rport="$(free_port)"
 start_recommender "$rport" "$out/twopod-netty.log" RECOMMENDER_EMBEDDING_SOURCE=tfserving \
   TF_SERVING_URL="http://127.0.0.1:$port" TF_SERVING_MODEL_NAME="$name"
@@ -132,12 +148,14 @@ stop "$started"
 stop "$standin"
 ratio() { python3 -c "print('%.1f' % ($1 / $2))"; }
 echo
-echo "| on CPU 0 | answers/s | / embedded recommender (uncached) |"
-echo "|---|---|---|"
-echo "| stand-in, Netty (now), median of ${ROUNDS:-3} | ${rate[standin-netty]} | $(ratio "${rate[standin-netty]}" "${rate[embedded]}")x |"
-echo "| stand-in, Netty, --enable_batching=true, median of ${ROUNDS:-3} | ${rate[standin-batching]} | $(ratio "${rate[standin-batching]}" "${rate[embedded]}")x |"
-echo "| stand-in, JDK HttpServer (before, $old_ref) | ${rate[standin-jdk]} | $(ratio "${rate[standin-jdk]}" "${rate[embedded]}")x |"
-echo "| recommender, embedded, result cache off, median of ${ROUNDS:-3} | ${rate[embedded]} | 1.0x |"
-echo "| TwoPod: recommender + Netty stand-in, result cache off | ${rate[twopod-netty]} | $(ratio "${rate[twopod-netty]}" "${rate[embedded]}")x |"
-echo "| TwoPod: recommender + JDK stand-in, result cache off | ${rate[twopod-jdk]} | $(ratio "${rate[twopod-jdk]}" "${rate[embedded]}")x |"
+both() { echo "$(ratio "$1" "${rate[embedded]}")x | $(ratio "$1" "${rate[tfmode]}")x"; }
+echo "| on CPU 0 | answers/s | / embedded recommender (uncached) | / tfserving-mode recommender (uncached) |"
+echo "|---|---|---|---|"
+echo "| stand-in, Netty (now), median of ${ROUNDS:-3} | ${rate[standin-netty]} | $(both "${rate[standin-netty]}") |"
+echo "| stand-in, Netty, --enable_batching=true, median of ${ROUNDS:-3} | ${rate[standin-batching]} | $(both "${rate[standin-batching]}") |"
+echo "| stand-in, JDK HttpServer (before, $old_ref) | ${rate[standin-jdk]} | $(both "${rate[standin-jdk]}") |"
+echo "| recommender, embedded, result cache off, median of ${ROUNDS:-3} | ${rate[embedded]} | $(both "${rate[embedded]}") |"
+echo "| recommender, tfserving mode (its stand-in on CPU 1), result cache off, median of ${ROUNDS:-3} | ${rate[tfmode]} | $(both "${rate[tfmode]}") |"
+echo "| TwoPod: recommender + Netty stand-in, result cache off | ${rate[twopod-netty]} | $(both "${rate[twopod-netty]}") |"
+echo "| TwoPod: recommender + JDK stand-in, result cache off | ${rate[twopod-jdk]} | $(both "${rate[twopod-jdk]}") |"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
