@@ -701,7 +701,7 @@ class RecommenderE2eIT {
         kubectl.ok("scale", "deployment/redis", "-n", namespace, "--replicas=1");
         kubectl.ok("rollout", "status", "deployment/redis", "-n", namespace, "--timeout=3m");
         Waits.until(timeout, "answers no longer stale once Redis is back", () -> readJson(recommendations(
-                "movies-live", 2)), n -> !n.path("stale").asBoolean(true));
+                "movies-live", 2)), n -> !n.path("stale").asBoolean(false));
         assertThat(load.running()).as("the steady load must outlast Redis's restart: raise E2E_STEADY_LOAD_SECONDS")
                 .isTrue();
         SteadyLoad.Result seen = load.stop(Duration.ofSeconds(3), timeout);
