@@ -11,14 +11,17 @@
 #      the tower's without concurrency;
 #   3. latency at about 1,000 requests/s on each (wrk paced: 10 connections, 9 ms pause after each answer):
 #      client-side p50 / p99, and the service's own histogram (time inside the server, bucket bounds);
+#   3b. latency at exactly 1,000 requests/s (the project's load generator: 50 users sharing one evenly spaced
+#      rate, so a slow answer does not lower the offered rate as it does with wrk's pause): p50 / p90 / p99 / max;
 #   4. freshness: POST /v1/events rating the user's current top movie, then GET: the time from sending the event
 #      to holding the next answer (202 and answer included), and whether that answer reflects it (the movie gone);
 #      300 users, one client on keep-alive connections;
 #   5. the feature store reads the redis service made (ok / unavailable / corrupt: stale answers, if any).
-# BENCH_PIN=1 pins the services and redis-server to CPU 0 and every client to CPU 1.
+# BENCH_PIN=1 pins the services and redis-server to CPU 0 and every client to CPU 1; with REDIS_CPU=1 as well,
+# redis-server runs on CPU 1 beside the clients (as a Redis on its own host would not take the service's CPU).
 # Usage: runtime-image/bench/live-bench.sh [bundle-dir]  (default: the ml-latest-small bundle the runtime tests
 # train into runtime-image/target/real-bundle). Needs wrk, redis-server, jq, python3 and the built jars
-# (mvn -B -pl runtime-image,training-job -am package -DskipTests). Output also in runtime-image/target/bench/live.txt.
+# (mvn -B -pl runtime-image,training-job,load-test -am package -DskipTests). Output also in runtime-image/target/bench/live.txt.
 set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
 repo="$(cd "$module/.." && pwd)"
@@ -26,17 +29,18 @@ port="${BENCH_PORT:-18190}"
 live_port=$((port + 1))
 tower_port=$((port + 2))
 duration="${BENCH_SECONDS:-20}"
-server_cpu=() client_cpu=()
+server_cpu=() client_cpu=() redis_cpu=()
 if [[ "${BENCH_PIN:-}" == 1 ]]; then
   server_cpu=(taskset -c 0)
   client_cpu=(taskset -c 1)
+  redis_cpu=(taskset -c "${REDIS_CPU:-0}")
 fi
 out="$module/target/bench"
 mkdir -p "$out"
 exec > >(tee "$out/live.txt") 2>&1
 cd "$repo"
-for jar in runtime-image/target/runtime-image.jar training-job/target/training-job.jar; do
-  [[ -f "$jar" ]] || { echo "build the jars first: mvn -B -pl runtime-image,training-job -am package -DskipTests" >&2; exit 2; }
+for jar in runtime-image/target/runtime-image.jar training-job/target/training-job.jar load-test/target/load-test.jar; do
+  [[ -f "$jar" ]] || { echo "build the jars first: mvn -B -pl runtime-image,training-job,load-test -am package -DskipTests" >&2; exit 2; }
 done
 bundle="${1:-$module/target/real-bundle/ml-latest-small}"
 [[ -f "$bundle/manifest.json" ]] || { echo "no bundle at $bundle" >&2; exit 2; }
@@ -45,13 +49,13 @@ users="$(jq -r '.counts.users' "$bundle/manifest.json")"
 
 redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis_dir=$(mktemp -d)
-"${server_cpu[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
+"${redis_cpu[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
   --daemonize no --logfile "$redis_dir/redis.log" &
 redis=$!
 bundle_svc="" live_svc="" tower_svc=""
 trap 'kill $bundle_svc $live_svc $tower_svc $redis 2>/dev/null; wait $bundle_svc $live_svc $tower_svc $redis 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.05; done
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); pinned: ${BENCH_PIN:-no}; machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg); $(redis-server --version | cut -d' ' -f3)"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); pinned: ${BENCH_PIN:-no} (redis-server on CPU ${REDIS_CPU:-0}); machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg); $(redis-server --version | cut -d' ' -f3)"
 echo "bundle: $bundle ($(jq -r '.modelName + " version " + (.modelVersion|tostring)' "$bundle/manifest.json"), $users users)"
 java -jar training-job/target/training-job.jar materialize --data data/ml-latest-small \
   --redis "redis://127.0.0.1:$redis_port" --prefix bench: | head -1
@@ -147,6 +151,22 @@ for round in 1 2; do
     "${client_cpu[@]}" wrk -t1 -c10 -d"${duration}s" --latency -s "$out/recommend-paced.lua" "http://127.0.0.1:$target" > "$out/paced-$name.txt"
     buckets "$target" > "$out/after.txt"
     echo "  round $round, $name mode: $(rps < "$out/paced-$name.txt")/s; client p50 $(awk '$1 == "50%" {print $2}' "$out/paced-$name.txt"), p99 $(awk '$1 == "99%" {print $2}' "$out/paced-$name.txt"); inside the server p50 $(server_quantile "$out/before.txt" "$out/after.txt" 0.5), p99 $(server_quantile "$out/before.txt" "$out/after.txt" 0.99); non-2xx: $(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$out/paced-$name.txt" || echo 0)"
+  done
+done
+
+echo "latency at 1,000 requests/s (load-test: 50 users sharing one evenly spaced rate, ${duration}s after 5 s of warm-up, users uniform), alternating:"
+for round in 1 2; do
+  for run in bundle:$port redis:$live_port; do
+    name=${run%:*}
+    target=${run#*:}
+    buckets "$target" > "$out/before.txt"
+    # Exit status 1 is a missed --p99-ms 3, reported below like a met one.
+    "${client_cpu[@]}" java -jar load-test/target/load-test.jar --target "http://127.0.0.1:$target" \
+      --endpoint recommendations --rps 1000 --users 50 --duration "${duration}s" --warmup 5s \
+      --known-users "1-$users" --unknown-fraction 0 --p99-ms 3 --max-error-rate 0 2>/dev/null \
+      > "$out/rate-$name.json" || true
+    buckets "$target" > "$out/after.txt"
+    echo "  round $round, $name mode: $(jq -r '"\(.requests) requests, \(.rps | floor)/s, \(.failures) failed; p50 \(.preciseLatencyMs.p50) ms, p90 \(.preciseLatencyMs.p90) ms, p99 \(.preciseLatencyMs.p99) ms, max \(.preciseLatencyMs.max) ms"' "$out/rate-$name.json"); inside the server p50 $(server_quantile "$out/before.txt" "$out/after.txt" 0.5), p99 $(server_quantile "$out/before.txt" "$out/after.txt" 0.99)"
   done
 done
 
