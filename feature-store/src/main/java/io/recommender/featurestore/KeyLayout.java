@@ -5,7 +5,10 @@ package io.recommender.featurestore;
  * are in one hash slot (Redis Cluster) and one Lua script can update them atomically:
  * <pre>
  *   &lt;prefix&gt;{u:42}:s   hash: n (movies rated), s (sum of half-stars), t (last update, epoch seconds),
- *                       gn:&lt;g&gt; / gs:&lt;g&gt; (count and sum of half-stars of genre index g, only genres rated)
+ *                       gn:&lt;g&gt; / gs:&lt;g&gt; (count and sum of half-stars of genre index g, only genres rated),
+ *                       h (the history packed "movie,halfStars,time;" per movie: what :r and :h hold, kept
+ *                       beside them so that a read is one HGETALL of this hash and runs no script; a live event
+ *                       appends its entry, so the reader sorts it oldest first)
  *   &lt;prefix&gt;{u:42}:r   hash: movie id -&gt; half-stars (the history's ratings)
  *   &lt;prefix&gt;{u:42}:h   sorted set: movie id, score = rating time (the history, newest kept)
  *   &lt;prefix&gt;{catalog}:genres   hash: movie id -&gt; genre bit mask ({@link Genres}), written by the initial load
@@ -14,6 +17,8 @@ package io.recommender.featurestore;
  */
 public record KeyLayout(String prefix) {
     public static final String DEFAULT_PREFIX = "rec:";
+    /** The stats hash's field holding the packed history. */
+    public static final String PACKED_HISTORY = "h";
 
     public KeyLayout {
         if (prefix == null || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0 || prefix.length() > 200) {

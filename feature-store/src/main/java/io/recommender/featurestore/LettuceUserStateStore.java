@@ -152,21 +152,41 @@ public final class LettuceUserStateStore implements UserStateStore {
 
     @Override
     public UserState read(int userId) {
-        String[] k = keys.userKeys(userId);
-        List<Object> parts = await(eval(commands, READ, ScriptOutputType.MULTI, k), "reading user " + userId);
-        return parse(userId, k, parts);
+        return await(readAsync(userId), "reading user " + userId);
     }
 
+    /**
+     * One {@code HGETALL} of the stats hash, which holds the packed history in its field {@code h} (see
+     * {@link KeyLayout}): one command, so one consistent snapshot, and no script to run. A state written before
+     * that field existed is read with {@code read.lua} instead, which packs the history from the other two keys.
+     */
     @Override
     public CompletableFuture<UserState> readAsync(int userId) {
         String[] k = keys.userKeys(userId);
-        CompletableFuture<List<Object>> f = eval(commands, READ, ScriptOutputType.MULTI, k);
-        return f.handle((parts, error) -> {
-            if (error != null) {
-                throw translate(error, "reading user " + userId + "'s state (" + String.join(", ", k) + ")");
+        String doing = "reading user " + userId + "'s state (" + String.join(", ", k) + ")";
+        return commands.hgetall(k[0]).toCompletableFuture().<UserState>thenCompose(stats -> {
+            if (stats.isEmpty() || stats.containsKey(KeyLayout.PACKED_HISTORY)) {
+                return CompletableFuture.completedFuture(parse(userId, k, stats, stats.getOrDefault(
+                        KeyLayout.PACKED_HISTORY, "")));
             }
-            return parse(userId, k, parts);
+            return LettuceUserStateStore.<List<Object>>eval(commands, READ, ScriptOutputType.MULTI, k)
+                    .thenApply(parts -> parse(userId, k, fields(parts.get(0)), (String) parts.get(1)));
+        }).handle((state, error) -> {
+            if (error != null) {
+                throw translate(error, doing);
+            }
+            return state;
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> fields(Object flat) {
+        List<Object> list = (List<Object>) flat;
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < list.size(); i += 2) {
+            out.put((String) list.get(i), (String) list.get(i + 1));
+        }
+        return out;
     }
 
     @Override
@@ -357,18 +377,19 @@ public final class LettuceUserStateStore implements UserStateStore {
 
     // --- parsing
 
-    @SuppressWarnings("unchecked")
-    private static UserState parse(int userId, String[] k, List<Object> parts) {
-        List<Object> stats = (List<Object>) parts.get(0);
-        String history = (String) parts.get(1);
+    /** The stats hash's fields and the packed history (the field h, or what read.lua packed). */
+    private static UserState parse(int userId, String[] k, Map<String, String> stats, String history) {
         int count = 0;
         long sum = 0;
         long last = 0;
         int[] genreCounts = new int[Genres.COUNT];
         long[] genreSums = new long[Genres.COUNT];
-        for (int i = 0; i + 1 < stats.size(); i += 2) {
-            String field = (String) stats.get(i);
-            long v = integer(k[0], field, (String) stats.get(i + 1));
+        for (Map.Entry<String, String> e : stats.entrySet()) {
+            String field = e.getKey();
+            if (field.equals(KeyLayout.PACKED_HISTORY)) {
+                continue;
+            }
+            long v = integer(k[0], field, e.getValue());
             switch (field) {
                 case "n" -> count = (int) v;
                 case "s" -> sum = v;
@@ -383,8 +404,8 @@ public final class LettuceUserStateStore implements UserStateStore {
                 }
             }
         }
-        // The history as read.lua packs it: "movie,halfStars,time;" oldest first (read.lua checked that the
-        // ratings hash and the history hold the same movies).
+        // "movie,halfStars,time;" per movie: oldest first as replace.lua and read.lua write it, then in the order
+        // apply.lua appended events (sorted below, a single pass when it already is).
         List<RatedItem> items = new ArrayList<>();
         int at = 0;
         while (at < history.length()) {
@@ -393,8 +414,9 @@ public final class LettuceUserStateStore implements UserStateStore {
             int c1 = history.indexOf(',', at);
             int c2 = c1 < 0 ? -1 : history.indexOf(',', c1 + 1);
             if (c1 < 0 || c2 < 0 || c2 >= end) {
-                throw new FeatureStoreException(FeatureStoreException.Kind.CORRUPT, k[2] + " or " + k[1]
-                        + " holds a member that is not a movie id: '" + clip(history.substring(at, end)) + "'", null);
+                throw new FeatureStoreException(FeatureStoreException.Kind.CORRUPT, "the history (" + k[0]
+                        + " field h, or " + k[2] + " and " + k[1] + ") holds an entry that is not"
+                        + " movie,halfStars,time: '" + clip(history.substring(at, end)) + "'", null);
             }
             String movie = history.substring(at, c1);
             long hs = integer(k[1], movie, history.substring(c1 + 1, c2));
@@ -402,6 +424,7 @@ public final class LettuceUserStateStore implements UserStateStore {
             items.add(new RatedItem((int) integer(k[1], movie, movie), (int) hs, (long) score));
             at = end + 1;
         }
+        items.sort(RatedItem.OLDEST_FIRST);
         return new UserState(userId, count, sum, genreCounts, genreSums, items, last);
     }
 
@@ -476,6 +499,9 @@ public final class LettuceUserStateStore implements UserStateStore {
     static FeatureStoreException translate(Throwable e, String doing) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
+        }
+        if (e instanceof FeatureStoreException f) {
+            return f;
         }
         String msg = String.valueOf(e.getMessage());
         String all = describe(e);

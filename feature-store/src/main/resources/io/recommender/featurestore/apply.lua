@@ -4,6 +4,10 @@
 -- ARGV: movie, half-stars, time (epoch seconds), max history, then the movie's genre indices.
 -- Returns 1 when applied, 0 for a stale event (the movie has a newer rating). Everything is read and checked
 -- before the first write, so a value someone else corrupted is reported and nothing is half-written.
+-- The stats hash's field h keeps the history packed "movie,halfStars,time;", what a read takes in one HGETALL
+-- without running a script (the reader sorts it oldest first). It is edited in place, with plain string searches:
+-- this movie's old entry out, the new one appended, a trimmed movie's entry cut. A state without h (written before
+-- it existed) gets it packed from the ratings hash and the sorted set, which are checked first.
 local stats, ratings, history = KEYS[1], KEYS[2], KEYS[3]
 local movie, hs, t, maxh = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local want = {'hash', 'hash', 'zset'}
@@ -15,6 +19,29 @@ for i, k in ipairs(KEYS) do
 end
 local function bad(v)
   return v and not string.match(v, '^%-?%d+$')
+end
+-- The history packed from the ratings hash and the sorted set, or an error reply when they disagree.
+local function packed()
+  local flat = redis.call('HGETALL', ratings)
+  local hist = redis.call('ZRANGE', history, 0, -1, 'WITHSCORES')
+  if #flat ~= #hist then
+    return nil, redis.error_reply('CORRUPT ' .. ratings .. ' has ' .. (#flat / 2) .. ' ratings but ' .. history
+        .. ' has ' .. (#hist / 2) .. ' movies')
+  end
+  local r = {}
+  for i = 1, #flat, 2 do
+    r[flat[i]] = flat[i + 1]
+  end
+  local parts = {}
+  for i = 1, #hist, 2 do
+    local hs = r[hist[i]]
+    if not hs then
+      return nil, redis.error_reply('CORRUPT ' .. history .. ' has movie ' .. string.sub(hist[i], 1, 40) .. ' but '
+          .. ratings .. ' has no rating for it')
+    end
+    parts[#parts + 1] = hist[i] .. ',' .. hs .. ',' .. hist[i + 1] .. ';'
+  end
+  return table.concat(parts)
 end
 local old = redis.call('HGET', ratings, movie)
 if bad(old) then
@@ -29,6 +56,14 @@ local vals = redis.call('HMGET', stats, unpack(fields))
 for i = 1, #fields do
   if bad(vals[i]) then
     return redis.error_reply('CORRUPT ' .. stats .. ' field ' .. fields[i] .. ' is not an integer')
+  end
+end
+local h = redis.call('HGET', stats, 'h')
+local inplace = h ~= false
+if not inplace then
+  local _, disagree = packed()
+  if disagree then
+    return disagree
   end
 end
 if old then
@@ -53,12 +88,35 @@ else
 end
 redis.call('HSET', ratings, movie, ARGV[2])
 redis.call('ZADD', history, ARGV[3], movie)
+-- h without the entry of movie m (when it has one).
+local function without(m)
+  local at = string.find(';' .. h, ';' .. m .. ',', 1, true)
+  if not at then
+    return h
+  end
+  local stop = string.find(h, ';', at, true)
+  return string.sub(h, 1, at - 1) .. string.sub(h, stop + 1)
+end
+if inplace then
+  if old then
+    h = without(movie)
+  end
+  h = h .. movie .. ',' .. ARGV[2] .. ',' .. ARGV[3] .. ';'
+end
 if not old and redis.call('ZCARD', history) > maxh then
   local oldest = redis.call('ZRANGE', history, 0, 0)[1]
   redis.call('ZREM', history, oldest)
   redis.call('HDEL', ratings, oldest)
+  if inplace then
+    h = without(oldest)
+  end
 end
 if not vals[3] or t > tonumber(vals[3]) then
   redis.call('HSET', stats, 't', ARGV[3])
+end
+if inplace then
+  redis.call('HSET', stats, 'h', h)
+else
+  redis.call('HSET', stats, 'h', (packed()))
 end
 return 1

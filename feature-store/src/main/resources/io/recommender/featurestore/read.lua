@@ -1,8 +1,8 @@
--- A user's whole state in one round trip, one consistent snapshot.
+-- A user's whole state in one round trip, one consistent snapshot, for a state written before the stats hash kept
+-- the packed history in its field h (states the service reads have it: one HGETALL, no script; see KeyLayout).
 -- KEYS[1] stats hash, KEYS[2] ratings hash, KEYS[3] history sorted set.
 -- Returns {stats hash fields and values, history} with the history as one string "movie,halfStars,time;..."
--- oldest first: one reply value instead of four per movie for the client to decode (the server-side cost, the
--- redis.call conversions, stays).
+-- oldest first, as apply.lua packs it into h.
 local stats = redis.call('HGETALL', KEYS[1])
 local flat = redis.call('HGETALL', KEYS[2])
 local hist = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
@@ -21,6 +21,6 @@ for i = 1, #hist, 2 do
     return redis.error_reply('CORRUPT ' .. KEYS[3] .. ' has movie ' .. string.sub(hist[i], 1, 40) .. ' but '
         .. KEYS[2] .. ' has no rating for it')
   end
-  parts[#parts + 1] = hist[i] .. ',' .. r .. ',' .. hist[i + 1]
+  parts[#parts + 1] = hist[i] .. ',' .. r .. ',' .. hist[i + 1] .. ';'
 end
-return {stats, table.concat(parts, ';')}
+return {stats, table.concat(parts)}

@@ -177,20 +177,72 @@ class LettuceUserStateStoreTest {
         redis.cli("SET", "t:{u:6}:h", "oops");
         assertThatThrownBy(() -> store.record(List.of(new Event(6, 2, 4, 11, 1))))
                 .hasMessageContaining("t:{u:6}:h is a string, not a zset");
+        redis.cli("SET", "t:{u:6}:s", "oops");
         assertThatThrownBy(() -> store.read(6)).isInstanceOfSatisfying(FeatureStoreException.class,
                 e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT));
 
-        // The ratings and the history disagree: the read says which keys.
+        // The ratings and the history disagree: a read of the packed history is unaffected. Without it (a state
+        // written before it existed), the script read and the next event say which keys, and the event writes
+        // nothing.
         store.record(List.of(new Event(7, 2, 4, 11, 1), new Event(7, 3, 6, 12, 0)));
+        UserState seven = store.read(7);
         redis.cli("HDEL", "t:{u:7}:r", "2");
+        assertThat(store.read(7)).isEqualTo(seven);
+        redis.cli("HDEL", "t:{u:7}:s", KeyLayout.PACKED_HISTORY);
+        String disagreeing = dump();
+        assertThatThrownBy(() -> store.record(List.of(new Event(7, 4, 8, 13, 1))))
+                .isInstanceOfSatisfying(FeatureStoreException.class,
+                        e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT))
+                .hasMessageContaining("t:{u:7}:r has 1 ratings but t:{u:7}:h has 2 movies");
+        redis.cli("DEL", "t:{events}");
+        assertThat(dump()).isEqualTo(disagreeing.replaceAll("(?m)^t:\\{events}.*\\n", ""));
         assertThatThrownBy(() -> store.read(7)).isInstanceOfSatisfying(FeatureStoreException.class,
                 e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT))
                 .hasMessageContaining("t:{u:7}:r has 1 ratings but t:{u:7}:h has 2 movies");
         redis.cli("HSET", "t:{u:7}:r", "9", "4");
         assertThatThrownBy(() -> store.read(7)).hasMessageContaining("t:{u:7}:h has movie 2 but t:{u:7}:r has no rating");
+        assertThatThrownBy(() -> store.record(List.of(new Event(7, 4, 8, 13, 1))))
+                .hasMessageContaining("t:{u:7}:h has movie 2 but t:{u:7}:r has no rating");
         redis.cli("HSET", "t:{u:7}:r", "2", "x");
         redis.cli("HDEL", "t:{u:7}:r", "9");
         assertThatThrownBy(() -> store.read(7)).hasMessageContaining("'x' is not an integer");
+
+        // The packed history itself written by someone else.
+        store.record(List.of(new Event(9, 2, 4, 11, 1)));
+        redis.cli("HSET", "t:{u:9}:s", KeyLayout.PACKED_HISTORY, "2;4;11");
+        assertThatThrownBy(() -> store.read(9)).isInstanceOfSatisfying(FeatureStoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(FeatureStoreException.Kind.CORRUPT))
+                .hasMessageContaining("t:{u:9}:s field h").hasMessageContaining("'2'");
+    }
+
+    @Test
+    void aStateWrittenBeforeThePackedHistoryIsReadTheSameWithTheScript() {
+        List<Event> events = List.of(new Event(3, 10, 8, 1000, 0b101), new Event(3, 11, 5, 1001, 0b1),
+                new Event(3, 12, 7, 1001, 0b1), new Event(3, 100, 9, 999, 0));
+        store.record(events);
+        UserState expected = UserStates.replay(events).get(3);
+        // In the order the events came; the read sorts it.
+        assertThat(redis.cli("HGET", "t:{u:3}:s", KeyLayout.PACKED_HISTORY).trim())
+                .isEqualTo("10,8,1000;11,5,1001;12,7,1001;100,9,999;");
+        assertThat(store.read(3)).isEqualTo(expected);
+        redis.cli("HDEL", "t:{u:3}:s", KeyLayout.PACKED_HISTORY);
+        assertThat(store.read(3)).isEqualTo(expected);
+        // The next event writes the field again, packed from the sorted set: oldest first.
+        store.record(List.of(new Event(3, 13, 6, 1002, 0)));
+        assertThat(redis.cli("HGET", "t:{u:3}:s", KeyLayout.PACKED_HISTORY).trim())
+                .isEqualTo("100,9,999;10,8,1000;11,5,1001;12,7,1001;13,6,1002;");
+        // A re-rating moves the movie's entry to the end; a trimmed movie's entry goes with it.
+        store.record(List.of(new Event(3, 10, 2, 1003, 0b101)));
+        assertThat(redis.cli("HGET", "t:{u:3}:s", KeyLayout.PACKED_HISTORY).trim())
+                .isEqualTo("100,9,999;11,5,1001;12,7,1001;13,6,1002;10,2,1003;");
+        assertThat(store.read(3)).isEqualTo(UserStates.replay(concat(events, List.of(new Event(3, 13, 6, 1002, 0),
+                new Event(3, 10, 2, 1003, 0b101)))).get(3));
+    }
+
+    private static List<Event> concat(List<Event> a, List<Event> b) {
+        List<Event> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Test
