@@ -200,8 +200,12 @@ public class RecommendationService {
                 .doOnError(e -> embedFailed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .map(embedding -> {
                     embedOk.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                    ResultCache.Ranking ranking = rank(m, user, version, embedding, seen);
-                    if (cache != null && cache.put(ranking)) {
+                    if (cache == null) {
+                        // Nothing to keep: the top k only, a shorter heap than the cache's MAX_K.
+                        return prefix(m, rank(m, user, version, embedding, seen, k), k, false);
+                    }
+                    ResultCache.Ranking ranking = rank(m, user, version, embedding, seen, LoadedModel.MAX_K);
+                    if (cache.put(ranking)) {
                         cacheEvictions.increment();
                     }
                     return prefix(m, ranking, k, false);
@@ -242,17 +246,18 @@ public class RecommendationService {
 
     /** Computes the user's top {@link LoadedModel#MAX_K} and caches it. */
     private ResultCache.Ranking rank(LoadedModel m, ResultCache cache, int user, float[] embedding) {
-        ResultCache.Ranking ranking = rank(m, user, 0, embedding, m.seenRows(user));
+        ResultCache.Ranking ranking = rank(m, user, 0, embedding, m.seenRows(user), LoadedModel.MAX_K);
         if (cache.put(ranking)) {
             cacheEvictions.increment();
         }
         return ranking;
     }
 
-    private static ResultCache.Ranking rank(LoadedModel m, int user, long version, float[] embedding, int[] seen) {
-        int[] rows = new int[LoadedModel.MAX_K];
-        float[] scores = new float[LoadedModel.MAX_K];
-        int count = m.kernel().topK(embedding, LoadedModel.MAX_K, seen, rows, scores);
+    private static ResultCache.Ranking rank(LoadedModel m, int user, long version, float[] embedding, int[] seen,
+            int k) {
+        int[] rows = new int[k];
+        float[] scores = new float[k];
+        int count = m.kernel().topK(embedding, k, seen, rows, scores);
         return count == rows.length ? new ResultCache.Ranking(user, version, rows, scores)
                 : new ResultCache.Ranking(user, version, Arrays.copyOf(rows, count), Arrays.copyOf(scores, count));
     }
