@@ -101,10 +101,13 @@ end
 LUA
 rps() { sed -n 's/^Requests\/sec: *//p'; }
 ratio() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
-echo "warm-up: 10 s of each"
-"${client_cpu[@]}" wrk -t1 -c16 -d10s -s "$out/recommend.lua" "http://127.0.0.1:$port" > /dev/null
-"${client_cpu[@]}" wrk -t1 -c16 -d10s -s "$out/recommend.lua" "http://127.0.0.1:$live_port" > /dev/null
-"${client_cpu[@]}" wrk -t1 -c16 -d10s -s "$out/recommend.lua" "http://127.0.0.1:$tower_port" > /dev/null
+# On one core the JIT needs about a minute of full load before redis mode reaches its steady rate (it went 262, 290,
+# 448, 693, 1,077, 1,210 and 1,240 answers/s in consecutive 10 s windows), so shorter warm-ups measure the compiler.
+warmup="${BENCH_WARMUP_SECONDS:-60}"
+echo "warm-up: ${warmup} s of each at full load"
+"${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$port" > /dev/null
+"${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$live_port" > /dev/null
+"${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$tower_port" > /dev/null
 echo "maximum throughput (wrk -t1 -c16 -d${duration}s, alternating):"
 for round in 1 2; do
   b=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/recommend.lua" "http://127.0.0.1:$port" | rps)
@@ -203,4 +206,7 @@ print(f"  {len(times)} events: p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms, max {t
 PY
 reads() { curl -s "http://127.0.0.1:$live_port/metrics" | awk -v o="$1" '$0 ~ "^recommender_features_reads_total.*outcome=\"" o "\"" {printf "%d", $NF}'; }
 echo "feature store reads of the redis-mode service: $(reads ok) ok, $(reads unavailable) unavailable, $(reads corrupt) corrupt (each of the last two answered stale)"
+echo "redis-server's own time per command (INFO commandstats; a script's inner calls counted too):"
+redis-cli -p "$redis_port" info commandstats | grep -E '^cmdstat_(hgetall|evalsha|zrange|hget):' | \
+  sed -E 's/^cmdstat_([a-z]+):calls=([0-9]+),usec=[0-9]+,usec_per_call=([0-9.]+).*/  \1: \2 calls, \3 us per call/'
 echo "errors in the service logs: $(cat "$out/live-bundle.log" "$out/live-redis.log" "$out/live-tower.log" | grep -c ' ERROR ' || true)"
