@@ -52,8 +52,8 @@ import java.util.concurrent.TimeoutException;
  * connection is down commands fail at once (no queueing) and Lettuce reconnects in the background.
  */
 public final class LettuceUserStateStore implements UserStateStore {
-    private static final Script APPLY = Script.load("apply.lua");
-    private static final Script READ = Script.load("read.lua");
+    private static final Script APPLY = Script.load("pack.lua", "apply.lua");
+    private static final Script READ = Script.load("pack.lua", "read.lua");
     private static final Script REPLACE = Script.load("replace.lua");
     /** Users per flush and the most replace calls awaited at once in a bulk load. */
     private static final int BULK_FLUSH = 64;
@@ -581,13 +581,19 @@ public final class LettuceUserStateStore implements UserStateStore {
 
     /** A Lua script and its SHA-1, for EVALSHA (EVAL when the server does not have it cached). */
     record Script(String text, String sha) {
-        static Script load(String name) {
-            try (InputStream in = LettuceUserStateStore.class.getResourceAsStream(name)) {
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                byte[] sha = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-                return new Script(text, HexFormat.of().formatHex(sha));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        /** One script of these resources, in this order: Redis scripts cannot load each other. */
+        static Script load(String... names) {
+            StringBuilder text = new StringBuilder();
+            for (String name : names) {
+                try (InputStream in = LettuceUserStateStore.class.getResourceAsStream(name)) {
+                    text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            try {
+                byte[] sha = MessageDigest.getInstance("SHA-1").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+                return new Script(text.toString(), HexFormat.of().formatHex(sha));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

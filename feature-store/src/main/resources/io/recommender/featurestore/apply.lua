@@ -20,29 +20,6 @@ end
 local function bad(v)
   return v and not string.match(v, '^%-?%d+$')
 end
--- The history packed from the ratings hash and the sorted set, or an error reply when they disagree.
-local function packed()
-  local flat = redis.call('HGETALL', ratings)
-  local hist = redis.call('ZRANGE', history, 0, -1, 'WITHSCORES')
-  if #flat ~= #hist then
-    return nil, redis.error_reply('CORRUPT ' .. ratings .. ' has ' .. (#flat / 2) .. ' ratings but ' .. history
-        .. ' has ' .. (#hist / 2) .. ' movies')
-  end
-  local r = {}
-  for i = 1, #flat, 2 do
-    r[flat[i]] = flat[i + 1]
-  end
-  local parts = {}
-  for i = 1, #hist, 2 do
-    local hs = r[hist[i]]
-    if not hs then
-      return nil, redis.error_reply('CORRUPT ' .. history .. ' has movie ' .. string.sub(hist[i], 1, 40) .. ' but '
-          .. ratings .. ' has no rating for it')
-    end
-    parts[#parts + 1] = hist[i] .. ',' .. hs .. ',' .. hist[i + 1] .. ';'
-  end
-  return table.concat(parts)
-end
 local old = redis.call('HGET', ratings, movie)
 if bad(old) then
   return redis.error_reply('CORRUPT ' .. ratings .. ' field ' .. movie .. ' is not an integer')
@@ -61,7 +38,7 @@ end
 local h = redis.call('HGET', stats, 'h')
 local inplace = h ~= false
 if not inplace then
-  local _, disagree = packed()
+  local _, disagree = pack(ratings, history)
   if disagree then
     return disagree
   end
@@ -117,6 +94,6 @@ end
 if inplace then
   redis.call('HSET', stats, 'h', h)
 else
-  redis.call('HSET', stats, 'h', (packed()))
+  redis.call('HSET', stats, 'h', (pack(ratings, history)))
 end
 return 1
