@@ -1,7 +1,14 @@
 package io.recommender.runtime.bench;
 
+import io.recommender.bundle.Manifest;
+import io.recommender.bundle.ModelBundle;
+import io.recommender.runtime.model.LoadedModel;
 import io.recommender.runtime.retrieval.Kernels;
 import io.recommender.runtime.retrieval.TopKKernel;
+import io.recommender.runtime.retrieval.VectorKernel;
+import io.recommender.savedmodel.SavedModelRunner;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,8 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Top-10 with the seen-item filter over 9,742 items (ml-latest-small's catalogue), SIMD and scalar kernels
- * side by side in one run. Each call takes the next of 64 random users, each with 165 excluded rows (the
- * mean number of movies a ml-latest-small user rated). Run with bench/kernel-bench.sh.
+ * side by side in one run. Each call takes the next of 64 users in turn.
+ *
+ * <p>{@code data=gaussian}: random Gaussian items and users, each user with 165 excluded rows (the mean number of
+ * movies a ml-latest-small user rated); all items have about the same norm, so the vector kernel reads them all.
+ * {@code data=bundle}: a trained model's items and 64 of its users (spread over its user list), their embeddings
+ * from the bundle's own user tower and their own seen rows; {@code items} and {@code dimension} are then the
+ * bundle's. The bundle is {@code -Dbench.bundle=DIR}, by default the one the runtime tests train. Run with
+ * bench/kernel-bench.sh.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -43,6 +56,9 @@ public class TopKBenchmark {
     @Param({"10"})
     int k;
 
+    @Param({"gaussian"})
+    String data;
+
     TopKKernel topK;
     float[][] users;
     int[][] excluded;
@@ -52,13 +68,49 @@ public class TopKBenchmark {
 
     @Setup
     public void setUp() {
+        if (data.equals("bundle")) {
+            fromBundle(Path.of(System.getProperty("bench.bundle", "runtime-image/target/real-bundle/ml-latest-small")));
+        } else {
+            gaussian();
+        }
+        rows = new int[k];
+        scores = new float[k];
+        if (topK instanceof VectorKernel v) {
+            long read = 0;
+            for (int u = 0; u < USERS; u++) {
+                read += v.groupsRead(users[u], k, excluded[u]);
+            }
+            System.out.printf("%n%s: the vector kernel reads %.1f %% of its %d groups on average%n", data,
+                    100.0 * read / USERS / v.groups(), v.groups());
+        }
+    }
+
+    private void fromBundle(Path dir) {
+        ModelBundle bundle = ModelBundle.open(dir);
+        LoadedModel model = LoadedModel.from(bundle, Kernels.Choice.SCALAR, 0);
+        Manifest.Embedding embedding = bundle.manifest().embedding();
+        items = model.itemCount();
+        dimension = embedding.dimension();
+        topK = Kernels.create(Kernels.Choice.valueOf(kernel.toUpperCase(Locale.ROOT)), bundle.items().values(), items,
+                dimension);
+        users = new float[USERS][dimension];
+        excluded = new int[USERS][];
+        try (SavedModelRunner tower = SavedModelRunner.load(bundle.savedModelDir(), embedding.signature(), 1)) {
+            for (int u = 0; u < USERS; u++) {
+                int user = (int) ((long) u * model.userCount() / USERS);
+                tower.runOne(model.userInput(user), users[u]);
+                excluded[u] = model.seenRows(user);
+            }
+        }
+    }
+
+    private void gaussian() {
         Random r = new Random(9742);
         float[] matrix = new float[items * dimension];
         for (int i = 0; i < matrix.length; i++) {
             matrix[i] = (float) r.nextGaussian();
         }
-        topK = Kernels.create(kernel.equals("vector") ? Kernels.Choice.VECTOR : Kernels.Choice.SCALAR, matrix, items,
-                dimension);
+        topK = Kernels.create(Kernels.Choice.valueOf(kernel.toUpperCase(Locale.ROOT)), matrix, items, dimension);
         users = new float[USERS][dimension];
         excluded = new int[USERS][];
         for (int u = 0; u < USERS; u++) {
@@ -67,8 +119,6 @@ public class TopKBenchmark {
             }
             excluded[u] = r.ints(SEEN * 2L, 0, items).distinct().limit(SEEN).sorted().toArray();
         }
-        rows = new int[k];
-        scores = new float[k];
     }
 
     @Benchmark
