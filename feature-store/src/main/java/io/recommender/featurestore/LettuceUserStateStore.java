@@ -418,14 +418,41 @@ public final class LettuceUserStateStore implements UserStateStore {
                         + " field h, or " + k[2] + " and " + k[1] + ") holds an entry that is not"
                         + " movie,halfStars,time: '" + clip(history.substring(at, end)) + "'", null);
             }
-            String movie = history.substring(at, c1);
-            long hs = integer(k[1], movie, history.substring(c1 + 1, c2));
-            double score = parseScore(k[2], movie, history.substring(c2 + 1, end));
-            items.add(new RatedItem((int) integer(k[1], movie, movie), (int) hs, (long) score));
+            long movieId = digits(history, at, c1);
+            long halfStars = digits(history, c1 + 1, c2);
+            long time = digits(history, c2 + 1, end);
+            if (movieId >= 0 && halfStars >= 0 && time >= 0) {
+                // The common case, plain digits, without the substrings: a read parses the whole history.
+                items.add(new RatedItem((int) movieId, (int) halfStars, time));
+            } else {
+                String movie = history.substring(at, c1);
+                long hs = integer(k[1], movie, history.substring(c1 + 1, c2));
+                double score = parseScore(k[2], movie, history.substring(c2 + 1, end));
+                items.add(new RatedItem((int) integer(k[1], movie, movie), (int) hs, (long) score));
+            }
             at = end + 1;
         }
         items.sort(RatedItem.OLDEST_FIRST);
         return new UserState(userId, count, sum, genreCounts, genreSums, items, last);
+    }
+
+    /**
+     * The value of {@code s[from, to)} when it is 1 to 18 decimal digits, else -1 (then the general parsers decide,
+     * with their error messages).
+     */
+    private static long digits(String s, int from, int to) {
+        if (to <= from || to - from > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
     }
 
     private static double parseScore(String key, String member, String value) {
