@@ -12,11 +12,14 @@
 #   3. latency at about 1,000 requests/s on each (wrk paced: 10 connections, 9 ms pause after each answer):
 #      client-side p50 / p99, and the service's own histogram (time inside the server, bucket bounds);
 #   3b. latency at exactly 1,000 requests/s (the project's load generator: 50 users sharing one evenly spaced
-#      rate, so a slow answer does not lower the offered rate as it does with wrk's pause): p50 / p90 / p99 / max;
+#      rate, so a slow answer does not lower the offered rate as it does with wrk's pause), three rounds after
+#      BENCH_RATE_WARMUP_SECONDS (default 20) of its own warm-up: p50 / p90 / p99 / max;
 #   4. freshness: POST /v1/events rating the user's current top movie, then GET: the time from sending the event
 #      to holding the next answer (202 and answer included), and whether that answer reflects it (the movie gone);
 #      300 users, one client on keep-alive connections;
 #   5. the feature store reads the redis service made (ok / unavailable / corrupt: stale answers, if any).
+# BENCH_BASELINE_JAR=path/to/runtime-image.jar (another build, its lib/ beside it) adds a fourth service: redis mode
+# from that jar, warmed up the same way and measured in the same rounds of 1 and 3b, for a before/after in one run.
 # BENCH_PIN=1 pins the services and redis-server to CPU 0 and every client to CPU 1; with REDIS_CPU=1 as well,
 # redis-server runs on CPU 1 beside the clients (as a Redis on its own host would not take the service's CPU).
 # Usage: runtime-image/bench/live-bench.sh [bundle-dir]  (default: the ml-latest-small bundle the runtime tests
@@ -52,8 +55,8 @@ redis_dir=$(mktemp -d)
 "${redis_cpu[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
   --daemonize no --logfile "$redis_dir/redis.log" &
 redis=$!
-bundle_svc="" live_svc="" tower_svc=""
-trap 'kill $bundle_svc $live_svc $tower_svc $redis 2>/dev/null; wait $bundle_svc $live_svc $tower_svc $redis 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+bundle_svc="" live_svc="" tower_svc="" base_svc=""
+trap 'kill $bundle_svc $live_svc $tower_svc $base_svc $redis 2>/dev/null; wait $bundle_svc $live_svc $tower_svc $base_svc $redis 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.05; done
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); pinned: ${BENCH_PIN:-no} (redis-server on CPU ${REDIS_CPU:-0}); machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg); $(redis-server --version | cut -d' ' -f3)"
 echo "bundle: $bundle ($(jq -r '.modelName + " version " + (.modelVersion|tostring)' "$bundle/manifest.json"), $users users)"
@@ -62,7 +65,7 @@ java -jar training-job/target/training-job.jar materialize --data data/ml-latest
 
 start_service() {
   env RECOMMENDER_BUNDLE_PATH="$bundle" PORT="$1" TF_CPP_MIN_LOG_LEVEL=1 RECOMMENDER_RESULT_CACHE=false "${@:3}" \
-    "${server_cpu[@]}" java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -jar "$module/target/runtime-image.jar" \
+    "${server_cpu[@]}" java --add-modules=jdk.incubator.vector -Xms512m -Xmx1g -XX:+UseG1GC -jar "${service_jar:-$module/target/runtime-image.jar}" \
     > "$2" 2>&1 &
   started=$!
 }
@@ -82,6 +85,14 @@ await_ready "$live_port" "$live_svc" "$out/live-redis.log"
 start_service "$tower_port" "$out/live-tower.log" RECOMMENDER_PRECOMPUTE_EMBEDDINGS=false
 tower_svc=$started
 await_ready "$tower_port" "$tower_svc" "$out/live-tower.log"
+base_port=$((port + 3))
+if [[ -n "${BENCH_BASELINE_JAR:-}" ]]; then
+  service_jar="$BENCH_BASELINE_JAR" start_service "$base_port" "$out/live-baseline.log" RECOMMENDER_FEATURE_SOURCE=redis \
+    RECOMMENDER_REDIS_URL="redis://127.0.0.1:$redis_port" RECOMMENDER_REDIS_PREFIX=bench:
+  base_svc=$started
+  await_ready "$base_port" "$base_svc" "$out/live-baseline.log"
+  echo "baseline: redis mode from $BENCH_BASELINE_JAR on $base_port"
+fi
 echo "services: bundle mode on $port, redis mode on $live_port (default 20 ms Redis timeout), bundle mode with the tower per request on $tower_port; result cache off on all"
 
 cat > "$out/recommend.lua" <<LUA
@@ -108,12 +119,17 @@ echo "warm-up: ${warmup} s of each at full load"
 "${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$port" > /dev/null
 "${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$live_port" > /dev/null
 "${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$tower_port" > /dev/null
+[[ -z "$base_svc" ]] || "${client_cpu[@]}" wrk -t1 -c16 -d"${warmup}s" -s "$out/recommend.lua" "http://127.0.0.1:$base_port" > /dev/null
 echo "maximum throughput (wrk -t1 -c16 -d${duration}s, alternating):"
 for round in 1 2; do
   b=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/recommend.lua" "http://127.0.0.1:$port" | rps)
   r=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/recommend.lua" "http://127.0.0.1:$live_port" | rps)
   t=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/recommend.lua" "http://127.0.0.1:$tower_port" | rps)
   echo "  round $round: bundle mode $b req/s, redis mode $r req/s, ratio redis / bundle $(ratio "$r" "$b"); bundle mode with the tower per request $t req/s (ratio to bundle $(ratio "$t" "$b"))"
+  if [[ -n "$base_svc" ]]; then
+    x=$("${client_cpu[@]}" wrk -t1 -c16 -d"${duration}s" -s "$out/recommend.lua" "http://127.0.0.1:$base_port" | rps)
+    echo "  round $round: baseline redis mode $x req/s (this build / baseline $(ratio "$r" "$x"))"
+  fi
 done
 
 echo "sequential latency (one client, one request at a time, keep-alive; 1,500 requests of warm-up, then 2 rounds of 1,000, alternating):"
@@ -157,15 +173,18 @@ for round in 1 2; do
   done
 done
 
-echo "latency at 1,000 requests/s (load-test: 50 users sharing one evenly spaced rate, ${duration}s after 5 s of warm-up, users uniform), alternating:"
-for round in 1 2; do
-  for run in bundle:$port redis:$live_port; do
+# The load generator's first seconds against a service (another client, other connections) make the JIT compile
+# again on the service's core; 20 s of its own warm-up keep that out of the figures.
+rate_warmup="${BENCH_RATE_WARMUP_SECONDS:-20}"
+echo "latency at 1,000 requests/s (load-test: 50 users sharing one evenly spaced rate, ${duration}s after ${rate_warmup} s of warm-up, users uniform), alternating:"
+for round in 1 2 3; do
+  for run in bundle:$port redis:$live_port ${base_svc:+baseline:$base_port}; do
     name=${run%:*}
     target=${run#*:}
     buckets "$target" > "$out/before.txt"
     # Exit status 1 is a missed --p99-ms 3, reported below like a met one.
     "${client_cpu[@]}" java -jar load-test/target/load-test.jar --target "http://127.0.0.1:$target" \
-      --endpoint recommendations --rps 1000 --users 50 --duration "${duration}s" --warmup 5s \
+      --endpoint recommendations --rps 1000 --users 50 --duration "${duration}s" --warmup "${rate_warmup}s" \
       --known-users "1-$users" --unknown-fraction 0 --p99-ms 3 --max-error-rate 0 2>/dev/null \
       > "$out/rate-$name.json" || true
     buckets "$target" > "$out/after.txt"
@@ -209,4 +228,4 @@ echo "feature store reads of the redis-mode service: $(reads ok) ok, $(reads una
 echo "redis-server's own time per command (INFO commandstats; a script's inner calls counted too):"
 redis-cli -p "$redis_port" info commandstats | grep -E '^cmdstat_(hgetall|evalsha|zrange|hget):' | \
   sed -E 's/^cmdstat_([a-z]+):calls=([0-9]+),usec=[0-9]+,usec_per_call=([0-9.]+).*/  \1: \2 calls, \3 us per call/'
-echo "errors in the service logs: $(cat "$out/live-bundle.log" "$out/live-redis.log" "$out/live-tower.log" | grep -c ' ERROR ' || true)"
+echo "errors in the service logs: $(cat "$out/live-bundle.log" "$out/live-redis.log" "$out/live-tower.log" ${base_svc:+"$out/live-baseline.log"} | grep -c ' ERROR ' || true)"
