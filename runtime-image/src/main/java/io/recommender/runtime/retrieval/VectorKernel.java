@@ -39,7 +39,7 @@ public final class VectorKernel implements TopKKernel {
     private final int d;
     private final int groupCount;
     /** One block's scores, per thread: reading lanes from an array is far cheaper than {@code lane(i)}. */
-    private final ThreadLocal<float[]> lanes = ThreadLocal.withInitial(() -> new float[L]);
+    private final ThreadLocal<float[]> blockScores = ThreadLocal.withInitial(() -> new float[L]);
 
     /** @param items row-major {@code n x d} values, re-laid into groups of blocks */
     public VectorKernel(float[] items, int n, int d) {
@@ -113,7 +113,7 @@ public final class VectorKernel implements TopKKernel {
             squares += (double) v * v;
         }
         double userNorm = Math.sqrt(squares) * (1 + ROUNDING);
-        float[] block = lanes.get();
+        float[] block = blockScores.get();
         int size = 0;
         float threshold = Float.NEGATIVE_INFINITY;
         int g = 0;
