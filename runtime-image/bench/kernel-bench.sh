@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JMH benchmark of the top-K kernels (SIMD and scalar side by side, one run), with the GC profiler to show
-# allocation per call. Usage: runtime-image/bench/kernel-bench.sh [extra JMH args]
+# allocation per call. Usage: runtime-image/bench/kernel-bench.sh [extra JMH args], e.g. -p data=gaussian,bundle
+# (bundle: a trained model's item vectors and users, by default the bundle the runtime tests train; see TopKBenchmark).
 # Builds the module's test classes first; writes the JMH text and JSON results under runtime-image/target/bench/.
 set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
