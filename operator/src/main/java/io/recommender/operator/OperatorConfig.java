@@ -7,8 +7,8 @@ import java.util.Map;
  * Images and endpoints the operator uses when a Recommender names none, read from the operator's environment so
  * a mirror or an air-gapped registry is one setting away.
  *
- * @param trainingImage training-job image (RECOMMENDER_TRAINING_IMAGE); its {@code package} command is the
- *     packaging step too
+ * @param trainingImage training-job image (RECOMMENDER_TRAINING_IMAGE) for CPU training; its {@code package} command
+ *     is the packaging step too
  * @param loadTestImage load-test image for the latency gate (RECOMMENDER_LOAD_TEST_IMAGE)
  * @param runtimeImage base of a trained model's recommender image (RECOMMENDER_RUNTIME_IMAGE); a Recommender's
  *     serving.image replaces it
@@ -18,10 +18,13 @@ import java.util.Map;
  *     region's public endpoint
  * @param eks the EKS cluster the operator runs in, whose GPU node groups it scales for training; null: not on EKS
  *     (RECOMMENDER_EKS_CLUSTER unset), nothing is called
+ * @param trainingGpuImage the training image for {@code gpus > 0} (RECOMMENDER_TRAINING_GPU_IMAGE): TensorFlow's GPU
+ *     build with the CUDA and cuDNN libraries, several GB, so CPU training keeps the small image
  */
 public record OperatorConfig(String trainingImage, String loadTestImage, String runtimeImage, String tfServingImage,
-        URI ecrEndpoint, Eks eks) {
+        URI ecrEndpoint, Eks eks, String trainingGpuImage) {
     public static final String DEFAULT_TRAINING_IMAGE = "ghcr.io/recommender-operator/training-job:0.1.0";
+    public static final String DEFAULT_TRAINING_GPU_IMAGE = "ghcr.io/recommender-operator/training-job:0.1.0-gpu";
     public static final String DEFAULT_LOAD_TEST_IMAGE = "ghcr.io/recommender-operator/load-test:0.1.0";
     public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/recommender-operator/runtime:0.1.0";
     public static final String DEFAULT_TFSERVING_IMAGE = "docker.io/tensorflow/serving:2.18.0";
@@ -43,6 +46,11 @@ public record OperatorConfig(String trainingImage, String loadTestImage, String 
     }
 
     public OperatorConfig(String trainingImage, String loadTestImage, String runtimeImage, String tfServingImage,
+            URI ecrEndpoint, Eks eks) {
+        this(trainingImage, loadTestImage, runtimeImage, tfServingImage, ecrEndpoint, eks, DEFAULT_TRAINING_GPU_IMAGE);
+    }
+
+    public OperatorConfig(String trainingImage, String loadTestImage, String runtimeImage, String tfServingImage,
             URI ecrEndpoint) {
         this(trainingImage, loadTestImage, runtimeImage, tfServingImage, ecrEndpoint, null);
     }
@@ -56,7 +64,8 @@ public record OperatorConfig(String trainingImage, String loadTestImage, String 
                 env.getOrDefault("RECOMMENDER_LOAD_TEST_IMAGE", DEFAULT_LOAD_TEST_IMAGE),
                 env.getOrDefault("RECOMMENDER_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE),
                 env.getOrDefault("RECOMMENDER_TFSERVING_IMAGE", DEFAULT_TFSERVING_IMAGE),
-                uri(env.get("RECOMMENDER_ECR_ENDPOINT")), eks(env));
+                uri(env.get("RECOMMENDER_ECR_ENDPOINT")), eks(env),
+                env.getOrDefault("RECOMMENDER_TRAINING_GPU_IMAGE", DEFAULT_TRAINING_GPU_IMAGE));
     }
 
     static Eks eks(Map<String, String> env) {

@@ -128,7 +128,7 @@ public final class TrainingJobs {
             tolerations.add(new TolerationBuilder().withKey(GPU_RESOURCE).withOperator("Exists")
                     .withEffect("NoSchedule").build());
         }
-        String image = t.image() != null ? t.image() : config.trainingImage();
+        String image = t.image() != null ? t.image() : gpus > 0 ? config.trainingGpuImage() : config.trainingImage();
         List<String> trainArgs = new ArrayList<>(List.of("train", "--data", t.dataset(), "--out", BUNDLE,
                 "--epochs", Integer.toString(t.epochs() == null ? TrainingSpec.DEFAULT_EPOCHS : t.epochs()),
                 "--embedding-size", Integer.toString(t.embeddingSize() == null ? TrainingSpec.DEFAULT_EMBEDDING_SIZE

@@ -164,6 +164,7 @@ class DeployManifestsTest {
     @Test
     void defaultImagesAreTheOperatorsOwnDefaults() {
         assertThat(env("RECOMMENDER_TRAINING_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_TRAINING_IMAGE);
+        assertThat(env("RECOMMENDER_TRAINING_GPU_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_TRAINING_GPU_IMAGE);
         assertThat(env("RECOMMENDER_LOAD_TEST_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_LOAD_TEST_IMAGE);
         assertThat(env("RECOMMENDER_RUNTIME_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_RUNTIME_IMAGE);
         assertThat(env("RECOMMENDER_TFSERVING_IMAGE")).isEqualTo(OperatorConfig.DEFAULT_TFSERVING_IMAGE);

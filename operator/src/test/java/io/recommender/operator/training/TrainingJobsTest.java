@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class TrainingJobsTest {
     static final OperatorConfig CONFIG = new OperatorConfig("trainer:1", "loadtest:1", "mirror.example.com/runtime:1",
-            "mirror.example.com/tensorflow-serving:2", null);
+            "mirror.example.com/tensorflow-serving:2", null, null, "trainer:1-gpu");
     static final PushTarget TARGET = new PushTarget(Fixtures.REPOSITORY, "push-secret", false);
 
     static Container train(Job job) {
@@ -216,6 +216,10 @@ class TrainingJobsTest {
         Container c = train(job);
         assertThat(c.getResources().getLimits()).containsEntry(TrainingJobs.GPU_RESOURCE, new Quantity("2"));
         assertThat(c.getArgs()).containsSequence("--device", "gpu");
+        // The GPU build (CUDA and cuDNN inside) trains and packages; CPU training keeps the small image.
+        assertThat(c.getImage()).isEqualTo("trainer:1-gpu");
+        assertThat(pack(job).getImage()).isEqualTo("trainer:1-gpu");
+        assertThat(train(job(Fixtures.training("movies", Topology.OnePod, 0), TARGET)).getImage()).isEqualTo("trainer:1");
         assertThat(pack(job).getResources().getLimits()).doesNotContainKey(TrainingJobs.GPU_RESOURCE);
         assertThat(job.getSpec().getTemplate().getSpec().getTolerations())
                 .anyMatch(t -> t.getKey().equals(TrainingJobs.GPU_RESOURCE) && t.getEffect().equals("NoSchedule"));
@@ -244,12 +248,15 @@ class TrainingJobsTest {
     @Test
     void defaultBasesComeFromTheOperatorsEnvironment() {
         OperatorConfig env = OperatorConfig.fromEnvironment(java.util.Map.of("RECOMMENDER_RUNTIME_IMAGE", "a/runtime:1",
-                "RECOMMENDER_TFSERVING_IMAGE", "a/serving:1", "RECOMMENDER_ECR_ENDPOINT", "http://127.0.0.1:5001"));
-        assertThat(List.of(env.runtimeImage(), env.tfServingImage(), env.ecrEndpoint().toString()))
-                .containsExactly("a/runtime:1", "a/serving:1", "http://127.0.0.1:5001");
+                "RECOMMENDER_TFSERVING_IMAGE", "a/serving:1", "RECOMMENDER_ECR_ENDPOINT", "http://127.0.0.1:5001",
+                "RECOMMENDER_TRAINING_GPU_IMAGE", "a/training@sha256:" + "0".repeat(64)));
+        assertThat(List.of(env.runtimeImage(), env.tfServingImage(), env.ecrEndpoint().toString(),
+                env.trainingGpuImage()))
+                .containsExactly("a/runtime:1", "a/serving:1", "http://127.0.0.1:5001", "a/training@sha256:" + "0".repeat(64));
         OperatorConfig defaults = OperatorConfig.fromEnvironment(java.util.Map.of());
         assertThat(defaults.runtimeImage()).isEqualTo(OperatorConfig.DEFAULT_RUNTIME_IMAGE);
         assertThat(defaults.tfServingImage()).isEqualTo(OperatorConfig.DEFAULT_TFSERVING_IMAGE);
         assertThat(defaults.ecrEndpoint()).isNull();
+        assertThat(defaults.trainingGpuImage()).isEqualTo(OperatorConfig.DEFAULT_TRAINING_GPU_IMAGE);
     }
 }

@@ -74,7 +74,7 @@ public record TrainingSpec(
         @JsonPropertyDescription("Tolerations of the training pod; GPU requests add the usual nvidia.com/gpu one.")
         List<Toleration> tolerations,
         @Size(max = 512)
-        @JsonPropertyDescription("Training image; the operator's default when unset.")
+        @JsonPropertyDescription("Training image; when unset, the operator's default: its GPU image (TensorFlow's GPU build, CUDA, cuDNN) when gpus > 0, else its CPU image.")
         String image,
         @Size(max = 128)
         @JsonPropertyDescription("Retrain on this cron schedule (five fields, as a CronJob's), e.g. \"0 3 * * 1\". "
