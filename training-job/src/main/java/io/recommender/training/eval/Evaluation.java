@@ -2,9 +2,10 @@ package io.recommender.training.eval;
 
 import io.recommender.training.data.Ratings;
 import io.recommender.training.data.Split;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Evaluates scorers on the held-out test ratings of a split: RMSE of predicted ratings and top-10 ranking
@@ -58,40 +59,79 @@ public final class Evaluation {
     }
 
     /**
+     * As {@link #ranking(IntFunction)}, for a scorer that scores a chunk of users at once ({@code [chunk users,
+     * items]}, row-major, as a matrix product does): the evaluated users go through it {@code chunk} at a time, and
+     * each chunk's rows are ranked on all cores.
+     */
+    public Ranking ranking(Function<int[], float[]> scoresOfUsers, int items, int chunk) {
+        int[] evaluated = IntStream.range(0, ratings.userCount()).filter(u -> relevantTest[u].length > 0).toArray();
+        double[] recall = new double[evaluated.length];
+        double[] ndcg = new double[evaluated.length];
+        for (int from = 0; from < evaluated.length; from += chunk) {
+            int to = Math.min(evaluated.length, from + chunk);
+            int first = from;
+            float[] scores = scoresOfUsers.apply(Arrays.copyOfRange(evaluated, from, to));
+            IntStream.range(from, to).parallel().forEach(k -> {
+                int u = evaluated[k];
+                int[] top = RankingMetrics.topK(scores, (k - first) * items, items, trainItems[u], K);
+                recall[k] = RankingMetrics.recall(top, relevantTest[u]);
+                ndcg[k] = RankingMetrics.ndcg(top, relevantTest[u], K);
+            });
+        }
+        return mean(recall, ndcg);
+    }
+
+    /**
      * Mean recall@10 and NDCG@10 of ready-made top lists (item indices, best first; -1 for an item outside this
      * split's catalogue, which is never relevant), over the same users as {@link #ranking}.
      */
     public Ranking rankingOfTopLists(IntFunction<int[]> topOfUser) {
-        double recall = 0;
-        double ndcg = 0;
-        int users = 0;
-        for (int u = 0; u < ratings.userCount(); u++) {
-            if (relevantTest[u].length == 0) {
-                continue;
-            }
-            int[] top = topOfUser.apply(u);
-            recall += RankingMetrics.recall(top, relevantTest[u]);
-            ndcg += RankingMetrics.ndcg(top, relevantTest[u], K);
-            users++;
+        int[] evaluated = IntStream.range(0, ratings.userCount()).filter(u -> relevantTest[u].length > 0).toArray();
+        double[] recall = new double[evaluated.length];
+        double[] ndcg = new double[evaluated.length];
+        IntStream.range(0, evaluated.length).parallel().forEach(k -> {
+            int[] top = topOfUser.apply(evaluated[k]);
+            recall[k] = RankingMetrics.recall(top, relevantTest[evaluated[k]]);
+            ndcg[k] = RankingMetrics.ndcg(top, relevantTest[evaluated[k]], K);
+        });
+        return mean(recall, ndcg);
+    }
+
+    /** Summed in user order whatever the threads did, so a scorer's figures do not depend on the machine. */
+    private static Ranking mean(double[] recall, double[] ndcg) {
+        double r = 0;
+        double n = 0;
+        for (int k = 0; k < recall.length; k++) {
+            r += recall[k];
+            n += ndcg[k];
         }
-        return users == 0 ? new Ranking(0, 0, 0) : new Ranking(recall / users, ndcg / users, users);
+        return recall.length == 0 ? new Ranking(0, 0, 0)
+                : new Ranking(r / recall.length, n / recall.length, recall.length);
     }
 
     public record Ranking(double recallAt10, double ndcgAt10, int users) {}
 
+    /** Counted first, then filled: no boxed item per rating (25 million of them at ml-25m size). */
     private static int[][] itemsPerUser(Ratings ratings, int[] rows, float minRating) {
-        List<List<Integer>> lists = new ArrayList<>();
-        for (int u = 0; u < ratings.userCount(); u++) {
-            lists.add(new ArrayList<>());
-        }
+        int[] count = new int[ratings.userCount()];
         for (int r : rows) {
             if (ratings.rating(r) >= minRating) {
-                lists.get(ratings.user(r)).add(ratings.item(r));
+                count[ratings.user(r)]++;
             }
         }
         int[][] out = new int[ratings.userCount()][];
         for (int u = 0; u < out.length; u++) {
-            out[u] = lists.get(u).stream().mapToInt(Integer::intValue).sorted().toArray();
+            out[u] = new int[count[u]];
+        }
+        int[] filled = new int[out.length];
+        for (int r : rows) {
+            if (ratings.rating(r) >= minRating) {
+                int u = ratings.user(r);
+                out[u][filled[u]++] = ratings.item(r);
+            }
+        }
+        for (int[] items : out) {
+            Arrays.sort(items);
         }
         return out;
     }

@@ -15,11 +15,16 @@ public final class RankingMetrics {
 
     /** The {@code k} highest-scoring item indices, best first, skipping {@code excluded} (sorted ascending). */
     public static int[] topK(float[] scores, int[] excluded, int k) {
+        return topK(scores, 0, scores.length, excluded, k);
+    }
+
+    /** As {@link #topK(float[], int[], int)} over {@code scores[from .. from + items)}, item i at {@code from + i}. */
+    public static int[] topK(float[] scores, int from, int items, int[] excluded, int k) {
         int[] best = new int[k];
         float[] bestScore = new float[k];
         int n = 0;
-        for (int i = 0; i < scores.length; i++) {
-            float s = scores[i];
+        for (int i = 0; i < items; i++) {
+            float s = scores[from + i];
             if (n == k && s <= bestScore[k - 1] || Arrays.binarySearch(excluded, i) >= 0) {
                 continue;
             }

@@ -14,18 +14,32 @@ import org.tensorflow.types.TFloat32;
 public final class DeviceSelector {
     private DeviceSelector() {}
 
+    /** The device training runs on, and a sentence for the log that says why. */
+    public record Choice(DeviceSpec spec, String description) {}
+
     public static DeviceSpec resolve(Device requested) {
+        return choose(requested).spec();
+    }
+
+    /**
+     * @throws IllegalStateException for {@code gpu} when TensorFlow sees no GPU, with the first missing piece
+     *     ({@link GpuDiagnosis}) as the message: the Job's termination message and so the Recommender's status
+     */
+    public static Choice choose(Device requested) {
         if (requested == Device.CPU) {
-            return cpu();
+            return new Choice(cpu(), "CPU (--device cpu)");
         }
         if (gpuAvailable()) {
-            return DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(0).build();
+            GpuDiagnosis d = GpuDiagnosis.ofThisContainer();
+            return new Choice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(0).build(),
+                    "GPU:0 (--device " + requested.name().toLowerCase(java.util.Locale.ROOT) + "; NVIDIA driver "
+                            + d.driverVersion().orElse("of unknown version") + ")");
         }
+        String reason = GpuDiagnosis.ofThisContainer().reason();
         if (requested == Device.GPU) {
-            throw new IllegalStateException("--device gpu: TensorFlow sees no GPU. A GPU needs the GPU build of the"
-                    + " native library (build with -Pgpu, see README) and a visible NVIDIA device");
+            throw new IllegalStateException("--device gpu: TensorFlow sees no GPU: " + reason);
         }
-        return cpu();
+        return new Choice(cpu(), "CPU (--device auto; no GPU: " + reason + ")");
     }
 
     public static boolean gpuAvailable() {

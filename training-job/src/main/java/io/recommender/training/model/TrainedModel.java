@@ -62,7 +62,14 @@ public record TrainedModel(
      * @param validationRmse the rating head's validation RMSE, NaN once it has stopped
      * @param validationRecall validation recall@10 of the retrieval head (training items excluded), NaN once it has
      *     stopped
+     * @param ratingSeconds of {@code seconds}, the rating head's steps and validation RMSE (0 once it has stopped)
+     * @param retrievalSeconds of {@code seconds}, the retrieval head's steps and validation recall (0 once stopped)
      */
     public record EpochReport(int epoch, double trainLoss, double validationRmse, double validationRecall,
-            double seconds) {}
+            double seconds, double ratingSeconds, double retrievalSeconds) {
+        public EpochReport(int epoch, double trainLoss, double validationRmse, double validationRecall,
+                double seconds) {
+            this(epoch, trainLoss, validationRmse, validationRecall, seconds, Double.NaN, Double.NaN);
+        }
+    }
 }

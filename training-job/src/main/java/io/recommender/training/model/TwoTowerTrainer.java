@@ -14,8 +14,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -44,11 +42,21 @@ import org.tensorflow.types.TInt32;
 public final class TwoTowerTrainer {
     /** Users whose validation scores are computed in one session run (bounds the score matrix's memory). */
     static final int SCORE_CHUNK = 512;
+    private static final String USER_TABLE = "user_feature_table";
+    private static final String ITEM_TABLE = "item_feature_table";
 
     private final TrainingConfig config;
+    private final DeviceSpec device;
 
+    /** Trains on the device {@code config.device()} resolves to. */
     public TwoTowerTrainer(TrainingConfig config) {
+        this(config, DeviceSelector.resolve(config.device()));
+    }
+
+    /** Trains on {@code device}, already chosen (and logged) by the caller. */
+    public TwoTowerTrainer(TrainingConfig config, DeviceSpec device) {
         this.config = config;
+        this.device = device;
     }
 
     /** Ratings given as parallel arrays of dense user index, dense item index and rating. */
@@ -60,7 +68,6 @@ public final class TwoTowerTrainer {
 
     public TrainedModel train(Features features, float globalMean, Examples train, Examples validation,
             Consumer<TrainedModel.EpochReport> progress) {
-        DeviceSpec device = DeviceSelector.resolve(config.device());
         int historyLength = config.history();
         int items = features.items();
         ValidationRanking validationRanking = ValidationRanking.of(train, validation, features.users());
@@ -92,10 +99,13 @@ public final class TwoTowerTrainer {
             Parameters params = new Parameters(tf, shapes);
             Map<String, Variable<TFloat32>> vars = params.variables();
 
-            Operand<TFloat32> userTable = tf.constant(Shape.of(features.users(), features.userWidth()),
-                    DataBuffers.of(features.userRows(), true, false));
-            Operand<TFloat32> itemTable = tf.constant(Shape.of(items, features.itemWidth()),
-                    DataBuffers.of(features.itemRows(), true, false));
+            // The feature tables are variables loaded once, not constants: a constant is copied into the graph's
+            // definition and again into the session (three copies of 350 MB of user rows at ml-25m size), and a
+            // graph definition cannot pass 2 GB.
+            Parameters data = new Parameters(tf, Map.of(USER_TABLE, new long[] {features.users(), features.userWidth()},
+                    ITEM_TABLE, new long[] {items, features.itemWidth()}));
+            Operand<TFloat32> userTable = data.variables().get(USER_TABLE);
+            Operand<TFloat32> itemTable = data.variables().get(ITEM_TABLE);
 
             // Rating head.
             Placeholder<TInt32> userIdx = tf.withName("batch_users").placeholder(TInt32.class);
@@ -148,16 +158,20 @@ public final class TwoTowerTrainer {
             kept.putAll(retrievalAverage.values());
 
             // Snapshots: every user's and item's vectors of both heads, and validation scores a chunk at a time.
-            RatingTower.Output allUsers = userTower.apply(tf, userTable, kept, null);
+            // Users a chunk at a time: a history tower over every user at once holds users x history x size floats
+            // (33 GB at ml-25m size), and an op over all users that is then gathered from computes them all.
+            Placeholder<TInt32> chunkUsers = tf.withName("chunk_users").placeholder(TInt32.class);
+            Operand<TFloat32> chunkRows = tf.gather(userTable, chunkUsers, tf.constant(0));
+            RatingTower.Output chunkRatingUsers = userTower.apply(tf, chunkRows, kept, null);
             RatingTower.Output allItems = itemTower.apply(tf, itemTable, kept, null);
-            Operand<TFloat32> allUserVectors = retrieval.user(tf, userTable, kept, null);
-            Placeholder<TInt32> scoredUsers = tf.withName("scored_users").placeholder(TInt32.class);
-            Operand<TFloat32> userScores = retrieval.scores(tf,
-                    tf.gather(allUserVectors, scoredUsers, tf.constant(0)), kept);
+            Operand<TFloat32> chunkUserVectors = retrieval.user(tf, chunkRows, kept, null);
+            Operand<TFloat32> userScores = retrieval.scores(tf, chunkUserVectors, kept);
+            UserChunks chunks = new UserChunks(chunkUsers, features.users());
 
             ConfigProto sessionConfig = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
             try (Session session = new Session(graph, sessionConfig)) {
                 params.load(session, initial);
+                data.load(session, Map.of(USER_TABLE, features.userRows(), ITEM_TABLE, features.itemRows()));
                 SplittableRandom shuffle = rnd.split();
                 SplittableRandom dropper = rnd.split();
                 SplittableRandom oov = rnd.split();
@@ -182,6 +196,7 @@ public final class TwoTowerTrainer {
                     if (!ratingActive && !retrievalActive) {
                         break;
                     }
+                    long ratingStart = System.nanoTime();
                     if (ratingActive) {
                         shuffleInPlace(order, shuffle);
                         double lossSum = 0;
@@ -207,7 +222,8 @@ public final class TwoTowerTrainer {
                             ratingAverage.step(session);
                         }
                         ratingLoss = lossSum / order.length;
-                        float[][] ratingVectors = ratingVectors(session, ratingAverage, allUsers, allItems,
+                        float[][] ratingVectors = ratingVectors(session, ratingAverage, chunks, chunkRatingUsers,
+                                allItems,
                                 globalMean);
                         lastRmse = rmse(ratingVectors, config.ratingEmbeddingSize() + 2, validation);
                         if (lastRmse < bestRmse) {
@@ -216,6 +232,7 @@ public final class TwoTowerTrainer {
                             bestRatingEpoch = epoch;
                         }
                     }
+                    long retrievalStart = System.nanoTime();
                     if (retrievalActive) {
                         shuffleInPlace(userOrder, userShuffle);
                         int h = Math.max(1, historyLength);
@@ -237,19 +254,20 @@ public final class TwoTowerTrainer {
                         lastRecall = validationRanking.recall(chunk -> {
                             Session.Runner runner = session.runner();
                             try (TInt32 tu = Tensors.vector(chunk); TFloat32 tc = retrievalAverage.feed(runner);
-                                    Result r = runner.feed(scoredUsers, tu).fetch(userScores).run()) {
+                                    Result r = runner.feed(chunkUsers, tu).fetch(userScores).run()) {
                                 return Tensors.toArray((TFloat32) r.get(0));
                             }
                         }, items, SCORE_CHUNK);
                         if (best == null || lastRecall > best.validationRecall) {
-                            best = retrievalSnapshot(session, retrievalAverage, retrieval, allUserVectors,
+                            best = retrievalSnapshot(session, retrievalAverage, retrieval, chunks, chunkUserVectors,
                                     lastRecall);
                             bestEpoch = epoch;
                         }
                     }
                     TrainedModel.EpochReport report = new TrainedModel.EpochReport(epoch,
                             ratingActive ? ratingLoss : Double.NaN, ratingActive ? lastRmse : Double.NaN,
-                            retrievalActive ? lastRecall : Double.NaN, (System.nanoTime() - start) / 1e9);
+                            retrievalActive ? lastRecall : Double.NaN, (System.nanoTime() - start) / 1e9,
+                            (retrievalStart - ratingStart) / 1e9, (System.nanoTime() - retrievalStart) / 1e9);
                     history.add(report);
                     progress.accept(report);
                 }
@@ -308,16 +326,49 @@ public final class TwoTowerTrainer {
         return names.stream().map(vars::get).toList();
     }
 
+    /** Every user's values of some outputs, a chunk of users per run: the user-row outputs, concatenated. */
+    private record UserChunks(Placeholder<TInt32> users, int count) {
+        /** Users per run: 1,024 x a history of 256 x 200 floats is 210 MB in the retrieval tower. */
+        static final int SIZE = 1024;
+
+        List<float[]> fetch(Session session, MovingAverage average, List<Operand<TFloat32>> outputs) {
+            List<List<float[]>> parts = new ArrayList<>();
+            outputs.forEach(o -> parts.add(new ArrayList<>()));
+            for (int from = 0; from < count; from += SIZE) {
+                int[] chunk = java.util.stream.IntStream.range(from, Math.min(count, from + SIZE)).toArray();
+                Session.Runner runner = session.runner();
+                outputs.forEach(runner::fetch);
+                try (TInt32 tu = Tensors.vector(chunk); TFloat32 tc = average.feed(runner);
+                        Result r = runner.feed(users, tu).run()) {
+                    for (int i = 0; i < outputs.size(); i++) {
+                        parts.get(i).add(Tensors.toArray((TFloat32) r.get(i)));
+                    }
+                }
+            }
+            return parts.stream().map(UserChunks::concat).toList();
+        }
+
+        private static float[] concat(List<float[]> parts) {
+            float[] all = new float[parts.stream().mapToInt(a -> a.length).sum()];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, all, at, p.length);
+                at += p.length;
+            }
+            return all;
+        }
+    }
+
     /** The rating head's augmented vectors: users {@code [r_u, 1, b_u + mean]}, items {@code [r_i, b_i, 1]}. */
-    private static float[][] ratingVectors(Session session, MovingAverage average, RatingTower.Output users,
-            RatingTower.Output items, float globalMean) {
+    private static float[][] ratingVectors(Session session, MovingAverage average, UserChunks chunks,
+            RatingTower.Output users, RatingTower.Output items, float globalMean) {
+        List<float[]> user = chunks.fetch(session, average, List.of(users.rating(), users.bias()));
         Session.Runner runner = session.runner();
-        try (TFloat32 tc = average.feed(runner); Result r = runner.fetch(users.rating()).fetch(users.bias())
-                .fetch(items.rating()).fetch(items.bias()).run()) {
-            float[] ur = Tensors.toArray((TFloat32) r.get(0));
-            float[] ub = Tensors.toArray((TFloat32) r.get(1));
-            float[] ir = Tensors.toArray((TFloat32) r.get(2));
-            float[] ib = Tensors.toArray((TFloat32) r.get(3));
+        try (TFloat32 tc = average.feed(runner); Result r = runner.fetch(items.rating()).fetch(items.bias()).run()) {
+            float[] ur = user.get(0);
+            float[] ub = user.get(1);
+            float[] ir = Tensors.toArray((TFloat32) r.get(0));
+            float[] ib = Tensors.toArray((TFloat32) r.get(1));
             int e = ur.length / ub.length;
             float[] ones = new float[Math.max(ub.length, ib.length)];
             Arrays.fill(ones, 1f);
@@ -345,23 +396,21 @@ public final class TwoTowerTrainer {
 
     /** The retrieval head's augmented vectors (users {@code [u, 1]}, items {@code [q_i, p_i]}) and user tower. */
     private static RetrievalSnapshot retrievalSnapshot(Session session, MovingAverage average,
-            RetrievalTowers retrieval, Operand<TFloat32> allUserVectors, double recall) {
+            RetrievalTowers retrieval, UserChunks chunks, Operand<TFloat32> userVectors, double recall) {
         Map<String, float[]> values = new LinkedHashMap<>();
         Session.Runner runner = session.runner();
         try (TFloat32 tc = average.feed(runner)) {
             List<String> names = List.copyOf(retrieval.shapes().keySet());
             names.forEach(name -> runner.fetch(average.values().get(name)));
-            runner.fetch(allUserVectors);
             try (Result r = runner.run()) {
                 for (int i = 0; i < names.size(); i++) {
                     values.put(names.get(i), Tensors.toArray((TFloat32) r.get(i)));
                 }
-                values.put("", Tensors.toArray((TFloat32) r.get(names.size())));
             }
         }
         Map<String, float[]> userTower = new LinkedHashMap<>();
         retrieval.userShapes().keySet().forEach(k -> userTower.put(k, values.get(k)));
-        float[] users = values.remove("");
+        float[] users = chunks.fetch(session, average, List.of(userVectors)).get(0);
         int e = retrieval.size();
         float[] ones = new float[users.length / e];
         Arrays.fill(ones, 1f);

@@ -8,6 +8,7 @@ import io.recommender.bundle.Manifest;
 import io.recommender.bundle.SeenItems;
 import io.recommender.featurestore.Event;
 import io.recommender.training.data.LiveEvents;
+import io.recommender.training.data.MemoryBudget;
 import io.recommender.training.data.MovieLensReader;
 import io.recommender.training.data.Ratings;
 import io.recommender.training.data.Split;
@@ -17,6 +18,8 @@ import io.recommender.training.eval.Evaluation;
 import io.recommender.training.eval.StableModelEvaluation;
 import io.recommender.training.features.FeatureBuilder;
 import io.recommender.training.features.Features;
+import io.recommender.training.model.DeviceSelector;
+import io.recommender.training.model.ScoreMatrix;
 import io.recommender.training.model.TrainedModel;
 import io.recommender.training.model.TrainingConfig;
 import io.recommender.training.model.TwoTowerTrainer;
@@ -35,6 +38,8 @@ import java.util.TreeMap;
 /** read -> split -> features -> baselines -> train -> evaluate -> export -> verify -> commit the bundle. */
 public final class TrainingPipeline {
     public static final String MODEL_NAME = "recommender";
+    /** Users scored in one matrix product at test time: 256 x 62,423 movies is 64 MB of scores. */
+    static final int SCORE_CHUNK = 256;
 
     /**
      * @param exportSplit where to write the split as CSVs, or null
@@ -64,6 +69,15 @@ public final class TrainingPipeline {
 
     public TrainingResult run(Options o) throws IOException {
         long start = System.nanoTime();
+        // Before reading anything: a GPU that is not there fails the run at once, saying why.
+        DeviceSelector.Choice device = DeviceSelector.choose(o.config().device());
+        log.println("device: " + device.description());
+        // Before reading too: data too large for this container fails now, not by an OOM kill later.
+        Path ratingsCsv = o.data().resolve(MovieLensReader.RATINGS);
+        if (java.nio.file.Files.isRegularFile(ratingsCsv)) {
+            MemoryBudget.of(ratingsCsv).check(Runtime.getRuntime().maxMemory(),
+                    MemoryBudget.containerLimit(Path.of("/sys/fs/cgroup")));
+        }
         Ratings ratings = MovieLensReader.read(o.data());
         String fingerprint = fingerprint(o.data());
         if (o.liveEvents() != null) {
@@ -96,14 +110,15 @@ public final class TrainingPipeline {
                     (System.nanoTime() - scoring) / 1e9);
         }
 
-        TwoTowerTrainer trainer = new TwoTowerTrainer(o.config());
+        TwoTowerTrainer trainer = new TwoTowerTrainer(o.config(), device.spec());
         TrainedModel model = trainer.train(features, (float) baselines.globalMean(), examples(ratings, split.train()),
                 examples(ratings, split.validation()), r -> log.printf(Locale.ROOT,
-                        "epoch %3d  rating head: %s;  retrieval head: %s;  %.1f s%n", r.epoch(),
+                        "epoch %3d  rating head: %s;  retrieval head: %s;  %.1f s (heads %.1f + %.1f s)%n", r.epoch(),
                         Double.isNaN(r.validationRmse()) ? "stopped" : String.format(Locale.ROOT,
                                 "train loss %.4f, validation RMSE %.4f", r.trainLoss(), r.validationRmse()),
                         Double.isNaN(r.validationRecall()) ? "stopped" : String.format(Locale.ROOT,
-                                "validation recall@10 %.4f", r.validationRecall()), r.seconds()));
+                                "validation recall@10 %.4f", r.validationRecall()), r.seconds(), r.ratingSeconds(),
+                        r.retrievalSeconds()));
         log.printf(Locale.ROOT, "device: %s; best epoch %d by validation recall@10 (retrieval head), %d by validation"
                 + " RMSE (rating head), of %d%n", model.device(), model.bestEpoch(), model.bestRatingEpoch(),
                 model.history().size());
@@ -113,7 +128,13 @@ public final class TrainingPipeline {
         for (int j = 0; j < test.length; j++) {
             predicted[j] = model.predict(ratings.user(test[j]), ratings.item(test[j]));
         }
-        Evaluation.Ranking ranking = eval.ranking(model::scores);
+        long evaluating = System.nanoTime();
+        Evaluation.Ranking ranking;
+        try (ScoreMatrix scores = new ScoreMatrix(model.userVectors(), model.itemVectors(), model.dimension())) {
+            ranking = eval.ranking(scores, model.items(), SCORE_CHUNK);
+        }
+        log.printf(Locale.ROOT, "test ranking: %d users over all %d movies in %.1f s%n", ranking.users(),
+                model.items(), (System.nanoTime() - evaluating) / 1e9);
         Baselines.Results base = baselines.evaluate(eval, ratings, test);
         log.printf(Locale.ROOT, "ranking metrics: mean over the %d users with a relevant test rating (>= %.1f); each"
                 + " user's training movies excluded; recall@10 = relevant movies in the top 10 / the user's relevant test"
@@ -127,7 +148,7 @@ public final class TrainingPipeline {
             UserTowerExporter.export(model, writer.savedModelDir());
             UserTowerVerifier.verify(writer.savedModelDir(), features.userRows(), features.userWidth(),
                     model.userVectors(), model.dimension());
-            writeTables(writer, ratings, split, features, model, baselines);
+            writeTables(writer, ratings, eval, features, model, baselines);
             manifest = writer.commit(new Manifest(BundleLayout.FORMAT_VERSION, o.modelName(), o.modelVersion(),
                     Instant.now().toString(), "trained", fingerprint,
                     new Manifest.Embedding(model.dimension(), features.userWidth(), BundleLayout.SIGNATURE,
@@ -138,7 +159,7 @@ public final class TrainingPipeline {
         return new TrainingResult(manifest, o.out(), model, (System.nanoTime() - start) / 1e9);
     }
 
-    private static void writeTables(BundleWriter writer, Ratings ratings, Split split, Features features,
+    private static void writeTables(BundleWriter writer, Ratings ratings, Evaluation eval, Features features,
             TrainedModel model, Baselines baselines) throws IOException {
         int[] movieIds = new int[ratings.itemCount()];
         Map<Integer, String> titles = new LinkedHashMap<>();
@@ -149,7 +170,7 @@ public final class TrainingPipeline {
         writer.writeUserInputs(new FloatTable(ratings.userIds().clone(), features.userWidth(), features.userRows()));
         writer.writeItems(new FloatTable(movieIds, model.dimension(), model.itemVectors()));
         writer.writeItemPopularity(new FloatTable(movieIds, 1, baselines.popularity()));
-        int[][] seen = new Evaluation(ratings, split).trainItems();
+        int[][] seen = eval.trainItems();
         int[][] seenMovieIds = new int[seen.length][];
         for (int u = 0; u < seen.length; u++) {
             seenMovieIds[u] = java.util.Arrays.stream(seen[u]).map(i -> movieIds[i]).toArray();

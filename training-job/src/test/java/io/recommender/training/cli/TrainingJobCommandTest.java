@@ -48,6 +48,18 @@ class TrainingJobCommandTest {
         assertThat(names(tmp)).containsExactly("d");
     }
 
+    /** This machine has TensorFlow's CPU build and no GPU: the run ends before reading data, naming that. */
+    @Test
+    void aGpuRequestWithoutAGpuFailsWithOneLineNamingTheCauseAndLeavesNoBundle() throws IOException {
+        int code = run("train", "--data", TrainedBundle.DATA.toString(), "--out", tmp.resolve("out").toString(),
+                "--device", "gpu");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --device gpu: TensorFlow sees no GPU: "
+                + io.recommender.training.model.GpuDiagnosis.ofThisContainer().reason() + System.lineSeparator());
+        assertThat(err.toString()).contains("CPU build");
+        assertThat(names(tmp)).isEmpty();
+    }
+
     @Test
     void trainWritesTheBundleAndTheResultForTheOperator() throws IOException {
         Path out = tmp.resolve("bundle");
