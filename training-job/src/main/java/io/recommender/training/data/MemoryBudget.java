@@ -12,19 +12,18 @@ import java.util.OptionalLong;
  * a byte of it is parsed: a pod that would be OOM-killed an hour in fails at once instead, saying what it needs.
  * The need grows with the ratings (columns, split, training examples and targets on the Java heap) and with the
  * users and movies they bring (feature tables and both heads' parameters with their Adam and average state in
- * TensorFlow's memory); the coefficients are the peaks measured on generated MovieLens-shaped data (docs/scaling.md),
- * with users estimated at one per {@link #RATINGS_PER_USER} ratings as in ml-25m.
+ * TensorFlow's memory, counted per rating too, as users and movies come in MovieLens's proportions); the
+ * coefficients are the peaks measured on generated ml-25m-shaped data (docs/scaling.md).
  */
 public record MemoryBudget(long fileBytes, long ratings, long heapBytes, long totalBytes) {
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
     /** Java heap: fixed, and per rating (measured, docs/scaling.md). */
     static final long HEAP_FIXED = 256 * MIB;
-    static final long HEAP_PER_RATING = 100;
+    static final long HEAP_PER_RATING = 120;
     /** Outside the heap (TensorFlow, the JVM itself): fixed, and per rating (measured, docs/scaling.md). */
     static final long NATIVE_FIXED = 512 * MIB;
-    static final long NATIVE_PER_RATING = 100;
-    static final long RATINGS_PER_USER = 150;
+    static final long NATIVE_PER_RATING = 60;
     /** Bytes of ratings.csv read to learn the mean row length. */
     static final int SAMPLE = 1 << 20;
 
