@@ -68,7 +68,8 @@ public final class ModelBundle {
             }
         }
         try {
-            FloatTable userInputs = FloatTable.read(dir.resolve(BundleLayout.USER_INPUTS));
+            // The largest table by far, and read a row at a time: left in the file.
+            FloatTable userInputs = FloatTable.map(dir.resolve(BundleLayout.USER_INPUTS));
             FloatTable items = FloatTable.read(dir.resolve(BundleLayout.ITEMS));
             FloatTable popularity = FloatTable.read(dir.resolve(BundleLayout.ITEM_POPULARITY));
             SeenItems seen = SeenItems.read(dir.resolve(BundleLayout.SEEN));

@@ -26,7 +26,9 @@ public final class LoadedModel {
     private final String[] titles;
     private final TopKKernel kernel;
     private final int[] userIds;
-    private final float[][] userInputs;
+    /** The bundle's user rows (memory-mapped), and each user index's row in it. */
+    private final FloatTable userInputs;
+    private final int[] userInputRow;
     private final int[][] seenRows;
     private final int[] popularRows;
     private final float[] popularity;
@@ -38,14 +40,15 @@ public final class LoadedModel {
     private final String userFeaturesProblem;
 
     private LoadedModel(Manifest manifest, int[] movieIds, String[] titles, TopKKernel kernel, int[] userIds,
-            float[][] userInputs, int[][] seenRows, int[] popularRows, float[] popularity, ResultCache results,
-            int[] sortedMovieIds, int[] rowsBySortedId) {
+            FloatTable userInputs, int[] userInputRow, int[][] seenRows, int[] popularRows, float[] popularity,
+            ResultCache results, int[] sortedMovieIds, int[] rowsBySortedId) {
         this.manifest = manifest;
         this.movieIds = movieIds;
         this.titles = titles;
         this.kernel = kernel;
         this.userIds = userIds;
         this.userInputs = userInputs;
+        this.userInputRow = userInputRow;
         this.seenRows = seenRows;
         this.popularRows = popularRows;
         this.popularity = popularity;
@@ -90,12 +93,12 @@ public final class LoadedModel {
         Integer[] userOrder = IntStream.range(0, users).boxed().toArray(Integer[]::new);
         Arrays.sort(userOrder, (a, b) -> Integer.compare(inputs.ids()[a], inputs.ids()[b]));
         int[] userIds = new int[users];
-        float[][] userInputs = new float[users][];
+        int[] userInputRow = new int[users];
         int[][] seenRows = new int[users][];
         for (int u = 0; u < users; u++) {
             int source = userOrder[u];
             userIds[u] = inputs.ids()[source];
-            userInputs[u] = inputs.row(source);
+            userInputRow[u] = source;
             seenRows[u] = Arrays.stream(bundle.seen().seenBy(userIds[u]))
                     .map(id -> Arrays.binarySearch(sortedIds, id))
                     .filter(i -> i >= 0)
@@ -109,7 +112,7 @@ public final class LoadedModel {
                 .sorted((a, b) -> counts[a] != counts[b] ? Float.compare(counts[b], counts[a]) : Integer.compare(a, b))
                 .limit(MAX_K).mapToInt(Integer::intValue).toArray();
         ResultCache results = resultCacheSize > 0 ? new ResultCache(resultCacheSize, users) : null;
-        return new LoadedModel(bundle.manifest(), movieIds, titles, kernel, userIds, userInputs, seenRows,
+        return new LoadedModel(bundle.manifest(), movieIds, titles, kernel, userIds, inputs, userInputRow, seenRows,
                 popularRows, counts.clone(), results, sortedIds, idOrder);
     }
 
@@ -171,7 +174,7 @@ public final class LoadedModel {
 
     /** The index the user tower knows a known user by: column 0 of the user's row in the bundle. */
     public int towerIndex(int userIndex) {
-        return (int) userInputs[userIndex][0];
+        return (int) userInputs.get(userInputRow[userIndex], 0);
     }
 
     /**
@@ -187,9 +190,9 @@ public final class LoadedModel {
         return userFeaturesProblem;
     }
 
-    /** The user tower's input row; shared, do not modify. */
+    /** The user tower's input row: a copy, read from the bundle's mapped table. */
     public float[] userInput(int userIndex) {
-        return userInputs[userIndex];
+        return userInputs.row(userInputRow[userIndex]);
     }
 
     /** Rows the user rated in training, ascending; shared, do not modify. */

@@ -23,7 +23,7 @@ public record MemoryBudget(long fileBytes, long ratings, long heapBytes, long to
     static final long HEAP_PER_RATING = 120;
     /** Outside the heap (TensorFlow, the JVM itself): fixed, and per rating (measured, docs/scaling.md). */
     static final long NATIVE_FIXED = 512 * MIB;
-    static final long NATIVE_PER_RATING = 60;
+    static final long NATIVE_PER_RATING = 100;
     /** Bytes of ratings.csv read to learn the mean row length. */
     static final int SAMPLE = 1 << 20;
 
